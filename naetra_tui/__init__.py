@@ -1,0 +1,3 @@
+"""naetra-tui: a terminal market workstation with plugins."""
+
+__version__ = "0.1.0"

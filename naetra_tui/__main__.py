@@ -1,0 +1,5 @@
+"""``python -m naetra_tui``."""
+
+from .cli import main
+
+raise SystemExit(main())

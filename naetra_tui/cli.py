@@ -1,0 +1,133 @@
+"""``naetra-tui`` command line: arguments, config discovery, exit codes.
+
+Exit codes: 0 success; 1 some plugin failed / the request failed; 2 the config is invalid (or
+bad arguments); 130 interrupted. Errors are one line on stderr, never a traceback.
+
+This module imports almost nothing at module level so that ``naetra-tui --version`` is instant;
+everything heavy is imported inside the command that needs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .config import LoadedConfig
+    from .core.plugin_manager import PluginManager
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="naetra-tui",
+        description="Terminal market workstation: live watchlist, charts, analysis and LLM chat.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: see README, 'Configuration')")
+    parser.add_argument(
+        "--check-config",
+        action="store_true",
+        help="validate the config, start every enabled plugin, print their states and exit "
+        "(0 all ready, 1 some failed, 2 config invalid)",
+    )
+    parser.add_argument("--list-plugins", action="store_true", help="list every installed plugin and exit")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], help="log level")
+    parser.add_argument("--log-file", metavar="PATH", help="log file (default: in the user log directory)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from .commands import register_commands
+
+    register_commands(commands)
+    return parser
+
+
+def error(message: str) -> None:
+    """One line on stderr (plain text: nothing in it is interpreted)."""
+    print(f"naetra-tui: {message}", file=sys.stderr)
+
+
+def load(args: argparse.Namespace) -> LoadedConfig:
+    """Find and load the config; set up logging from it and the command line.
+
+    Raises:
+        ConfigurationError: no valid config.
+    """
+    from .config import discover_config_path, load_config
+    from .logging_setup import setup_logging
+
+    path, found_by = discover_config_path(args.config)
+    loaded = load_config(path)
+    loaded.found_by = found_by
+    level = args.log_level or loaded.config.logging.level
+    _, warning = setup_logging(level, args.log_file or loaded.config.logging.file)
+    if warning:
+        error(warning)
+    return loaded
+
+
+def run_async(main: Callable[[], Awaitable[int]]) -> int:
+    """Run a coroutine; SIGTERM and Ctrl+C cancel it so its ``finally`` blocks clean up."""
+    import asyncio
+    import signal
+
+    async def runner() -> int:
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        if task is not None:
+            for sig in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(sig, task.cancel)
+        return await main()
+
+    try:
+        return asyncio.run(runner())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        return EXIT_INTERRUPTED
+
+
+def make_manager(loaded: LoadedConfig, *, remember: bool = True) -> PluginManager:
+    from .core.plugin_manager import PluginManager
+    from .services.state import toggle_store_for
+
+    return PluginManager(config=loaded, toggles=toggle_store_for(loaded) if remember else None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.version:
+        print(f"naetra-tui {__version__}")
+        return EXIT_OK
+    from .core.errors import ConfigurationError, NaetraError
+
+    try:
+        if args.list_plugins:
+            from .commands import list_plugins
+
+            return list_plugins()
+        loaded = load(args)
+        if args.check_config:
+            from .commands import check_config
+
+            return run_async(lambda: check_config(loaded))
+        if args.command:
+            handler: Callable[[argparse.Namespace, LoadedConfig], Any] = args.handler
+            return int(handler(args, loaded))
+        from .ui.app import run_app
+
+        return run_app(loaded)
+    except ConfigurationError as exc:
+        error(f"config error: {exc}")
+        return EXIT_CONFIG
+    except NaetraError as exc:
+        error(str(exc))
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""Headless commands: ``--list-plugins``, ``--check-config`` and the subcommands.
+
+Output tables are built from ``rich.text.Text`` cells, so names and error messages coming from
+plugins or providers are printed literally, never interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import LoadedConfig
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+STATE_STYLES = {
+    "ready": "green",
+    "degraded": "yellow",
+    "failed": "bold red",
+    "disabled": "dim",
+    "starting": "cyan",
+}
+
+
+def register_commands(commands: Any) -> None:
+    """Add the subcommands to the top-level parser's subparsers."""
+    from .command_defs import COMMANDS
+
+    for name, (help_text, configure, handler) in COMMANDS.items():
+        parser: argparse.ArgumentParser = commands.add_parser(name, help=help_text, description=help_text)
+        configure(parser)
+        parser.set_defaults(handler=handler)
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def list_plugins() -> int:
+    """Print every installed plugin (from entry points, nothing imported)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .core.discovery import list_installed
+
+    table = Table(title="Installed plugins (use them in config.yaml with  plugin: NAME)")
+    for column in ("category", "name", "from", "target"):
+        table.add_column(column)
+    for plugin in list_installed():
+        table.add_row(*(Text(v) for v in (plugin.category, plugin.name, plugin.origin, plugin.target)))
+    console().print(table)
+    return EXIT_OK
+
+
+async def check_config(loaded: LoadedConfig) -> int:
+    """Validate, initialize every enabled plugin, health-check it, print a table, clean up."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .cli import make_manager
+    from .core.models import PluginState
+
+    out = console()
+    out.print(Text(f"config: {loaded.path} (found by {loaded.found_by})"))
+    manager = make_manager(loaded)
+    try:
+        await manager.initialize()
+        await manager.check_all_health()
+        table = Table(title="Plugins")
+        for column in ("category", "plugin", "source", "state"):
+            table.add_column(column, overflow="fold")
+        problems: list[Text] = []
+        for record in sorted(manager.records.values(), key=lambda r: (r.category, r.index)):
+            state = record.state.value
+            source = record.origin or record.entry.reference
+            table.add_row(
+                Text(record.category),
+                Text(record.name),
+                Text(source),
+                Text(state, style=STATE_STYLES.get(state, "")),
+            )
+            reason = record.error or record.health_detail
+            if reason:
+                problems.append(
+                    Text.assemble((f"{record.key} ({state}): ", STATE_STYLES.get(state, "")), reason)
+                )
+        out.print(table)
+        for line in problems:
+            out.print(line, soft_wrap=True)
+        from .services.state import describe_storage_choice
+
+        storage_line = await describe_storage_choice(loaded, manager)
+        if storage_line:
+            out.print(Text(storage_line))
+    finally:
+        await manager.cleanup()
+    failed = [r for r in manager.records.values() if r.state == PluginState.FAILED]
+    if any(r.error_is_config for r in failed):
+        return EXIT_CONFIG
+    return EXIT_FAILED if failed else EXIT_OK

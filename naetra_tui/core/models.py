@@ -1,0 +1,244 @@
+"""Typed models of what flows between plugins, services and the UI.
+
+Plugins may return these models directly. A plugin written the guide's way may instead return a
+plain ``dict``; :mod:`naetra_tui.core.normalize` turns those into these models at the service
+boundary, so nothing past the services ever sees an untyped payload.
+
+Price histories are column arrays (numpy), never lists of per-bar objects.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the only kind of datetime we store)."""
+    return datetime.now(UTC)
+
+
+class PluginState(enum.StrEnum):
+    """Lifecycle state of one configured plugin."""
+
+    DISABLED = "disabled"
+    STARTING = "starting"
+    READY = "ready"
+    DEGRADED = "degraded"
+    FAILED = "failed"
+
+
+class Health(BaseModel):
+    """Result of a plugin's ``health_check()``.
+
+    A plugin may return a plain ``bool`` (the guide's form); ``True`` means healthy.
+    """
+
+    healthy: bool
+    detail: str = ""
+    checked_at: datetime = Field(default_factory=utcnow)
+
+
+class MarketState(enum.StrEnum):
+    """Trading session of the symbol's exchange when the quote was taken."""
+
+    PRE = "PRE"
+    REGULAR = "REG"
+    POST = "POST"
+    CLOSED = "CLOSED"
+    UNKNOWN = "?"
+
+
+class Quote(BaseModel):
+    """The latest price of one symbol, with where it came from and how old it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    symbol: str
+    price: float
+    source: str
+    name: str | None = None
+    previous_close: float | None = None
+    open: float | None = None
+    day_high: float | None = None
+    day_low: float | None = None
+    volume: float | None = None
+    currency: str | None = None
+    market_state: MarketState = MarketState.UNKNOWN
+    simulated: bool = False
+    as_of: datetime = Field(default_factory=utcnow, description="When the price was traded.")
+    fetched_at: datetime = Field(default_factory=utcnow, description="When we received it.")
+
+    @property
+    def change(self) -> float | None:
+        if self.previous_close is None:
+            return None
+        return self.price - self.previous_close
+
+    @property
+    def change_pct(self) -> float | None:
+        if not self.previous_close:
+            return None
+        return (self.price - self.previous_close) / self.previous_close * 100.0
+
+    def age_seconds(self, now: datetime | None = None) -> float:
+        return max(0.0, ((now or utcnow()) - self.fetched_at).total_seconds())
+
+
+@dataclass
+class PriceHistory:
+    """OHLCV bars of one symbol as column arrays, sorted by time, no duplicate timestamps.
+
+    ``timestamps`` is ``datetime64[s]`` in UTC; price and volume columns are ``float64``.
+    """
+
+    symbol: str
+    timeframe: str
+    timestamps: np.ndarray
+    open: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+    close: np.ndarray
+    volume: np.ndarray
+    source: str = ""
+    simulated: bool = False
+    fetched_at: datetime = field(default_factory=utcnow)
+
+    def __len__(self) -> int:
+        return int(self.close.shape[0])
+
+    @property
+    def last_timestamp(self) -> datetime | None:
+        if not len(self):
+            return None
+        seconds = int(self.timestamps[-1].astype("datetime64[s]").astype(np.int64))
+        return datetime.fromtimestamp(seconds, UTC)
+
+    def to_columns(self) -> dict[str, list[Any]]:
+        """JSON-friendly columns (epoch seconds for time), e.g. for storage or ``--json``."""
+        return {
+            "timestamp": self.timestamps.astype("datetime64[s]").astype(np.int64).tolist(),
+            "open": self.open.tolist(),
+            "high": self.high.tolist(),
+            "low": self.low.tolist(),
+            "close": self.close.tolist(),
+            "volume": self.volume.tolist(),
+        }
+
+
+class Fundamentals(BaseModel):
+    """Company / instrument fundamentals. A field the source does not give stays ``None``."""
+
+    symbol: str
+    source: str = ""
+    simulated: bool = False
+    quote_type: str | None = None
+    name: str | None = None
+    sector: str | None = None
+    industry: str | None = None
+    currency: str | None = None
+    description: str | None = None
+    market_cap: float | None = None
+    enterprise_value: float | None = None
+    pe_trailing: float | None = None
+    pe_forward: float | None = None
+    peg: float | None = None
+    price_to_book: float | None = None
+    price_to_sales: float | None = None
+    ev_to_ebitda: float | None = None
+    eps_trailing: float | None = None
+    eps_forward: float | None = None
+    revenue: float | None = None
+    ebitda: float | None = None
+    net_income: float | None = None
+    book_value_per_share: float | None = None
+    gross_margin: float | None = None
+    operating_margin: float | None = None
+    profit_margin: float | None = None
+    return_on_equity: float | None = None
+    return_on_assets: float | None = None
+    revenue_growth: float | None = None
+    earnings_growth: float | None = None
+    debt_to_equity: float | None = None
+    current_ratio: float | None = None
+    dividend_yield: float | None = None
+    payout_ratio: float | None = None
+    beta: float | None = None
+    fifty_two_week_high: float | None = None
+    fifty_two_week_low: float | None = None
+    shares_outstanding: float | None = None
+    extra: dict[str, Any] = Field(default_factory=dict)
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+
+Direction = Literal["bullish", "bearish", "neutral"]
+
+
+class Signal(BaseModel):
+    """One indicator's verdict, with the reason in words and the numbers behind it."""
+
+    name: str
+    direction: Direction
+    reason: str
+    values: dict[str, float | None] = Field(default_factory=dict)
+
+
+class AnalysisValue(BaseModel):
+    """A named value of an analysis. ``value`` is ``None`` when it could not be computed and
+    ``note`` then says why (e.g. "RSI needs 15 bars, 9 available")."""
+
+    name: str
+    value: float | str | None
+    unit: str = ""
+    note: str = ""
+
+
+class AnalysisSection(BaseModel):
+    title: str
+    values: list[AnalysisValue] = Field(default_factory=list)
+
+
+class Analysis(BaseModel):
+    """Result of one analyzer on one symbol's data.
+
+    Accepts the guide's constructor ``Analysis(patterns=..., trends=..., indicators=...)``; the
+    structured ``sections`` / ``signals`` are what the panes and the LLM read.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    analyzer: str = ""
+    symbol: str = ""
+    timeframe: str = ""
+    source: str = ""
+    simulated: bool = False
+    bars: int = 0
+    data_start: datetime | None = None
+    data_end: datetime | None = None
+    data_fetched_at: datetime | None = None
+    computed_at: datetime = Field(default_factory=utcnow)
+    sections: list[AnalysisSection] = Field(default_factory=list)
+    signals: list[Signal] = Field(default_factory=list)
+    summary: str = ""
+    notes: list[str] = Field(default_factory=list)
+    patterns: list[Any] = Field(default_factory=list)
+    trends: dict[str, Any] = Field(default_factory=dict)
+    indicators: dict[str, Any] = Field(default_factory=dict)
+
+
+class ChatMessage(BaseModel):
+    """One turn of a conversation. ``context`` keeps the exact grounding sent with it."""
+
+    role: Literal["system", "user", "assistant", "tool"]
+    content: str
+    created_at: datetime = Field(default_factory=utcnow)
+    context: str | None = None
+    grounding: list[str] = Field(default_factory=list)
+    interrupted: bool = False
+    error: str | None = None
+    tool_name: str | None = None

@@ -1,0 +1,62 @@
+"""Keep secrets out of logs, errors and screens.
+
+Values of config keys that look secret (``api_key``, ``password``, ``token`` ...) and every
+``SecretStr`` a plugin config holds are registered here; :func:`redact` replaces them (and any
+``apikey=...`` query parameter) in text before it is logged or shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_SECRET_KEY = re.compile(r"(api_?key|apikey|password|passwd|secret|token|dsn)", re.IGNORECASE)
+_QUERY_SECRET = re.compile(r"((?:api_?key|apikey|token|password)=)[^&\s\"']+", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"(\w+://[^:/\s]+:)[^@/\s]+(@)")
+_registered: set[str] = set()
+REDACTED = "***"
+
+
+def register_secret(value: Any) -> None:
+    """Remember a secret value so that :func:`redact` hides it (very short values are ignored)."""
+    text = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+    if isinstance(text, str) and len(text) >= 4:
+        _registered.add(text)
+
+
+def is_secret_key(key: str) -> bool:
+    return bool(_SECRET_KEY.search(key))
+
+
+def register_secrets_in(mapping: Mapping[str, Any]) -> None:
+    """Register the values of secret-looking keys, recursively."""
+    for key, value in mapping.items():
+        if isinstance(value, Mapping):
+            register_secrets_in(value)
+        elif is_secret_key(str(key)) or hasattr(value, "get_secret_value"):
+            register_secret(value)
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret, query-string key and URL password replaced."""
+    for secret in sorted(_registered, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    text = _QUERY_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
+    return _URL_PASSWORD.sub(lambda m: m.group(1) + REDACTED + m.group(2), text)
+
+
+def redacted_config(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a plugin's config fit for display: secret values replaced by ``***``."""
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if isinstance(value, Mapping):
+            out[key] = redacted_config(value)
+        elif value is not None and (is_secret_key(str(key)) or hasattr(value, "get_secret_value")):
+            out[key] = REDACTED
+        elif isinstance(value, str):
+            out[key] = redact(value)
+        else:
+            out[key] = value
+    return out

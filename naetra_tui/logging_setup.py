@@ -1,0 +1,66 @@
+"""Logging to a rotating file (never to the terminal while the UI runs), with secrets redacted."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from .core.secrets import redact
+
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+class RedactingFilter(logging.Filter):
+    """Render each record once and strip secrets (API keys in URLs, passwords) from it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not lose the record
+            message = str(record.msg)
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def default_log_file() -> Path:
+    from .paths import user_log_dir
+
+    return user_log_dir() / "naetra-tui.log"
+
+
+def setup_logging(level: str = "INFO", file: str | Path | None = None) -> tuple[Path | None, str | None]:
+    """Send all logging to a rotating file.
+
+    Returns:
+        The log file path (or ``None``) and a warning to show when the file cannot be opened.
+    """
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level.upper())
+    # httpx logs every request URL at INFO, and Alpha Vantage's key is in the URL
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("yfinance").setLevel(logging.CRITICAL)  # it logs expected misses as errors
+    logging.getLogger("asyncio").setLevel(logging.WARNING)
+    path = Path(file).expanduser() if file else default_log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:
+        root.addHandler(logging.NullHandler())
+        return None, f"cannot write the log file {path} ({exc.strerror}); logging is off"
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(RedactingFilter())
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+    return path, None

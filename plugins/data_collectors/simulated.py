@@ -1,0 +1,387 @@
+"""An offline, deterministic market feed for demos, tests and machines without network.
+
+Prices follow a seeded random walk per symbol (daily closes anchored so that the price on
+2026-01-02 is the symbol's usual level); each recent trading day is filled by a seeded Brownian
+bridge at one-minute resolution, so intraday bars, live ticks and the daily bar agree. Ticks
+move only during the exchange's hours (US equities 9:30–16:00 New York, FX on weekdays, crypto
+always). Everything it returns carries ``simulated=True`` and the source ``simulated``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from naetra_tui.core.errors import DataUnavailable
+from naetra_tui.core.interfaces import IDataCollector
+from naetra_tui.core.models import Fundamentals, MarketState, PriceHistory, Quote
+from naetra_tui.core.normalize import history_from_arrays
+from naetra_tui.core.symbols import normalize_symbol
+from naetra_tui.core.timeframes import INTRADAY_MINUTES, default_range_days, resample_bars
+
+SOURCE = "simulated"
+EPOCH_DAY = date(2004, 1, 1)
+ANCHOR_DAY = date(2026, 1, 2)
+BRIDGE_DAYS = 90  # recent days whose OHLC comes from the minute-level bridge
+NEW_YORK = ZoneInfo("America/New_York")
+
+_KNOWN: dict[str, tuple[str, float, str]] = {
+    # symbol: (name, price level on ANCHOR_DAY, kind)
+    "AAPL": ("Apple Inc.", 230.0, "EQUITY"),
+    "MSFT": ("Microsoft Corporation", 420.0, "EQUITY"),
+    "NVDA": ("NVIDIA Corporation", 135.0, "EQUITY"),
+    "GOOGL": ("Alphabet Inc.", 175.0, "EQUITY"),
+    "AMZN": ("Amazon.com, Inc.", 200.0, "EQUITY"),
+    "META": ("Meta Platforms, Inc.", 590.0, "EQUITY"),
+    "TSLA": ("Tesla, Inc.", 400.0, "EQUITY"),
+    "BRK.B": ("Berkshire Hathaway Inc.", 460.0, "EQUITY"),
+    "BRK-B": ("Berkshire Hathaway Inc.", 460.0, "EQUITY"),
+    "ON": ("ON Semiconductor Corporation", 65.0, "EQUITY"),
+    "SPY": ("SPDR S&P 500 ETF Trust", 590.0, "ETF"),
+    "QQQ": ("Invesco QQQ Trust", 510.0, "ETF"),
+    "^GSPC": ("S&P 500", 5900.0, "INDEX"),
+    "^DJI": ("Dow Jones Industrial Average", 42500.0, "INDEX"),
+    "^IXIC": ("NASDAQ Composite", 19300.0, "INDEX"),
+    "BTC-USD": ("Bitcoin USD", 95000.0, "CRYPTOCURRENCY"),
+    "ETH-USD": ("Ethereum USD", 3400.0, "CRYPTOCURRENCY"),
+    "EURUSD=X": ("EUR/USD", 1.035, "CURRENCY"),
+    "GBPUSD=X": ("GBP/USD", 1.25, "CURRENCY"),
+    "USDJPY=X": ("USD/JPY", 157.0, "CURRENCY"),
+}
+_VOLATILITY = {"EQUITY": 0.016, "ETF": 0.009, "INDEX": 0.009, "CRYPTOCURRENCY": 0.025, "CURRENCY": 0.004}
+_VOLUME = {"EQUITY": 40e6, "ETF": 60e6, "INDEX": 3e9, "CRYPTOCURRENCY": 3e10, "CURRENCY": 0.0}
+
+
+class SimulatedConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = 42
+    """Same seed, same prices."""
+    frozen_time: datetime | None = None
+    """Pretend it is always this moment (tests, screenshots)."""
+    speed: float = Field(1.0, gt=0)
+    """Unused by the maths; kept for demos that want faster ticks later."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    symbol: str
+    name: str
+    kind: str
+    level: float
+    volatility: float
+    volume: float
+    seed: int
+
+    @property
+    def currency(self) -> str:
+        return self.symbol[3:6] if self.kind == "CURRENCY" else "USD"
+
+    @property
+    def trades_weekends(self) -> bool:
+        return self.kind == "CRYPTOCURRENCY"
+
+    def session(self, day: date) -> tuple[datetime, datetime] | None:
+        """UTC open and close of the trading session on ``day`` (None: no session)."""
+        if not self.trades_weekends and day.weekday() >= 5:
+            return None
+        if self.kind in ("CRYPTOCURRENCY", "CURRENCY"):
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            return start, start + timedelta(days=1)
+        local_open = datetime(day.year, day.month, day.day, 9, 30, tzinfo=NEW_YORK)
+        local_close = datetime(day.year, day.month, day.day, 16, 0, tzinfo=NEW_YORK)
+        return local_open.astimezone(UTC), local_close.astimezone(UTC)
+
+
+def _stable_int(*parts: object) -> int:
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def profile_for(symbol: str, seed: int) -> Profile:
+    if symbol in _KNOWN:
+        name, level, kind = _KNOWN[symbol]
+    else:
+        kind = (
+            "INDEX"
+            if symbol.startswith("^")
+            else "CURRENCY"
+            if symbol.endswith("=X")
+            else "CRYPTOCURRENCY"
+            if symbol.endswith("-USD")
+            else "EQUITY"
+        )
+        level = 10.0 + (_stable_int(symbol, "level") % 49000) / 100.0
+        name = f"{symbol} (simulated company)"
+    return Profile(symbol, name, kind, level, _VOLATILITY[kind], _VOLUME[kind] or 0.0, seed)
+
+
+@lru_cache(maxsize=256)
+def _daily_path(
+    profile: Profile, last_day: date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Daily (days, open, high, low, close, volume) from EPOCH_DAY through ``last_day``."""
+    all_days = np.arange(np.datetime64(EPOCH_DAY), np.datetime64(last_day) + 1, dtype="datetime64[D]")
+    weekday = (all_days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3)
+    days = all_days if profile.trades_weekends else all_days[weekday < 5]
+    n = len(days)
+    rng = np.random.default_rng(_stable_int(profile.seed, profile.symbol, "daily"))
+    # Draw a fixed-size stream so any prefix is the same whatever `last_day` is.
+    stream = rng.standard_normal((12_000, 4))
+    if n > len(stream):
+        raise DataUnavailable(
+            "simulated history does not reach that far", symbol=profile.symbol, source=SOURCE
+        )
+    shocks = stream[:n]
+    vol = profile.volatility
+    log_returns = shocks[:, 0] * vol
+    log_close = np.cumsum(log_returns)
+    anchor = int(np.searchsorted(days, np.datetime64(ANCHOR_DAY)))
+    anchor = min(anchor, n - 1)
+    log_close += math.log(profile.level) - log_close[anchor]
+    close = np.exp(log_close)
+    prev_close = np.concatenate(([close[0] / math.exp(log_returns[0])], close[:-1]))
+    open_ = prev_close * np.exp(shocks[:, 1] * vol * 0.25)
+    high = np.maximum(open_, close) * np.exp(np.abs(shocks[:, 2]) * vol * 0.5)
+    low = np.minimum(open_, close) * np.exp(-np.abs(shocks[:, 3]) * vol * 0.5)
+    volume = profile.volume * np.exp(shocks[:, 2] * 0.3)
+    return days, open_, high, low, close, volume
+
+
+@lru_cache(maxsize=4096)
+def _bridge(profile: Profile, day: date, open_: float, close: float, minutes: int) -> np.ndarray:
+    """Per-minute prices of one session from open to close (a seeded Brownian bridge)."""
+    rng = np.random.default_rng(_stable_int(profile.seed, profile.symbol, day.isoformat(), "bridge"))
+    steps = rng.standard_normal(minutes) * profile.volatility / math.sqrt(minutes)
+    walk = np.concatenate(([0.0], np.cumsum(steps)))[:minutes]
+    t = np.linspace(0.0, 1.0, minutes)
+    log_path = math.log(open_) + walk - t * walk[-1] + t * (math.log(close) - math.log(open_))
+    return np.exp(log_path)
+
+
+class SimulatedCollector(IDataCollector):
+    """Offline simulated market data (always labelled simulated)."""
+
+    description: ClassVar[str] = "Offline simulated feed (deterministic; every value labelled simulated)"
+    config_model: ClassVar[type[BaseModel]] = SimulatedConfig
+    supports_batch_quotes: ClassVar[bool] = True
+    supports_ranges: ClassVar[bool] = True
+    simulated: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        self.settings = SimulatedConfig()
+
+    async def initialize(self, config: dict[str, Any]) -> None:
+        self.settings = SimulatedConfig.model_validate(config)
+
+    def now(self) -> datetime:
+        frozen = self.settings.frozen_time
+        if frozen is not None:
+            return frozen if frozen.tzinfo else frozen.replace(tzinfo=UTC)
+        return datetime.now(UTC)
+
+    def _profile(self, symbol: str) -> Profile:
+        return profile_for(normalize_symbol(symbol), self.settings.seed)
+
+    # --- model -----------------------------------------------------------------------------
+
+    def _minute_bars(self, profile: Profile, day: date, daily: tuple[np.ndarray, ...], i: int, now: datetime):
+        """(timestamps, prices, volumes) of day ``i`` up to ``now``; empty before the open."""
+        session = profile.session(day)
+        if session is None:
+            return None
+        start, end = session
+        minutes = int((end - start).total_seconds() // 60)
+        path = _bridge(profile, day, float(daily[1][i]), float(daily[4][i]), minutes)
+        elapsed = minutes if now >= end else int((now - start).total_seconds() // 60) + 1
+        if elapsed <= 0:
+            return None
+        path = path[:elapsed]
+        stamps = np.datetime64(start.replace(tzinfo=None), "s") + np.arange(elapsed) * np.timedelta64(60, "s")
+        rng = np.random.default_rng(_stable_int(profile.seed, profile.symbol, day.isoformat(), "volume"))
+        shape = 1.0 + 2.0 * (np.linspace(-1, 1, minutes) ** 2)  # busier at open and close
+        volume = float(daily[5][i]) * shape / shape.sum() * np.exp(rng.standard_normal(minutes) * 0.3)
+        return stamps, path, volume[:elapsed]
+
+    def _daily(self, profile: Profile, now: datetime):
+        """Daily bars through ``now``; the last (today's) bar is partial and matches the ticks."""
+        days, open_, high, low, close, volume = (a.copy() for a in _daily_path(profile, now.date()))
+        keep = np.ones(len(days), dtype=bool)
+        for i in range(max(0, len(days) - BRIDGE_DAYS), len(days)):
+            day = days[i].astype(date)
+            minute = self._minute_bars(profile, day, (days, open_, high, low, close, volume), i, now)
+            if minute is None:
+                keep[i] = False  # today's session has not opened yet
+                continue
+            _, path, vols = minute
+            open_[i], close[i] = path[0], path[-1]
+            high[i], low[i], volume[i] = path.max(), path.min(), vols.sum()
+        return days[keep], open_[keep], high[keep], low[keep], close[keep], volume[keep]
+
+    def history(self, symbol: str, timeframe: str, days_back: int | None = None) -> PriceHistory:
+        profile = self._profile(symbol)
+        now = self.now()
+        span = days_back or default_range_days(timeframe)
+        if timeframe in INTRADAY_MINUTES:
+            size = INTRADAY_MINUTES[timeframe]
+            days, *cols = _daily_path(profile, now.date())
+            start = now.date() - timedelta(days=span)
+            chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+            for i in range(max(0, len(days) - BRIDGE_DAYS), len(days)):
+                day = days[i].astype(date)
+                if day < start:
+                    continue
+                minute = self._minute_bars(profile, day, (days, *cols), i, now)
+                if minute is not None:
+                    chunks.append(minute)
+            if not chunks:
+                raise DataUnavailable(
+                    f"no simulated intraday bars for {profile.symbol}", symbol=profile.symbol, source=SOURCE
+                )
+            stamps = np.concatenate([c[0] for c in chunks])
+            prices = np.concatenate([c[1] for c in chunks])
+            volume = np.concatenate([c[2] for c in chunks])
+            bars = resample_bars(
+                stamps, prices, prices, prices, prices, volume, np.timedelta64(size * 60, "s")
+            )
+        else:
+            days, open_, high, low, close, volume = self._daily(profile, now)
+            first = np.datetime64(now.date() - timedelta(days=span))
+            sel = days >= first
+            stamps = days[sel].astype("datetime64[s]")
+            bars = (stamps, open_[sel], high[sel], low[sel], close[sel], volume[sel])
+            if timeframe in ("1W", "1M"):
+                from naetra_tui.core.timeframes import resample_calendar
+
+                bars = resample_calendar(*bars, timeframe)
+        stamps, o, h, low_, c, v = bars
+        return history_from_arrays(
+            profile.symbol,
+            timeframe,
+            stamps,
+            {"open": o, "high": h, "low": low_, "close": c, "volume": v},
+            source=SOURCE,
+            simulated=True,
+        )
+
+    def quote(self, symbol: str) -> Quote:
+        profile = self._profile(symbol)
+        now = self.now()
+        days, open_, high, low, close, volume = self._daily(profile, now)
+        if len(days) < 2:
+            raise DataUnavailable(
+                f"no simulated data for {profile.symbol}", symbol=profile.symbol, source=SOURCE
+            )
+        last_day = days[-1].astype(date)
+        session = profile.session(last_day)
+        state = MarketState.CLOSED
+        as_of = now
+        if session is not None:
+            start, end = session
+            if start <= now < end:
+                state = MarketState.REGULAR
+            elif profile.kind in ("EQUITY", "ETF") and end <= now < end + timedelta(hours=4):
+                state = MarketState.POST
+            if now >= end:
+                as_of = end
+        if state == MarketState.CLOSED and profile.kind in ("EQUITY", "ETF"):
+            today = profile.session(now.date())
+            if today is not None and today[0] - timedelta(hours=5, minutes=30) <= now < today[0]:
+                state = MarketState.PRE
+        return Quote(
+            symbol=profile.symbol,
+            name=profile.name,
+            price=float(close[-1]),
+            previous_close=float(close[-2]),
+            open=float(open_[-1]),
+            day_high=float(high[-1]),
+            day_low=float(low[-1]),
+            volume=float(volume[-1]) if profile.volume else None,
+            currency=profile.currency,
+            market_state=state,
+            source=SOURCE,
+            simulated=True,
+            as_of=as_of,
+            fetched_at=now,
+        )
+
+    # --- the interface ---------------------------------------------------------------------
+
+    async def get_market_data(self, symbol: str, timeframe: str) -> PriceHistory:
+        return self.history(symbol, timeframe)
+
+    async def get_history(self, symbol: str, timeframe: str, days_back: int | None = None) -> PriceHistory:
+        return self.history(symbol, timeframe, days_back)
+
+    async def get_quotes(self, symbols: list[str]) -> dict[str, Quote | Exception]:
+        results: dict[str, Quote | Exception] = {}
+        for symbol in symbols:
+            try:
+                results[symbol] = self.quote(symbol)
+            except Exception as exc:
+                results[symbol] = exc
+        return results
+
+    async def get_fundamentals(self, symbol: str) -> Fundamentals:
+        profile = self._profile(symbol)
+        quote = self.quote(symbol)
+        rng = np.random.default_rng(_stable_int(profile.seed, profile.symbol, "fundamentals"))
+        _, _, high, low, _, _ = self._daily(profile, self.now())
+        common: dict[str, Any] = {
+            "symbol": profile.symbol,
+            "source": SOURCE,
+            "simulated": True,
+            "quote_type": profile.kind,
+            "name": profile.name,
+            "currency": profile.currency,
+            "fifty_two_week_high": float(high[-252:].max()),
+            "fifty_two_week_low": float(low[-252:].min()),
+            "description": f"Simulated data for {profile.symbol}; not real market information.",
+        }
+        if profile.kind != "EQUITY":
+            if profile.kind == "ETF":
+                common["dividend_yield"] = float(rng.uniform(0.005, 0.02))
+            return Fundamentals(**common)
+        shares = float(rng.uniform(0.3e9, 16e9))
+        eps = quote.price / float(rng.uniform(12, 45))
+        revenue = shares * quote.price / float(rng.uniform(2, 12))
+        margin = float(rng.uniform(0.05, 0.35))
+        return Fundamentals(
+            **common,
+            sector="Technology",
+            industry="Simulated",
+            shares_outstanding=shares,
+            market_cap=shares * quote.price,
+            enterprise_value=shares * quote.price * float(rng.uniform(0.95, 1.1)),
+            eps_trailing=eps,
+            eps_forward=eps * float(rng.uniform(0.95, 1.25)),
+            pe_trailing=quote.price / eps,
+            pe_forward=quote.price / (eps * 1.1),
+            peg=float(rng.uniform(0.8, 3.0)),
+            price_to_book=float(rng.uniform(1.5, 40)),
+            price_to_sales=shares * quote.price / revenue,
+            ev_to_ebitda=float(rng.uniform(8, 35)),
+            revenue=revenue,
+            ebitda=revenue * (margin + 0.08),
+            net_income=revenue * margin,
+            gross_margin=margin + float(rng.uniform(0.15, 0.4)),
+            operating_margin=margin + 0.05,
+            profit_margin=margin,
+            return_on_equity=float(rng.uniform(0.05, 1.2)),
+            return_on_assets=float(rng.uniform(0.03, 0.25)),
+            revenue_growth=float(rng.uniform(-0.05, 0.4)),
+            earnings_growth=float(rng.uniform(-0.1, 0.5)),
+            debt_to_equity=float(rng.uniform(5, 200)),
+            current_ratio=float(rng.uniform(0.8, 3.0)),
+            dividend_yield=float(rng.uniform(0.0, 0.03)),
+            payout_ratio=float(rng.uniform(0.0, 0.6)),
+            beta=float(rng.uniform(0.7, 1.8)),
+        )
