@@ -80,7 +80,10 @@ def run_async(main: Callable[[], Awaitable[int]]) -> int:
         loop = asyncio.get_running_loop()
         if task is not None:
             for sig in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(sig, task.cancel)
+                try:
+                    loop.add_signal_handler(sig, task.cancel)
+                except (ValueError, RuntimeError, NotImplementedError):
+                    pass  # not the main thread (embedded use): the caller owns signals
         return await main()
 
     try:

@@ -65,7 +65,10 @@ async def check_config(loaded: LoadedConfig) -> int:
 
     out = console()
     out.print(Text(f"config: {loaded.path} (found by {loaded.found_by})"))
+    from .services.state import close_choice, describe_storage, open_state
+
     manager = make_manager(loaded)
+    _, choice = await open_state(loaded, manager)
     try:
         await manager.initialize()
         await manager.check_all_health()
@@ -82,7 +85,7 @@ async def check_config(loaded: LoadedConfig) -> int:
                 Text(source),
                 Text(state, style=STATE_STYLES.get(state, "")),
             )
-            reason = record.error or record.health_detail
+            reason = record.error or (record.health_detail if state != "ready" else "")
             if reason:
                 problems.append(
                     Text.assemble((f"{record.key} ({state}): ", STATE_STYLES.get(state, "")), reason)
@@ -90,12 +93,11 @@ async def check_config(loaded: LoadedConfig) -> int:
         out.print(table)
         for line in problems:
             out.print(line, soft_wrap=True)
-        from .services.state import describe_storage_choice
-
-        storage_line = await describe_storage_choice(loaded, manager)
-        if storage_line:
-            out.print(Text(storage_line))
+        out.print(
+            Text(describe_storage(choice), style="bold yellow" if choice.warning else ""), soft_wrap=True
+        )
     finally:
+        await close_choice(choice)
         await manager.cleanup()
     failed = [r for r in manager.records.values() if r.state == PluginState.FAILED]
     if any(r.error_is_config for r in failed):

@@ -33,7 +33,14 @@ from ..config import (
     validate_plugin_config,
 )
 from . import discovery
-from .errors import ConfigurationError, PluginError, PluginLoadError, PluginNotLoaded, PluginTimeout
+from .errors import (
+    ConfigurationError,
+    NaetraError,
+    PluginError,
+    PluginLoadError,
+    PluginNotLoaded,
+    PluginTimeout,
+)
 from .interfaces import CATEGORIES, IPlugin
 from .models import Health, PluginState, utcnow
 from .secrets import redact, redacted_config, register_secrets_in
@@ -236,8 +243,9 @@ class PluginManager:
                 record.error_is_config = True
                 self._set_state(record, PluginState.FAILED, str(exc))
                 return
-            except PluginError as exc:
-                self._set_state(record, PluginState.FAILED, exc.message)
+            except NaetraError as exc:  # raised on purpose: its message is written for people
+                message = exc.message if isinstance(exc, PluginError) else str(exc)
+                self._set_state(record, PluginState.FAILED, message)
                 if instance is not None:
                     await self._safe_cleanup(record, instance)
                 return
@@ -390,6 +398,16 @@ class PluginManager:
             if instance is not None:
                 await self._safe_cleanup(record, instance)
         await self._remember(record, False)
+        return record
+
+    async def start(self, category: str, name: str) -> PluginRecord:
+        """Start one plugin now (e.g. storage before the rest) without changing its toggle.
+
+        Raises:
+            PluginNotLoaded: no such plugin in the config.
+        """
+        record = self.record(category, name)
+        await self._start(record)
         return record
 
     async def retry(self, category: str, name: str) -> PluginRecord:

@@ -1,0 +1,79 @@
+"""What every storage backend shares: JSON encoding with clear errors, TTL arithmetic, migrations."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+from naetra_tui.core.errors import StorageError
+
+# One encoder for all: json.dumps() with options builds a new encoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+#: Current schema version of every backend; each backend migrates forward to it on start.
+SCHEMA_VERSION = 1
+
+
+def encode(key: str, value: Any) -> str:
+    """JSON text of ``value``.
+
+    Raises:
+        StorageError: not JSON-serialisable (names the offending type); nothing is stored.
+    """
+    if not isinstance(key, str):
+        raise StorageError(f"storage keys are text, not {type(key).__name__}")
+    try:
+        return _ENCODER.encode(value)
+    except TypeError as exc:
+        raise StorageError(
+            f"cannot store key {shorten(key)}: {exc} (only JSON values: dict, list, str, number, bool, None)",
+            key=key,
+        ) from None
+    except ValueError as exc:  # NaN / infinity / circular reference
+        raise StorageError(f"cannot store key {shorten(key)}: {exc}", key=key) from None
+
+
+def decode(text: str | bytes | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def shorten(key: str, limit: int = 60) -> str:
+    shown = key if len(key) <= limit else key[:limit] + f"…({len(key)} chars)"
+    return repr(shown)
+
+
+def expiry(ttl: float | None) -> float | None:
+    """Absolute expiry (epoch seconds) of a time-to-live in seconds.
+
+    Raises:
+        StorageError: a TTL that is not a positive finite number.
+    """
+    if ttl is None:
+        return None
+    if not isinstance(ttl, int | float) or not math.isfinite(ttl) or ttl <= 0:
+        raise StorageError(f"ttl must be a positive number of seconds, not {ttl!r}")
+    return time.time() + float(ttl)
+
+
+def pairs(items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """Encode a batch up front so a bad value stops the batch before anything is written."""
+    source = items.items() if isinstance(items, Mapping) else items
+    return [(key, encode(key, value)) for key, value in source]
+
+
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest string greater than every string starting with ``prefix`` (None: no bound)."""
+    chars = list(prefix)
+    while chars:
+        last = ord(chars[-1])
+        if last < 0x10FFFF:
+            chars[-1] = chr(last + 1)
+            return "".join(chars)
+        chars.pop()
+    return None
+
+
+Migration = Callable[[Any], Awaitable[None]]

@@ -1,0 +1,210 @@
+"""Storage faults: kills, foreign files, read-only dirs, servers lost and back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from naetra_tui.core.errors import StorageError, StorageUnavailable
+from plugins.storage.postgres import PostgresStorage
+from plugins.storage.redis import RedisStorage
+from plugins.storage.sqlite import SQLiteStorage
+from tests.integration.storage_backends import backend_config, drop, opened
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def burst_writer(db: Path) -> str:
+    return textwrap.dedent(
+        f"""
+        import asyncio, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from plugins.storage.sqlite import SQLiteStorage
+
+        async def main():
+            s = SQLiteStorage()
+            await s.initialize({{"path": {str(db)!r}}})
+            i = 0
+            while True:
+                if i % 7 == 0:
+                    await s.store_many({{f"batch/{{i}}/{{j}}": {{"i": i, "j": j}} for j in range(50)}})
+                else:
+                    await s.store(f"single/{{i}}", {{"i": i, "pad": "x" * 500}})
+                print(i, flush=True)
+                i += 1
+
+        asyncio.run(main())
+        """
+    )
+
+
+async def test_sigkill_in_a_burst_of_writes_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    db = tmp_path / "kill.db"
+    proc = subprocess.Popen([sys.executable, "-c", burst_writer(db)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    acknowledged: list[int] = []
+    deadline = time.monotonic() + 30
+    while len(acknowledged) < 300 and time.monotonic() < deadline:
+        acknowledged.append(int(proc.stdout.readline()))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert len(acknowledged) >= 300
+    async with opened("sqlite", {"path": str(db)}) as storage:
+        for i in acknowledged:
+            if i % 7 == 0:
+                batch = await storage.keys(f"batch/{i}/")
+                assert len(batch) == 50, f"batch {i} is partial or missing"
+            else:
+                assert await storage.retrieve(f"single/{i}") == {"i": i, "pad": "x" * 500}
+        # and whatever was in flight is all-or-nothing
+        for key in await storage.keys("batch/"):
+            i = int(key.split("/")[1])
+            assert len(await storage.keys(f"batch/{i}/")) == 50
+
+
+async def test_file_that_is_not_a_database_is_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    original = b"my precious notes\n" * 100
+    path.write_bytes(original)
+    with pytest.raises(StorageUnavailable) as info:
+        await SQLiteStorage().initialize({"path": str(path)})
+    assert str(path) in str(info.value) and "not a SQLite database" in str(info.value)
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]  # no -wal/-shm created
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions; see the next test")
+async def test_read_only_directory(tmp_path: Path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    with pytest.raises(StorageUnavailable, match="cannot open the SQLite database"):
+        await SQLiteStorage().initialize({"path": str(ro / "x.db")})
+
+
+async def test_unwritable_path_even_as_root(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a directory should be")
+    with pytest.raises(StorageUnavailable) as info:
+        await SQLiteStorage().initialize({"path": str(blocker / "sub" / "x.db")})
+    assert str(blocker / "sub" / "x.db") in str(info.value)
+    assert blocker.read_text() == "a file where a directory should be"
+
+
+async def test_two_processes_share_one_sqlite_file(tmp_path: Path) -> None:
+    db = tmp_path / "shared.db"
+    script = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from plugins.storage.sqlite import SQLiteStorage
+
+        async def main(tag):
+            s = SQLiteStorage()
+            await s.initialize({{"path": {str(db)!r}}})
+            for i in range(200):
+                await s.store(f"{{tag}}/{{i}}", i)
+            await s.cleanup()
+
+        asyncio.run(main(sys.argv[1]))
+        """
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, tag]) for tag in ("a", "b")]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    async with opened("sqlite", {"path": str(db)}) as storage:
+        assert len(await storage.keys("a/")) == 200
+        assert len(await storage.keys("b/")) == 200
+
+
+async def test_postgres_unreachable_at_start_is_a_clear_error() -> None:
+    started = time.perf_counter()
+    with pytest.raises(StorageUnavailable) as info:
+        await PostgresStorage().initialize(
+            {
+                "host": "127.0.0.1",
+                "port": 1,
+                "database": "x",
+                "user": "u",
+                "password": "hunter2-secret",
+                "connect_timeout": 2,
+            }
+        )
+    assert "cannot connect to PostgreSQL at postgresql://u@127.0.0.1:1/x" in str(info.value)
+    assert "hunter2-secret" not in str(info.value)
+    assert time.perf_counter() - started < 5
+
+
+async def test_postgres_bad_credentials_in_dsn_are_redacted() -> None:
+    with pytest.raises(StorageUnavailable) as info:
+        await PostgresStorage().initialize(
+            {"dsn": "postgresql://nobody:s3cretpw@127.0.0.1:1/test", "connect_timeout": 2}
+        )
+    assert "s3cretpw" not in str(info.value)
+
+
+async def test_postgres_connection_lost_mid_run(tmp_path: Path) -> None:
+    import asyncpg
+
+    config = backend_config("postgres", tmp_path)
+    try:
+        async with opened("postgres", config) as storage:
+            await storage.store("before", 1)
+            admin = await asyncpg.connect(config["dsn"])
+            try:
+                # kill every connection of our pool, as a server restart would
+                await admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND application_name = '' AND state IS NOT NULL"
+                )
+            finally:
+                await admin.close()
+            outcomes = []
+            for attempt in range(3):  # the first write may meet the dead connection
+                try:
+                    await storage.store_many({f"after/{attempt}/{i}": i for i in range(10)})
+                    outcomes.append("ok")
+                except StorageError as exc:
+                    assert "nothing was half-written" in str(exc) or "unreachable" in str(exc)
+                    outcomes.append("error")
+            assert outcomes[-1] == "ok"  # reconnected by itself
+            for attempt, outcome in enumerate(outcomes):
+                expected = 10 if outcome == "ok" else 0
+                assert len(await storage.keys(f"after/{attempt}/")) == expected
+            assert await storage.retrieve("before") == 1
+    finally:
+        await drop("postgres", config)
+
+
+async def test_redis_connection_killed_mid_run_reconnects(tmp_path: Path) -> None:
+    config = backend_config("redis", tmp_path)
+    try:
+        async with opened("redis", config) as storage:
+            await storage.store("before", 1)
+            import redis.asyncio as aioredis
+
+            admin = aioredis.Redis.from_url(config["url"])
+            try:
+                await admin.client_kill_filter(_type="normal", skipme=True)
+            finally:
+                await admin.aclose()
+            await storage.store("after", 2)  # retried on a fresh connection
+            assert await storage.retrieve("before") == 1
+            assert await storage.retrieve("after") == 2
+    finally:
+        await drop("redis", config)
+
+
+async def test_redis_unreachable_is_a_clear_error() -> None:
+    with pytest.raises(StorageUnavailable, match="cannot use Redis at redis://127.0.0.1:1/0"):
+        await asyncio.wait_for(
+            RedisStorage().initialize({"url": "redis://127.0.0.1:1/0", "socket_timeout": 1}), 20
+        )
