@@ -6,26 +6,9 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from .core.secrets import redact
+from .core.secrets import RedactingFilter
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
-
-
-class RedactingFilter(logging.Filter):
-    """Render each record once and strip secrets (API keys in URLs, passwords) from it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string must not lose the record
-            message = str(record.msg)
-        record.msg = redact(message)
-        record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-        elif record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        return True
 
 
 def default_log_file() -> Path:

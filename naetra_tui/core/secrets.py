@@ -7,6 +7,7 @@ Values of config keys that look secret (``api_key``, ``password``, ``token`` ...
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -60,3 +61,31 @@ def redacted_config(mapping: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+class RedactingFilter(logging.Filter):
+    """Render each record once and strip secrets (API keys in URLs, passwords) from it.
+
+    Attached to our log handlers, and by plugins to loggers of libraries that log URLs (httpx),
+    so a secret never reaches any handler, ours or a test's.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string must not lose the record
+            message = str(record.msg)
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def redact_logger(name: str) -> None:
+    """Make every record of logger ``name`` pass through :class:`RedactingFilter`."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())

@@ -150,7 +150,7 @@ async def test_api_key_never_in_errors_logs_or_repr(tmp_path: Path, caplog: pyte
     path = config_with(
         tmp_path, f"- name: keyed\n  class: {FAKE}.KeyedCollector\n  config:\n    api_key: {key}\n"
     )
-    from naetra_tui.logging_setup import RedactingFilter
+    from naetra_tui.core.secrets import RedactingFilter
 
     caplog.handler.addFilter(RedactingFilter())
     with caplog.at_level(logging.DEBUG):

@@ -1,0 +1,89 @@
+"""Headless subcommands: the same services as the app, printed for scripts and pipes."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import LoadedConfig
+
+
+def _err(message: str) -> None:
+    print(f"naetra-tui: {message}", file=sys.stderr)
+
+
+async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    from .services.session import session_for
+
+    async with session_for(loaded) as session:
+        rows = await session.market.refresh(args.symbols)
+    if args.json:
+        out = []
+        for row in rows.values():
+            item = {"symbol": row.symbol, "error": row.error, "stale": row.stale}
+            if row.quote is not None:
+                item |= row.quote.model_dump(mode="json") | {"change_pct": row.quote.change_pct}
+            out.append(item)
+        print(json.dumps(out, indent=1))
+    else:
+        for row in rows.values():
+            q = row.quote
+            if q is None:
+                _err(f"{row.symbol}: {row.error}")
+                continue
+            change = f"{q.change_pct:+.2f}%" if q.change_pct is not None else "n/a"
+            label = "SIMULATED" if q.simulated else q.source
+            age = f"{q.age_seconds():.0f}s old"
+            stale = " STALE" if row.stale else ""
+            print(
+                f"{q.symbol:10s} {q.price:>14,.4f} {change:>9s}  {q.market_state.value:6s} {label} · {age}{stale}"
+            )
+    return 0 if all(r.quote is not None for r in rows.values()) else 1
+
+
+async def history(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    from .core.errors import NaetraError
+    from .services.session import session_for
+
+    async with session_for(loaded) as session:
+        try:
+            bars = await session.market.history(args.symbol, args.timeframe, args.range_name)
+        except (NaetraError, ValueError) as exc:
+            _err(str(exc))
+            return 1
+    cols = bars.to_columns()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "symbol": bars.symbol,
+                    "timeframe": bars.timeframe,
+                    "source": bars.source,
+                    "simulated": bars.simulated,
+                    "bars": cols,
+                }
+            )
+        )
+        return 0
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["time", "open", "high", "low", "close", "volume", "source"])
+    label = "simulated" if bars.simulated else bars.source
+    for i, stamp in enumerate(cols["timestamp"]):
+        when = datetime.fromtimestamp(stamp, UTC).isoformat()
+        writer.writerow(
+            [
+                when,
+                cols["open"][i],
+                cols["high"][i],
+                cols["low"][i],
+                cols["close"][i],
+                cols["volume"][i],
+                label,
+            ]
+        )
+    return 0

@@ -1,0 +1,339 @@
+"""MarketService: the watchlist's quotes and histories, from the first collector that has them.
+
+* One batched ``get_quotes`` call per collector per refresh, collectors tried in config order;
+  symbols a collector could not answer go on to the next one (the shipped config lists
+  ``yahoo_finance`` then ``simulated``, so offline the simulated feed fills in, labelled SIM).
+* After an error a collector is skipped for an exponentially growing, jittered pause (tenacity's
+  ``wait_random_exponential``); a collector may declare a request budget (``request_budget``
+  attribute: (requests, seconds)) that failover respects.
+* Histories are cached in storage with a time-to-live per timeframe and served from the cache.
+* A third-party collector may return the guide's plain dicts; they are normalised here with
+  :mod:`naetra_tui.core.normalize` (accepted shapes documented there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import DataUnavailable, InvalidSymbol, NaetraError, RateLimited, UnknownSymbol
+from ..core.models import Fundamentals, MarketState, PriceHistory, Quote, utcnow
+from ..core.normalize import to_fundamentals, to_history, to_quote
+from ..core.secrets import redact
+from ..core.symbols import normalize_symbol
+from ..core.timeframes import INTRADAY_MINUTES, range_days
+
+if TYPE_CHECKING:
+    from ..core.plugin_manager import PluginManager
+    from .state import AppState
+
+log = logging.getLogger(__name__)
+
+#: Cache lifetime of a history per timeframe (seconds).
+HISTORY_TTL = {"1m": 60, "5m": 300, "15m": 600, "1h": 1800, "1D": 3600, "1W": 6 * 3600, "1M": 24 * 3600}
+CALL_TIMEOUT = 20.0
+MAX_CONCURRENT_HISTORY = 4
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc) if isinstance(exc, NaetraError) else f"{type(exc).__name__}: {exc}"
+    return redact(text)
+
+
+@dataclass
+class CollectorStatus:
+    """How one collector is doing, for the status bar and failover."""
+
+    name: str
+    simulated: bool = False
+    failures: int = 0
+    last_error: str | None = None
+    last_ok: datetime | None = None
+    paused_until: float = 0.0
+    calls: deque[float] = field(default_factory=deque)
+
+    def paused(self, now: float) -> bool:
+        return now < self.paused_until
+
+
+@dataclass
+class QuoteRow:
+    """What the watchlist shows for a symbol: the quote (if any), its staleness, or why not."""
+
+    symbol: str
+    quote: Quote | None = None
+    error: str | None = None
+    stale: bool = False
+
+
+class MarketService:
+    def __init__(
+        self,
+        manager: PluginManager,
+        state: AppState | None = None,
+        *,
+        stale_after: float = 120.0,
+        clock: Callable[[], datetime] = utcnow,
+        call_timeout: float = CALL_TIMEOUT,
+    ) -> None:
+        self.manager = manager
+        self.state = state
+        self.stale_after = stale_after
+        self.clock = clock
+        self.call_timeout = call_timeout
+        self.rows: dict[str, QuoteRow] = {}
+        self.status: dict[str, CollectorStatus] = {}
+        self.last_refresh: datetime | None = None
+        self._history_slots = asyncio.Semaphore(MAX_CONCURRENT_HISTORY)
+        self._listeners: list[Callable[[dict[str, QuoteRow]], None]] = []
+
+    # --- collectors -----------------------------------------------------------------------
+
+    def collectors(self) -> list[tuple[str, Any]]:
+        """Loaded collectors in config order."""
+        return self.manager.active("data_collectors")
+
+    def _status(self, name: str, collector: Any) -> CollectorStatus:
+        status = self.status.get(name)
+        if status is None:
+            status = CollectorStatus(name, simulated=bool(getattr(collector, "simulated", False)))
+            self.status[name] = status
+        return status
+
+    def _usable(self, status: CollectorStatus, collector: Any) -> bool:
+        now = time.monotonic()
+        if status.paused(now):
+            return False
+        budget = getattr(collector, "request_budget", None)
+        if budget:
+            limit, window = budget
+            while status.calls and status.calls[0] < now - window:
+                status.calls.popleft()
+            if len(status.calls) >= limit:
+                return False
+        return True
+
+    def _succeeded(self, status: CollectorStatus) -> None:
+        status.failures = 0
+        status.last_error = None
+        status.last_ok = self.clock()
+        status.paused_until = 0.0
+
+    def _failed(self, status: CollectorStatus, exc: BaseException) -> None:
+        from tenacity import RetryCallState, wait_random_exponential
+
+        status.failures += 1
+        status.last_error = _message(exc)
+        retry = RetryCallState(retry_object=None, fn=None, args=(), kwargs={})  # type: ignore[arg-type]
+        retry.attempt_number = status.failures
+        pause = wait_random_exponential(multiplier=2, max=300)(retry)
+        if isinstance(exc, RateLimited) and exc.retry_after:
+            pause = max(pause, exc.retry_after)
+        status.paused_until = time.monotonic() + pause
+        log.warning("collector %s failed (%s); pausing it %.0f s", status.name, status.last_error, pause)
+
+    async def _call(self, status: CollectorStatus, coro: Any) -> Any:
+        status.calls.append(time.monotonic())
+        return await asyncio.wait_for(coro, self.call_timeout)
+
+    # --- quotes ---------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[dict[str, QuoteRow]], None]) -> None:
+        self._listeners.append(listener)
+
+    def is_stale(self, quote: Quote) -> bool:
+        now = self.clock()
+        if (now - quote.fetched_at).total_seconds() > self.stale_after:
+            return True
+        return (
+            quote.market_state == MarketState.REGULAR
+            and (now - quote.as_of).total_seconds() > self.stale_after
+        )
+
+    async def refresh(self, symbols: list[str]) -> dict[str, QuoteRow]:
+        """Fetch quotes for ``symbols``: one batch per collector, failover in config order.
+
+        Never raises for a provider's failure: each row carries its quote or its error.
+        """
+        wanted: list[str] = []
+        order: list[str] = []  # every input, valid or not, in the order given
+        for raw in symbols:
+            try:
+                clean = normalize_symbol(raw)
+                wanted.append(clean)
+                order.append(clean)
+            except InvalidSymbol as exc:
+                self.rows[str(raw)] = QuoteRow(str(raw), error=str(exc))
+                order.append(str(raw))
+        remaining = list(dict.fromkeys(wanted))
+        reasons: dict[str, list[str]] = {s: [] for s in remaining}
+        for name, collector in self.collectors():
+            if not remaining:
+                break
+            status = self._status(name, collector)
+            if not self._usable(status, collector):
+                continue
+            try:
+                results = await self._call(status, collector.get_quotes(list(remaining)))
+            except Exception as exc:  # the whole batch failed: next collector
+                self._failed(status, exc)
+                for symbol in remaining:
+                    reasons[symbol].append(f"{name}: {_message(exc)}")
+                continue
+            self._succeeded(status)
+            answered = self._take_results(name, collector, results, reasons)
+            remaining = [s for s in remaining if s not in answered]
+        for symbol in remaining:
+            previous = self.rows.get(symbol)
+            why = "; ".join(reasons[symbol]) or "no data collector is running (see the Plugins screen)"
+            self.rows[symbol] = QuoteRow(symbol, previous.quote if previous else None, why, stale=True)
+        for symbol in wanted:
+            row = self.rows[symbol]
+            if row.quote is not None and row.error is None:
+                row.stale = self.is_stale(row.quote)
+        self.last_refresh = self.clock()
+        snapshot = {s: self.rows[s] for s in order}
+        for listener in list(self._listeners):
+            listener(snapshot)
+        return snapshot
+
+    def _take_results(
+        self, name: str, collector: Any, results: Any, reasons: dict[str, list[str]]
+    ) -> set[str]:
+        answered: set[str] = set()
+        simulated = bool(getattr(collector, "simulated", False))
+        if not isinstance(results, dict):
+            return answered
+        for symbol, result in results.items():
+            key = str(symbol).upper()
+            if key not in reasons:
+                continue
+            if isinstance(result, BaseException):
+                reasons[key].append(f"{name}: {_message(result)}")
+                continue
+            try:
+                quote = to_quote(result, symbol=key, source=name, simulated=simulated)
+            except DataUnavailable as exc:
+                reasons[key].append(f"{name}: {exc}")
+                continue
+            if simulated and not quote.simulated:
+                quote = quote.model_copy(update={"simulated": True})
+            self.rows[key] = QuoteRow(key, quote)
+            answered.add(key)
+        return answered
+
+    # --- history and fundamentals ---------------------------------------------------------
+
+    async def history(
+        self, symbol: str, timeframe: str = "1D", range_name: str | None = None
+    ) -> PriceHistory:
+        """A symbol's bars, from the cache when fresh, else from the first collector that has them.
+
+        Raises:
+            InvalidSymbol: not a symbol.
+            DataUnavailable: no collector has bars for it (the message lists each one's reason).
+        """
+        symbol = normalize_symbol(symbol)
+        days = range_days(range_name) if range_name else None
+        if self.state is not None:
+            try:
+                cached = await self.state.cached_history(symbol, timeframe)
+            except NaetraError:
+                cached = None
+            if cached is not None:
+                return _trim(cached, days)
+        reasons: list[str] = []
+        async with self._history_slots:
+            for name, collector in self.collectors():
+                status = self._status(name, collector)
+                if not self._usable(status, collector):
+                    reasons.append(f"{name}: paused after errors")
+                    continue
+                try:
+                    if hasattr(collector, "get_history"):
+                        raw = await self._call(
+                            status, collector.get_history(symbol, timeframe, _fetch_days(timeframe, days))
+                        )
+                    else:
+                        raw = await self._call(status, collector.get_market_data(symbol, timeframe))
+                    history = to_history(
+                        raw,
+                        symbol=symbol,
+                        timeframe=timeframe,
+                        source=name,
+                        simulated=bool(getattr(collector, "simulated", False)),
+                    )
+                except UnknownSymbol as exc:
+                    reasons.append(f"{name}: {exc}")
+                    continue
+                except Exception as exc:
+                    if not isinstance(exc, DataUnavailable):
+                        self._failed(status, exc)
+                    reasons.append(f"{name}: {_message(exc)}")
+                    continue
+                self._succeeded(status)
+                if self.state is not None:
+                    try:
+                        await self.state.cache_history(history, HISTORY_TTL.get(timeframe, 600))
+                    except NaetraError as exc:
+                        log.warning("could not cache history of %s: %s", symbol, exc)
+                return _trim(history, days)
+        raise DataUnavailable(
+            f"no price history for {symbol} ({timeframe}): "
+            + ("; ".join(reasons) or "no data collector is running"),
+            symbol=symbol,
+        )
+
+    async def fundamentals(self, symbol: str) -> Fundamentals:
+        """Raises: InvalidSymbol, DataUnavailable (with each collector's reason)."""
+        symbol = normalize_symbol(symbol)
+        reasons: list[str] = []
+        for name, collector in self.collectors():
+            status = self._status(name, collector)
+            if not self._usable(status, collector):
+                continue
+            try:
+                raw = await self._call(status, collector.get_fundamentals(symbol))
+                return to_fundamentals(
+                    raw, symbol=symbol, source=name, simulated=bool(getattr(collector, "simulated", False))
+                )
+            except Exception as exc:
+                reasons.append(f"{name}: {_message(exc)}")
+        raise DataUnavailable(
+            f"no fundamentals for {symbol}: " + ("; ".join(reasons) or "no collector"), symbol=symbol
+        )
+
+
+def _fetch_days(timeframe: str, days: int | None) -> int | None:
+    if days is None:
+        return None
+    return max(days, 5) if timeframe in INTRADAY_MINUTES else max(days, 1)
+
+
+def _trim(history: PriceHistory, days: int | None) -> PriceHistory:
+    """Keep the last ``days`` calendar days of bars (counted back from the last bar)."""
+    import numpy as np
+
+    if days is None or not len(history):
+        return history
+    cutoff = history.timestamps[-1] - np.timedelta64(days, "D")
+    keep = history.timestamps > cutoff
+    if keep.all():
+        return history
+    from dataclasses import replace
+
+    return replace(
+        history,
+        timestamps=history.timestamps[keep],
+        open=history.open[keep],
+        high=history.high[keep],
+        low=history.low[keep],
+        close=history.close[keep],
+        volume=history.volume[keep],
+    )

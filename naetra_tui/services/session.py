@@ -1,0 +1,52 @@
+"""Start and stop everything a headless command or the app needs, in the right order."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import LoadedConfig
+    from ..core.plugin_manager import PluginManager
+    from .market import MarketService
+    from .state import AppState, StorageChoice
+
+
+@dataclass
+class Session:
+    loaded: LoadedConfig
+    manager: PluginManager
+    state: AppState
+    storage: StorageChoice
+    market: MarketService
+
+
+async def open_session(loaded: LoadedConfig) -> Session:
+    """Storage first (toggles live there), then every other plugin, then the services."""
+    from ..cli import make_manager
+    from .market import MarketService
+    from .state import open_state
+
+    manager = make_manager(loaded)
+    state, choice = await open_state(loaded, manager)
+    await manager.initialize()
+    market = MarketService(manager, state, stale_after=loaded.config.app.stale_after)
+    return Session(loaded, manager, state, choice, market)
+
+
+async def close_session(session: Session) -> None:
+    from .state import close_choice
+
+    await session.manager.cleanup()
+    await close_choice(session.storage)
+
+
+@asynccontextmanager
+async def session_for(loaded: LoadedConfig) -> AsyncIterator[Session]:
+    session = await open_session(loaded)
+    try:
+        yield session
+    finally:
+        await close_session(session)

@@ -1,0 +1,361 @@
+"""Market data: failover, Yahoo's shapes and errors, Alpha Vantage's payloads, symbols."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+
+from naetra_tui.config import load_config
+from naetra_tui.core.errors import DataUnavailable, InvalidSymbol, RateLimited, UnknownSymbol
+from naetra_tui.core.symbols import normalize_symbol
+from naetra_tui.paths import shipped_config_path
+from naetra_tui.services.session import session_for
+from plugins.data_collectors.alpha_vantage import AlphaVantageCollector
+from plugins.data_collectors.yahoo_finance import YahooFinanceCollector
+
+# --- symbols ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("aapl ", "AAPL"),
+        ("BRK.B", "BRK.B"),
+        ("^GSPC", "^GSPC"),
+        ("EURUSD=X", "EURUSD=X"),
+        ("btc-usd", "BTC-USD"),
+    ],
+)
+def test_symbols_are_normalised(raw: str, clean: str) -> None:
+    assert normalize_symbol(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "empty"),
+        ("A" * 10_000, "at most 21 characters (10000 given)"),
+        ("[bold]X", "not a valid symbol"),
+        (True, "quote it"),
+    ],
+)
+def test_garbage_symbols_are_refused(raw: Any, message: str) -> None:
+    with pytest.raises(InvalidSymbol, match=re.escape(message)):
+        normalize_symbol(raw)
+
+
+# --- failover with the shipped config, offline --------------------------------------------------
+
+
+async def test_shipped_config_offline_fails_over_to_simulated_in_one_refresh() -> None:
+    loaded = load_config(shipped_config_path())
+    async with session_for(loaded) as session:
+        rows = await session.market.refresh(loaded.config.app.watchlist)
+        assert set(rows) == set(loaded.config.app.watchlist)
+        for row in rows.values():
+            assert row.quote is not None and row.error is None
+            assert row.quote.simulated and row.quote.source == "simulated"
+        assert session.market.status["yahoo_finance"].last_error  # it was tried first and said why
+
+
+# --- Yahoo, replaced at yfinance's own functions with its exact shapes ------------------------
+
+
+def yahoo_frame(symbols: list[str], bad: set[str] = frozenset(), days: int = 5) -> pd.DataFrame:
+    """What yf.download(group_by='ticker') returns: tz-aware index, (ticker, field) columns,
+    NaN columns for a ticker that failed."""
+    index = pd.DatetimeIndex(
+        pd.date_range("2026-11-18", periods=days, freq="B", tz="America/New_York"), name="Date"
+    )
+    fields = ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
+    data = {}
+    for n, symbol in enumerate(symbols):
+        base = 100.0 + 10 * n + np.arange(days)
+        for field in fields:
+            values = np.full(days, np.nan) if symbol in bad else (base * 1000 if field == "Volume" else base)
+            data[(symbol, field)] = values
+    return pd.DataFrame(
+        data, index=index, columns=pd.MultiIndex.from_tuples(list(data), names=["Ticker", "Price"])
+    )
+
+
+@pytest.fixture
+async def yahoo(monkeypatch: pytest.MonkeyPatch) -> YahooFinanceCollector:
+    collector = YahooFinanceCollector()
+    await collector.initialize({"timeout": 5})
+    return collector
+
+
+async def test_yahoo_batch_with_one_bad_symbol(
+    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yfinance as yf
+
+    calls: list[Any] = []
+
+    def fake_download(tickers: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append(tickers)
+        return yahoo_frame(list(tickers), bad={"NOPE"})
+
+    monkeypatch.setattr(yf, "download", fake_download)
+    results = await yahoo.get_quotes(["AAPL", "NOPE", "MSFT"])
+    assert len(calls) == 1  # one request for the whole watchlist
+    assert results["AAPL"].price == 104.0 and results["AAPL"].previous_close == 103.0
+    assert results["MSFT"].price == 124.0
+    assert isinstance(results["NOPE"], UnknownSymbol)
+    assert results["AAPL"].as_of.isoformat().startswith("2026-11-24T05:00:00")  # midnight New York in UTC
+
+
+async def test_yahoo_rate_limit_becomes_rate_limited(
+    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yfinance as yf
+    from yfinance.exceptions import YFRateLimitError
+
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        raise YFRateLimitError()
+
+    monkeypatch.setattr(yf, "download", limited)
+    with pytest.raises(RateLimited, match="rate-limiting"):
+        await yahoo.get_quotes(["AAPL"])
+
+
+async def test_yahoo_empty_history_is_unknown_symbol(
+    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yfinance as yf
+
+    monkeypatch.setattr(yf, "download", lambda *a, **k: pd.DataFrame())
+    with pytest.raises(DataUnavailable):
+        await yahoo.get_history("DELISTED", "1D")
+
+
+async def test_yahoo_history_cleans_nan_rows_and_duplicates(
+    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yfinance as yf
+
+    frame = yahoo_frame(["AAPL"], days=6)
+    frame.iloc[2] = np.nan  # a NaN bar
+    frame = pd.concat([frame, frame.iloc[[-1]] * 1.01])  # a duplicated timestamp, corrected value last
+    monkeypatch.setattr(yf, "download", lambda *a, **k: frame)
+    history = await yahoo.get_history("AAPL", "1D", 30)
+    assert len(history) == 5
+    assert np.all(np.diff(history.timestamps.astype(np.int64)) > 0)
+    assert history.close[-1] == pytest.approx(105.0 * 1.01)
+
+
+async def test_yahoo_intraday_across_dst_change(
+    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yfinance as yf
+
+    index = pd.DatetimeIndex(
+        [
+            pd.Timestamp("2026-10-30 15:30", tz="America/New_York"),
+            pd.Timestamp("2026-11-02 15:30", tz="America/New_York"),
+        ],
+        name="Datetime",
+    )
+    frame = pd.DataFrame(
+        {("AAPL", f): [1.0, 2.0] for f in ("Open", "High", "Low", "Close", "Volume")}, index=index
+    )
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    monkeypatch.setattr(yf, "download", lambda *a, **k: frame)
+    history = await yahoo.get_history("AAPL", "1h", 5)
+    stamps = [str(t) for t in history.timestamps]
+    assert stamps == ["2026-10-30T19:30:00", "2026-11-02T20:30:00"]  # EDT then EST, both right in UTC
+
+
+async def test_yahoo_fundamentals_of_an_etf_keep_missing_fields_missing(
+    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yfinance as yf
+
+    class FakeTicker:
+        def __init__(self, symbol: str) -> None:
+            self.info = {
+                "quoteType": "ETF",
+                "shortName": "SPDR S&P 500",
+                "trailingPE": 26.1,
+                "yield": 0.012,
+                "marketState": "REGULAR",
+            }
+
+    monkeypatch.setattr(yf, "Ticker", FakeTicker)
+    fundamentals = await yahoo.get_fundamentals("SPY")
+    assert fundamentals.quote_type == "ETF" and fundamentals.pe_trailing == 26.1
+    assert fundamentals.market_cap is None and fundamentals.revenue is None  # never 0
+    assert fundamentals.extra["market_state"] == "REG"
+
+
+# --- Alpha Vantage through an httpx transport returning its documented payloads ----------------
+
+KEY = "AVKEY-SECRET-123456"
+
+
+def av(handler: Any) -> AlphaVantageCollector:
+    return AlphaVantageCollector(transport=httpx.MockTransport(handler))
+
+
+async def started_av(handler: Any) -> AlphaVantageCollector:
+    collector = av(handler)
+    await collector.initialize({"api_key": KEY, "requests_per_minute": 10_000})
+    return collector
+
+
+async def test_alpha_vantage_global_quote() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["apikey"] == KEY and request.url.params["function"] == "GLOBAL_QUOTE"
+        return httpx.Response(
+            200,
+            json={
+                "Global Quote": {
+                    "01. symbol": "IBM",
+                    "02. open": "230.1",
+                    "03. high": "232.0",
+                    "04. low": "229.5",
+                    "05. price": "231.2",
+                    "06. volume": "3000000",
+                    "07. latest trading day": "2026-11-25",
+                    "08. previous close": "None",
+                    "09. change": "-",
+                    "10. change percent": "-",
+                }
+            },
+        )
+
+    collector = await started_av(handler)
+    quote = (await collector.get_quotes(["ibm"]))["IBM"]
+    assert quote.price == 231.2 and quote.previous_close is None and quote.change_pct is None
+    await collector.cleanup()
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "error", "message"),
+    [
+        (
+            {
+                "Information": "We have detected your API key as AVKEY-SECRET-123456 and our standard API rate limit is 25 requests per day."
+            },
+            200,
+            RateLimited,
+            "25 requests per day",
+        ),
+        (
+            {
+                "Note": "Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute."
+            },
+            200,
+            RateLimited,
+            "5 calls per minute",
+        ),
+        (
+            {"Error Message": "Invalid API call. Please retry or visit the documentation."},
+            200,
+            UnknownSymbol,
+            "Invalid API call",
+        ),
+        ({"Global Quote": {}}, 200, UnknownSymbol, "no quote for"),
+        ("<html><body>Service Unavailable</body></html>", 200, DataUnavailable, "an HTML page"),
+        ('{"Global Quote": {"05. price": ', 200, DataUnavailable, "malformed JSON"),
+        ({}, 500, DataUnavailable, "HTTP 500"),
+        ({}, 503, DataUnavailable, "HTTP 503"),
+        ({}, 429, RateLimited, "HTTP 429"),
+    ],
+)
+async def test_alpha_vantage_errors(
+    payload: Any, status: int, error: type[Exception], message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if isinstance(payload, str):
+            return httpx.Response(status, text=payload)
+        return httpx.Response(status, json=payload)
+
+    collector = await started_av(handler)
+    with caplog.at_level(logging.DEBUG), pytest.raises(error) as info:
+        await collector._quote("IBM")
+    assert message in str(info.value)
+    assert KEY not in str(info.value) and KEY not in caplog.text
+    await collector.cleanup()
+
+
+async def test_alpha_vantage_network_errors_never_show_the_key() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(f"DNS failure for {request.url}")
+
+    collector = await started_av(handler)
+    with pytest.raises(DataUnavailable) as info:
+        await collector._quote("IBM")
+    assert "cannot reach Alpha Vantage" in str(info.value) and KEY not in str(info.value)
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out")
+
+    collector = await started_av(slow)
+    with pytest.raises(DataUnavailable, match="did not answer"):
+        await collector._quote("IBM")
+
+
+async def test_alpha_vantage_daily_history_parses_strings() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            json={
+                "Meta Data": {},
+                "Time Series (Daily)": {
+                    "2026-11-25": {
+                        "1. open": "10",
+                        "2. high": "12",
+                        "3. low": "9",
+                        "4. close": "11",
+                        "5. volume": "100",
+                    },
+                    "2026-11-24": {
+                        "1. open": "9",
+                        "2. high": "10",
+                        "3. low": "8",
+                        "4. close": "-",
+                        "5. volume": "90",
+                    },
+                    "2026-11-21": {
+                        "1. open": "8",
+                        "2. high": "9",
+                        "3. low": "7",
+                        "4. close": "8.5",
+                        "5. volume": "80",
+                    },
+                },
+            },
+        )
+
+    collector = await started_av(handler)
+    history = await collector.get_market_data("IBM", "1D")
+    assert history.close.tolist() == [8.5, 11.0]  # sorted, the bar without a close dropped
+
+
+async def test_failover_skips_a_failing_collector_and_pauses_it(tmp_path: Path) -> None:
+    from tests.conftest import write
+
+    path = write(
+        tmp_path / "c.yaml",
+        "app:\n  storage: memory\nplugins:\n  data_collectors:\n"
+        "    - {name: av, plugin: alpha_vantage, config: {api_key: abcdefgh, base_url: 'http://127.0.0.1:1/query', timeout: 1}}\n"
+        "    - {name: sim, plugin: simulated}\n"
+        "  storage:\n    - {name: memory, plugin: memory}\n",
+    )
+    async with session_for(load_config(path)) as session:
+        rows = await session.market.refresh(["AAPL", "MSFT"])
+        assert all(r.quote is not None and r.quote.simulated for r in rows.values())
+        status = session.market.status["av"]
+        # unreachable: per-symbol errors, the batch itself answered -> sim fills in, av not paused
+        rows = await session.market.refresh(["AAPL"])
+        assert rows["AAPL"].quote is not None and rows["AAPL"].quote.simulated
+        assert status.name == "av"
