@@ -186,7 +186,15 @@ class MarketService:
                 for symbol in remaining:
                     reasons[symbol].append(f"{name}: {_message(exc)}")
                 continue
-            self._succeeded(status)
+            limited = (
+                [r for r in results.values() if isinstance(r, RateLimited)]
+                if isinstance(results, dict)
+                else []
+            )
+            if limited and len(limited) == len(results):
+                self._failed(status, limited[0])  # quota gone for the whole batch: pause it
+            else:
+                self._succeeded(status)
             answered = self._take_results(name, collector, results, reasons)
             remaining = [s for s in remaining if s not in answered]
         for symbol in remaining:

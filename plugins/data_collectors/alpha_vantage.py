@@ -159,14 +159,32 @@ class AlphaVantageCollector(IDataCollector):
                 )
         return payload
 
+    def _wait_for_slot(self) -> float:
+        """Seconds until pacing allows the next request."""
+        if not self._last_request:
+            return 0.0
+        return max(0.0, 60.0 / self.settings.requests_per_minute - (time.monotonic() - self._last_request))
+
     async def get_quotes(self, symbols: list[str]) -> dict[str, Quote | Exception]:
+        """GLOBAL_QUOTE per symbol, as far as pacing allows now: symbols that would have to wait
+        come back as ``RateLimited`` so the next collector answers them this refresh."""
         results: dict[str, Quote | Exception] = {}
         for raw in symbols:
             symbol = normalize_symbol(raw)
+            wait = self._wait_for_slot()
+            if wait > 1.0:
+                results[symbol] = RateLimited(
+                    f"Alpha Vantage is paced to {self.settings.requests_per_minute}/min; next request in {wait:.0f} s",
+                    source=SOURCE,
+                    retry_after=wait,
+                )
+                continue
             try:
                 results[symbol] = await self._quote(symbol)
-            except RateLimited:
-                raise  # the rest of the batch would be refused too: fail over now
+            except RateLimited as exc:  # the provider's quota: the rest would be refused too
+                for rest in symbols[symbols.index(raw) :]:
+                    results.setdefault(normalize_symbol(rest), exc)
+                break
             except DataUnavailable as exc:
                 results[symbol] = exc
         return results

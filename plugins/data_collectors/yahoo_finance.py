@@ -1,19 +1,29 @@
 """Yahoo Finance through yfinance.
 
-yfinance is synchronous, so every call runs in a thread with a timeout. A refresh of the whole
-watchlist is one ``yf.download`` request. yfinance hides errors (empty frames, NaN columns,
-errors logged instead of raised): they become ``UnknownSymbol`` / ``DataUnavailable`` here, and
-``YFRateLimitError`` becomes ``RateLimited``. Its timezone cache lives in our cache directory.
+Requests go through yfinance's own HTTP layer (``yfinance.data.YfData``: curl_cffi with Yahoo's
+cookie and crumb handling), which is synchronous, so every call runs in a thread with a timeout,
+and parsing happens in that thread too (a 1,000-symbol refresh never stalls the event loop).
+
+* Quotes: Yahoo's batch endpoint ``/v7/finance/quote?symbols=A,B,...`` — one request per
+  ``batch_size`` symbols, not one per symbol; it gives market state and currency too.
+* History: ``/v8/finance/chart/SYMBOL`` with Yahoo's intraday limits respected.
+* Fundamentals: ``yf.Ticker(symbol).info`` mapped into ``Fundamentals`` (fields vary by quote
+  type; a missing field stays missing, never 0).
+
+yfinance and Yahoo hide errors (empty results, ``null`` bars, errors logged instead of raised):
+an empty answer becomes ``UnknownSymbol`` / ``DataUnavailable``, HTTP 429 and
+``YFRateLimitError`` become ``RateLimited``. yfinance's timezone cache lives in our cache dir.
 Live quotes are polled (yfinance's websocket stream is not used yet).
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
+import json
 import socket
 from datetime import UTC, datetime
 from typing import Any, ClassVar
+from urllib.parse import urlparse
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -29,9 +39,20 @@ SOURCE = "yahoo_finance"
 INTERVALS = {"1m": "1m", "5m": "5m", "15m": "15m", "1h": "60m", "1D": "1d", "1W": "1wk", "1M": "1mo"}
 #: Yahoo serves intraday bars only this far back (days).
 INTRADAY_LIMIT_DAYS = {"1m": 7, "5m": 59, "15m": 59, "1h": 729}
-_MARKET_STATES = {
-    "PRE": MarketState.PRE,
+_RANGES = [
+    (1, "1d"),
+    (5, "5d"),
+    (31, "1mo"),
+    (92, "3mo"),
+    (183, "6mo"),
+    (366, "1y"),
+    (731, "2y"),
+    (1827, "5y"),
+    (3653, "10y"),
+]
+MARKET_STATES = {
     "PREPRE": MarketState.PRE,
+    "PRE": MarketState.PRE,
     "REGULAR": MarketState.REGULAR,
     "POST": MarketState.POST,
     "POSTPOST": MarketState.POST,
@@ -43,60 +64,86 @@ class YahooConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     timeout: float = Field(15.0, gt=0)
-    """Seconds one yfinance call may take."""
+    """Seconds one request may take."""
+    base_url: str = "https://query1.finance.yahoo.com"
+    """Yahoo's API host (change only to point at a mirror or a test server)."""
+    batch_size: int = Field(100, ge=1, le=500)
+    """Symbols per quote request."""
     api_key: SecretStr | None = None
     """Not needed by Yahoo; accepted so the guide's example config loads."""
 
 
-def period_for(timeframe: str, days: int | None) -> str:
-    """A yfinance ``period`` covering ``days`` within Yahoo's limits for the interval."""
+def range_for(timeframe: str, days: int | None) -> str:
+    """A Yahoo ``range`` covering ``days`` within Yahoo's limits for the interval."""
     days = days or default_range_days(timeframe)
     days = min(days, INTRADAY_LIMIT_DAYS.get(timeframe, days))
-    if days > 3653:
-        return "max"
-    return f"{days}d" if days < 365 else f"{math.ceil(days / 365)}y"
+    for limit, name in _RANGES:
+        if days <= limit:
+            return name
+    return "max"
 
 
-def frame_to_history(frame: Any, symbol: str, timeframe: str) -> PriceHistory:
-    """A yfinance OHLCV frame (one ticker) into a PriceHistory (UTC, NaN rows dropped).
+def parse_quote(item: dict[str, Any], fetched_at: datetime) -> Quote:
+    """One ``quoteResponse.result`` entry into a Quote.
 
     Raises:
-        UnknownSymbol: the frame is empty or all NaN (yfinance's way of saying "no such symbol").
+        UnknownSymbol: Yahoo listed the symbol without a price.
     """
-    if frame is None or len(frame) == 0 or "Close" not in frame or frame["Close"].isna().all():
-        raise UnknownSymbol(
-            f"Yahoo Finance has no data for {symbol} (unknown or delisted symbol?)",
-            symbol=symbol,
-            source=SOURCE,
+    symbol = str(item.get("symbol", ""))
+    price = to_float(item.get("regularMarketPrice"))
+    if price is None:
+        raise UnknownSymbol(f"Yahoo Finance has no price for {symbol}", symbol=symbol, source=SOURCE)
+    stamp = to_float(item.get("regularMarketTime"))
+    return Quote(
+        symbol=symbol,
+        price=price,
+        source=SOURCE,
+        name=item.get("shortName") or item.get("longName"),
+        previous_close=to_float(item.get("regularMarketPreviousClose")),
+        open=to_float(item.get("regularMarketOpen")),
+        day_high=to_float(item.get("regularMarketDayHigh")),
+        day_low=to_float(item.get("regularMarketDayLow")),
+        volume=to_float(item.get("regularMarketVolume")),
+        currency=item.get("currency"),
+        market_state=MARKET_STATES.get(str(item.get("marketState", "")).upper(), MarketState.UNKNOWN),
+        as_of=datetime.fromtimestamp(stamp, UTC) if stamp else fetched_at,
+        fetched_at=fetched_at,
+    )
+
+
+def parse_chart(payload: Any, symbol: str, timeframe: str) -> PriceHistory:
+    """A ``/v8/finance/chart`` answer into a PriceHistory (UTC; null bars dropped).
+
+    Raises:
+        UnknownSymbol: Yahoo's "No data found, symbol may be delisted" or an empty result.
+        DataUnavailable: an answer of another shape.
+    """
+    chart = payload.get("chart") if isinstance(payload, dict) else None
+    if not isinstance(chart, dict):
+        raise DataUnavailable(
+            f"Yahoo Finance sent an unexpected answer for {symbol}", symbol=symbol, source=SOURCE
         )
-    index = frame.index
-    if getattr(index, "tz", None) is not None:
-        index = index.tz_convert("UTC").tz_localize(None)
-    stamps = index.to_numpy().astype("datetime64[s]")
-    cols = {
-        "open": frame["Open"].to_numpy(dtype=np.float64),
-        "high": frame["High"].to_numpy(dtype=np.float64),
-        "low": frame["Low"].to_numpy(dtype=np.float64),
-        "close": frame["Close"].to_numpy(dtype=np.float64),
-        "volume": frame["Volume"].to_numpy(dtype=np.float64) if "Volume" in frame else np.zeros(len(frame)),
-    }
-    return history_from_arrays(symbol, timeframe, stamps, cols, source=SOURCE)
+    error = chart.get("error")
+    results = chart.get("result") or []
+    if error or not results:
+        reason = error.get("description") if isinstance(error, dict) else "no data"
+        raise UnknownSymbol(f"Yahoo Finance: {reason} ({symbol})", symbol=symbol, source=SOURCE)
+    result = results[0]
+    stamps = result.get("timestamp") or []
+    quotes = (result.get("indicators") or {}).get("quote") or [{}]
+    if not stamps:
+        raise UnknownSymbol(
+            f"Yahoo Finance has no {timeframe} bars for {symbol}", symbol=symbol, source=SOURCE
+        )
+    n = len(stamps)
 
+    def column(name: str) -> np.ndarray:
+        values = quotes[0].get(name) or [None] * n
+        return np.array([np.nan if v is None else float(v) for v in values[:n]], dtype=np.float64)
 
-def _ticker_frame(frame: Any, symbol: str, many: bool) -> Any:
-    """One ticker's columns from ``yf.download``'s (ticker, field) MultiIndex."""
-    columns = getattr(frame, "columns", None)
-    if columns is None or len(frame) == 0:
-        return None
-    if getattr(columns, "nlevels", 1) == 2:
-        level0 = set(columns.get_level_values(0))
-        if symbol in level0:
-            return frame[symbol]
-        level1 = set(columns.get_level_values(1))
-        if symbol in level1:
-            return frame.xs(symbol, axis=1, level=1)
-        return None
-    return frame if not many else None
+    cols = {name: column(name) for name in ("open", "high", "low", "close", "volume")}
+    times = np.array(stamps, dtype=np.int64).astype("datetime64[s]")
+    return history_from_arrays(symbol, timeframe, times, cols, source=SOURCE)
 
 
 class YahooFinanceCollector(IDataCollector):
@@ -108,6 +155,7 @@ class YahooFinanceCollector(IDataCollector):
 
     def __init__(self) -> None:
         self.settings = YahooConfig()
+        self.requests = 0  # HTTP requests made (for the status line and benchmarks)
 
     async def initialize(self, config: dict[str, Any]) -> None:
         self.settings = YahooConfig.model_validate(config)
@@ -124,80 +172,95 @@ class YahooFinanceCollector(IDataCollector):
         yf.set_tz_cache_location(str(cache))
 
     async def _thread(self, func: Any, *args: Any) -> Any:
-        """Run a blocking yfinance call in a thread, with a timeout and yfinance's errors mapped.
+        """Run blocking work in a thread with a timeout; map yfinance's and curl's errors.
 
         Raises:
-            RateLimited, DataUnavailable.
+            RateLimited, UnknownSymbol, DataUnavailable.
         """
         from yfinance.exceptions import YFRateLimitError
 
         try:
             return await asyncio.wait_for(asyncio.to_thread(func, *args), self.settings.timeout)
+        except (DataUnavailable, RateLimited):
+            raise
         except YFRateLimitError:
             raise RateLimited(
-                "Yahoo Finance is rate-limiting requests; retrying later", source=SOURCE
+                "Yahoo Finance is rate-limiting requests; retrying later", source=SOURCE, retry_after=60
             ) from None
         except TimeoutError:
             raise DataUnavailable(
                 f"Yahoo Finance did not answer within {self.settings.timeout:g} s", source=SOURCE
             ) from None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except Exception as exc:  # curl_cffi's DNS/connect/HTTP errors, yfinance's own
+            raise DataUnavailable(f"Yahoo Finance request failed: {_describe(exc)}", source=SOURCE) from None
+
+    def _get_json(self, path: str, params: dict[str, str]) -> Any:
+        """One GET through yfinance's session (cookies, crumb). Runs in a worker thread."""
+        from yfinance.data import YfData
+
+        self.requests += 1
+        response = YfData().get(self.settings.base_url + path, params=params, timeout=self.settings.timeout)
+        if response.status_code == 429:
+            raise RateLimited(
+                "Yahoo Finance answered HTTP 429 (too many requests)", source=SOURCE, retry_after=60
+            )
+        try:
+            payload = response.json()
+        except (ValueError, json.JSONDecodeError):
+            kind = "an HTML page" if response.text.lstrip().startswith("<") else "malformed JSON"
             raise DataUnavailable(
-                f"Yahoo Finance request failed: {type(exc).__name__}: {exc}", source=SOURCE
+                f"Yahoo Finance sent {kind} (HTTP {response.status_code})", source=SOURCE
             ) from None
-
-    def _download(self, symbols: list[str], period: str, interval: str) -> Any:
-        import yfinance as yf
-
-        return yf.download(
-            symbols,
-            period=period,
-            interval=interval,
-            group_by="ticker",
-            auto_adjust=False,
-            progress=False,
-            threads=False,
-            timeout=self.settings.timeout,
-            multi_level_index=True,
-        )
+        if response.status_code >= 500:
+            raise DataUnavailable(f"Yahoo Finance answered HTTP {response.status_code}", source=SOURCE)
+        return payload
 
     async def get_quotes(self, symbols: list[str]) -> dict[str, Quote | Exception]:
-        """One request for the whole list (daily bars of the last days)."""
-        clean = [normalize_symbol(s) for s in symbols]
-        frame = await self._thread(self._download, clean, "5d", "1d")
-        if frame is None or len(frame) == 0:
-            raise DataUnavailable("Yahoo Finance returned nothing (network down?)", source=SOURCE)
-        now = utcnow()
+        """Quotes in batches of ``batch_size`` symbols per request, parsed off the loop."""
+        clean = list(dict.fromkeys(normalize_symbol(s) for s in symbols))
+        size = self.settings.batch_size
+        chunks = [clean[i : i + size] for i in range(0, len(clean), size)]
         results: dict[str, Quote | Exception] = {}
-        for symbol in clean:
-            try:
-                history = frame_to_history(_ticker_frame(frame, symbol, len(clean) > 1), symbol, "1D")
-            except DataUnavailable as exc:
-                results[symbol] = exc
-                continue
-            last = -1
-            results[symbol] = Quote(
-                symbol=symbol,
-                price=float(history.close[last]),
-                previous_close=float(history.close[last - 1]) if len(history) > 1 else None,
-                open=to_float(history.open[last]),
-                day_high=to_float(history.high[last]),
-                day_low=to_float(history.low[last]),
-                volume=to_float(history.volume[last]),
-                source=SOURCE,
-                as_of=history.last_timestamp or now,
-                fetched_at=now,
-            )
+        for part in await asyncio.gather(*(self._thread(self._quotes_blocking, chunk) for chunk in chunks)):
+            results.update(part)
         return results
+
+    def _quotes_blocking(self, chunk: list[str]) -> dict[str, Quote | Exception]:
+        payload = self._get_json("/v7/finance/quote", {"symbols": ",".join(chunk), "formatted": "false"})
+        response = payload.get("quoteResponse") if isinstance(payload, dict) else None
+        if not isinstance(response, dict):
+            raise DataUnavailable("Yahoo Finance sent an unexpected quote answer", source=SOURCE)
+        if response.get("error"):
+            raise DataUnavailable(f"Yahoo Finance: {response['error']}", source=SOURCE)
+        now = utcnow()
+        found: dict[str, Quote | Exception] = {}
+        for item in response.get("result") or []:
+            if not isinstance(item, dict):
+                continue
+            symbol = str(item.get("symbol", "")).upper()
+            try:
+                found[symbol] = parse_quote(item, now)
+            except UnknownSymbol as exc:
+                found[symbol] = exc
+        return {
+            s: found.get(s) or UnknownSymbol(f"Yahoo Finance does not know {s}", symbol=s, source=SOURCE)
+            for s in chunk
+        }
 
     async def get_history(self, symbol: str, timeframe: str, days: int | None = None) -> PriceHistory:
         symbol = normalize_symbol(symbol)
         if timeframe not in INTERVALS:
             raise DataUnavailable(f"unknown timeframe {timeframe}", symbol=symbol, source=SOURCE)
-        frame = await self._thread(
-            self._download, [symbol], period_for(timeframe, days), INTERVALS[timeframe]
-        )
-        return frame_to_history(_ticker_frame(frame, symbol, False), symbol, timeframe)
+        params = {
+            "range": range_for(timeframe, days),
+            "interval": INTERVALS[timeframe],
+            "includePrePost": "false",
+        }
+
+        def fetch() -> PriceHistory:
+            return parse_chart(self._get_json(f"/v8/finance/chart/{symbol}", params), symbol, timeframe)
+
+        return await self._thread(fetch)
 
     async def get_market_data(self, symbol: str, timeframe: str) -> PriceHistory:
         return await self.get_history(symbol, timeframe)
@@ -212,19 +275,23 @@ class YahooFinanceCollector(IDataCollector):
                 f"Yahoo Finance has no fundamentals for {symbol}", symbol=symbol, source=SOURCE
             )
         fundamentals = to_fundamentals(info, symbol=symbol, source=SOURCE)
-        state = _MARKET_STATES.get(str(info.get("marketState", "")).upper())
+        state = MARKET_STATES.get(str(info.get("marketState", "")).upper())
         if state is not None:
             fundamentals.extra["market_state"] = state.value
         return fundamentals
 
     async def health_check(self) -> Health:
+        host = urlparse(self.settings.base_url).hostname or "query1.finance.yahoo.com"
         try:
-            await asyncio.wait_for(
-                asyncio.to_thread(socket.getaddrinfo, "query1.finance.yahoo.com", 443), timeout=5
-            )
+            await asyncio.wait_for(asyncio.to_thread(socket.getaddrinfo, host, 443), timeout=5)
         except (OSError, TimeoutError) as exc:
             return Health(
                 healthy=False,
-                detail=f"cannot reach Yahoo Finance ({type(exc).__name__}: {exc}); using the next collector",
+                detail=f"cannot reach Yahoo Finance ({_describe(exc)}); the next collector fills in",
             )
-        return Health(healthy=True, detail="query1.finance.yahoo.com resolves", checked_at=datetime.now(UTC))
+        return Health(healthy=True, detail=f"{host} resolves")
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).split(" See https://curl.se")[0]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

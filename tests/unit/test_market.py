@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import numpy as np
-import pandas as pd
 import pytest
 
 from naetra_tui.config import load_config
@@ -19,6 +18,7 @@ from naetra_tui.paths import shipped_config_path
 from naetra_tui.services.session import session_for
 from plugins.data_collectors.alpha_vantage import AlphaVantageCollector
 from plugins.data_collectors.yahoo_finance import YahooFinanceCollector
+from tests.fakes.yahoo_server import FakeYahoo, default_chart, fake_yahoo, price_of
 
 # --- symbols ----------------------------------------------------------------------------------
 
@@ -65,113 +65,118 @@ async def test_shipped_config_offline_fails_over_to_simulated_in_one_refresh() -
         assert session.market.status["yahoo_finance"].last_error  # it was tried first and said why
 
 
-# --- Yahoo, replaced at yfinance's own functions with its exact shapes ------------------------
-
-
-def yahoo_frame(symbols: list[str], bad: set[str] = frozenset(), days: int = 5) -> pd.DataFrame:
-    """What yf.download(group_by='ticker') returns: tz-aware index, (ticker, field) columns,
-    NaN columns for a ticker that failed."""
-    index = pd.DatetimeIndex(
-        pd.date_range("2026-11-18", periods=days, freq="B", tz="America/New_York"), name="Date"
-    )
-    fields = ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
-    data = {}
-    for n, symbol in enumerate(symbols):
-        base = 100.0 + 10 * n + np.arange(days)
-        for field in fields:
-            values = np.full(days, np.nan) if symbol in bad else (base * 1000 if field == "Volume" else base)
-            data[(symbol, field)] = values
-    return pd.DataFrame(
-        data, index=index, columns=pd.MultiIndex.from_tuples(list(data), names=["Ticker", "Price"])
-    )
+# --- Yahoo: a local server speaking Yahoo's JSON; yfinance's real HTTP layer talks to it ----------
 
 
 @pytest.fixture
-async def yahoo(monkeypatch: pytest.MonkeyPatch) -> YahooFinanceCollector:
+def yahoo_server() -> Any:
+    with fake_yahoo() as (url, fake):
+        yield url, fake
+
+
+async def yahoo_for(url: str, **config: Any) -> YahooFinanceCollector:
     collector = YahooFinanceCollector()
-    await collector.initialize({"timeout": 5})
+    await collector.initialize({"base_url": url, "timeout": 5, **config})
     return collector
 
 
-async def test_yahoo_batch_with_one_bad_symbol(
-    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import yfinance as yf
-
-    calls: list[Any] = []
-
-    def fake_download(tickers: Any, **kwargs: Any) -> pd.DataFrame:
-        calls.append(tickers)
-        return yahoo_frame(list(tickers), bad={"NOPE"})
-
-    monkeypatch.setattr(yf, "download", fake_download)
+async def test_yahoo_batch_with_one_bad_symbol(yahoo_server: Any) -> None:
+    url, fake = yahoo_server
+    fake.unknown = {"NOPE"}
+    yahoo = await yahoo_for(url)
     results = await yahoo.get_quotes(["AAPL", "NOPE", "MSFT"])
-    assert len(calls) == 1  # one request for the whole watchlist
-    assert results["AAPL"].price == 104.0 and results["AAPL"].previous_close == 103.0
-    assert results["MSFT"].price == 124.0
+    assert fake.requests == ["/v7/finance/quote"]  # one request for the whole watchlist
+    assert (
+        results["AAPL"].price == price_of("AAPL") and results["AAPL"].previous_close == price_of("AAPL") - 1
+    )
+    assert results["AAPL"].market_state.value == "REG" and results["AAPL"].currency == "USD"
+    assert results["MSFT"].name == "MSFT Corp"
     assert isinstance(results["NOPE"], UnknownSymbol)
-    assert results["AAPL"].as_of.isoformat().startswith("2026-11-24T05:00:00")  # midnight New York in UTC
 
 
-async def test_yahoo_rate_limit_becomes_rate_limited(
-    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
+async def test_yahoo_batches_large_watchlists(yahoo_server: Any) -> None:
+    url, fake = yahoo_server
+    yahoo = await yahoo_for(url, batch_size=100)
+    symbols = [f"S{i:03d}" for i in range(250)]
+    results = await yahoo.get_quotes(symbols)
+    assert len(fake.requests) == 3  # the batch count, not the symbol count
+    assert all(not isinstance(r, Exception) for r in results.values())
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error", "message"),
+    [
+        (429, "{}", RateLimited, "rate-limiting"),
+        (500, '{"finance": {"error": "boom"}}', DataUnavailable, "HTTP 500"),
+        (503, '{"finance": {"error": "busy"}}', DataUnavailable, "HTTP 503"),
+        (200, "<html><body>Will be right back</body></html>", DataUnavailable, "an HTML page"),
+        (200, '{"quoteResponse": {"result": [', DataUnavailable, "malformed JSON"),
+    ],
+)
+async def test_yahoo_http_faults(
+    yahoo_server: Any, status: int, body: str, error: type[Exception], message: str
 ) -> None:
-    import yfinance as yf
-    from yfinance.exceptions import YFRateLimitError
-
-    def limited(*args: Any, **kwargs: Any) -> Any:
-        raise YFRateLimitError()
-
-    monkeypatch.setattr(yf, "download", limited)
-    with pytest.raises(RateLimited, match="rate-limiting"):
+    url, fake = yahoo_server
+    fake.status, fake.body = status, body
+    yahoo = await yahoo_for(url)
+    with pytest.raises(error, match=message):
         await yahoo.get_quotes(["AAPL"])
 
 
-async def test_yahoo_empty_history_is_unknown_symbol(
-    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import yfinance as yf
+async def test_yahoo_timeouts_and_refused_connections() -> None:
+    with fake_yahoo(FakeYahoo(delay=2.0)) as (url, _):
+        yahoo = await yahoo_for(url, timeout=0.5)
+        with pytest.raises(DataUnavailable, match="did not answer within 0.5 s"):
+            await yahoo.get_quotes(["AAPL"])
+    yahoo = await yahoo_for("http://127.0.0.1:1")
+    with pytest.raises(DataUnavailable, match="request failed"):
+        await yahoo.get_quotes(["AAPL"])
 
-    monkeypatch.setattr(yf, "download", lambda *a, **k: pd.DataFrame())
-    with pytest.raises(DataUnavailable):
+
+async def test_yahoo_unknown_or_delisted_history(yahoo_server: Any) -> None:
+    url, fake = yahoo_server
+    fake.unknown = {"DELISTED"}
+    yahoo = await yahoo_for(url)
+    with pytest.raises(UnknownSymbol, match="No data found, symbol may be delisted"):
         await yahoo.get_history("DELISTED", "1D")
 
 
-async def test_yahoo_history_cleans_nan_rows_and_duplicates(
-    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import yfinance as yf
-
-    frame = yahoo_frame(["AAPL"], days=6)
-    frame.iloc[2] = np.nan  # a NaN bar
-    frame = pd.concat([frame, frame.iloc[[-1]] * 1.01])  # a duplicated timestamp, corrected value last
-    monkeypatch.setattr(yf, "download", lambda *a, **k: frame)
+async def test_yahoo_history_cleans_null_bars_and_duplicates(yahoo_server: Any) -> None:
+    url, fake = yahoo_server
+    chart = default_chart("AAPL", bars=6)
+    quote = chart["indicators"]["quote"][0]
+    quote["close"][2] = None  # a null bar
+    chart["timestamp"].append(chart["timestamp"][-1])  # a duplicated timestamp, corrected bar last
+    for name in ("open", "high", "low", "volume"):
+        quote[name].append(quote[name][-1])
+    quote["close"].append(999.0)
+    fake.charts["AAPL"] = chart
+    yahoo = await yahoo_for(url)
     history = await yahoo.get_history("AAPL", "1D", 30)
     assert len(history) == 5
     assert np.all(np.diff(history.timestamps.astype(np.int64)) > 0)
-    assert history.close[-1] == pytest.approx(105.0 * 1.01)
+    assert history.close[-1] == 999.0
 
 
-async def test_yahoo_intraday_across_dst_change(
-    yahoo: YahooFinanceCollector, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import yfinance as yf
-
-    index = pd.DatetimeIndex(
-        [
-            pd.Timestamp("2026-10-30 15:30", tz="America/New_York"),
-            pd.Timestamp("2026-11-02 15:30", tz="America/New_York"),
-        ],
-        name="Datetime",
-    )
-    frame = pd.DataFrame(
-        {("AAPL", f): [1.0, 2.0] for f in ("Open", "High", "Low", "Close", "Volume")}, index=index
-    )
-    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
-    monkeypatch.setattr(yf, "download", lambda *a, **k: frame)
+async def test_yahoo_intraday_across_dst_change(yahoo_server: Any) -> None:
+    url, fake = yahoo_server
+    # 15:30 New York on the Friday before and the Monday after the end of DST (2026-11-01)
+    before, after = 1793388600, 1793651400
+    fake.charts["AAPL"] = {
+        "meta": {"exchangeTimezoneName": "America/New_York"},
+        "timestamp": [before, after],
+        "indicators": {"quote": [{k: [1.0, 2.0] for k in ("open", "high", "low", "close", "volume")}]},
+    }
+    yahoo = await yahoo_for(url)
     history = await yahoo.get_history("AAPL", "1h", 5)
-    stamps = [str(t) for t in history.timestamps]
-    assert stamps == ["2026-10-30T19:30:00", "2026-11-02T20:30:00"]  # EDT then EST, both right in UTC
+    assert [str(t) for t in history.timestamps] == ["2026-10-30T19:30:00", "2026-11-02T20:30:00"]
+
+
+@pytest.fixture
+async def yahoo() -> YahooFinanceCollector:
+    collector = YahooFinanceCollector()
+    await collector.initialize({"timeout": 5})
+    return collector
 
 
 async def test_yahoo_fundamentals_of_an_etf_keep_missing_fields_missing(
