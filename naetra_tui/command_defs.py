@@ -25,6 +25,15 @@ def _history_args(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--json", action="store_true", help="print JSON")
 
 
+def _analyze_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("symbol", metavar="SYMBOL")
+    parser.add_argument("--timeframe", default="1D", choices=["1m", "5m", "15m", "1h", "1D", "1W", "1M"])
+    parser.add_argument(
+        "--range", dest="range_name", default="2Y", help="1D 5D 1M 3M 6M YTD 1Y 2Y 5Y 10Y MAX"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
 def _run(name: str) -> Handler:
     def handler(args: argparse.Namespace, loaded: Any) -> int:
         from . import headless
@@ -38,4 +47,5 @@ def _run(name: str) -> Handler:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {
     "quote": ("print the latest quotes (source and age included)", _quote_args, _run("quote")),
     "history": ("print a symbol's price bars as CSV or JSON", _history_args, _run("history")),
+    "analyze": ("run the analyzers on a symbol and print the results", _analyze_args, _run("analyze")),
 }

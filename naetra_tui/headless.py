@@ -87,3 +87,36 @@ async def history(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             ]
         )
     return 0
+
+
+async def analyze(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    from .core.errors import InvalidSymbol
+    from .services.analysis import AnalysisService
+    from .services.session import session_for
+
+    async with session_for(loaded) as session:
+        service = AnalysisService(session.manager, session.market, session.state)
+        try:
+            await session.market.refresh([args.symbol])
+            results = await service.analyze(args.symbol, args.timeframe, args.range_name)
+        except (InvalidSymbol, ValueError) as exc:
+            _err(str(exc))
+            return 2
+    if not results:
+        _err("no analyzer is enabled (see plugins.analyzers in the config)")
+        return 1
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    n: r.analysis.model_dump(mode="json") if r.analysis else {"error": r.error}
+                    for n, r in results.items()
+                },
+                indent=1,
+            )
+        )
+    else:
+        for name, result in results.items():
+            print(result.analysis.to_text() if result.analysis else f"[{name}] unavailable: {result.error}")
+            print()
+    return 0 if all(r.analysis for r in results.values()) else 1

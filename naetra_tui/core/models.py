@@ -230,6 +230,61 @@ class Analysis(BaseModel):
     trends: dict[str, Any] = Field(default_factory=dict)
     indicators: dict[str, Any] = Field(default_factory=dict)
 
+    def to_text(self, now: datetime | None = None) -> str:
+        """Compact plain text for the LLM (well under 1,500 tokens): what was computed, on which
+        data, how old, and every signal with its reason. Values that could not be computed say why."""
+        window = ""
+        if self.data_start and self.data_end:
+            window = f" · {self.bars} bars {self.data_start.date()}..{self.data_end.date()}"
+        label = f"{self.source} (SIMULATED data)" if self.simulated else self.source
+        age = ""
+        if self.data_fetched_at is not None:
+            seconds = max(0.0, ((now or utcnow()) - self.data_fetched_at).total_seconds())
+            age = f" · data {_age(seconds)} old"
+        lines = [
+            f"[{self.analyzer} {self.symbol} {self.timeframe}{window} · source {label}{age}]".replace(
+                "  ", " "
+            )
+        ]
+        if self.summary:
+            lines.append(f"Summary: {self.summary}")
+        for section in self.sections:
+            parts = []
+            for item in section.values:
+                if item.value is None:
+                    parts.append(f"{item.name}=n/a ({item.note or 'missing'})")
+                else:
+                    parts.append(
+                        f"{item.name}={_fmt(item.value)}{item.unit if item.unit in ('%', 'x') else ''}"
+                    )
+            if parts:
+                lines.append(f"{section.title}: " + "; ".join(parts))
+        if self.signals:
+            lines.append(
+                "Signals: " + "; ".join(f"{s.name} {s.direction} ({s.reason})" for s in self.signals)
+            )
+        return "\n".join(lines)
+
+
+def _fmt(value: float | str) -> str:
+    if isinstance(value, str):
+        return value
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:.2f}B"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.2f}M"
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} d"
+
 
 class ChatMessage(BaseModel):
     """One turn of a conversation. ``context`` keeps the exact grounding sent with it."""

@@ -1,0 +1,101 @@
+"""Full technical analysis vs bare TA-Lib calls, and the event loop while 100 symbols are analysed.
+
+Run: python benchmarks/analysis.py   (prints figures; never fails)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from naetra_tui.core.normalize import history_from_arrays
+from plugins.analyzers.technical import TechnicalAnalyzer
+
+
+def make(n: int, timeframe: str):
+    rng = np.random.default_rng(3)
+    close = 100 * np.exp(np.cumsum(rng.standard_normal(n) * 0.01))
+    step = 86400 if timeframe == "1D" else 60
+    stamps = (np.datetime64("2010-01-01T00:00:00") + np.arange(n) * np.timedelta64(step, "s")).astype(
+        "datetime64[s]"
+    )
+    opens = np.concatenate(([close[0]], close[:-1]))
+    cols = {
+        "open": opens,
+        "high": np.maximum(opens, close) * 1.002,
+        "low": np.minimum(opens, close) * 0.998,
+        "close": close,
+        "volume": rng.uniform(1e5, 1e6, n),
+    }
+    return history_from_arrays("BENCH", timeframe, stamps, cols, source="bench")
+
+
+def bare_talib(h, patterns) -> None:
+    import talib
+
+    o, hi, lo, c, v = h.open, h.high, h.low, h.close, h.volume
+    talib.SMA(c, 20), talib.EMA(c, 20), talib.RSI(c, 14), talib.MACD(c, 12, 26, 9), talib.BBANDS(c, 20, 2, 2)
+    (
+        talib.ATR(hi, lo, c, 14),
+        talib.ADX(hi, lo, c, 14),
+        talib.PLUS_DI(hi, lo, c, 14),
+        talib.MINUS_DI(hi, lo, c, 14),
+    )
+    talib.STOCH(hi, lo, c, 14, 3, 0, 3, 0), talib.OBV(c, v), talib.SMA(c, 50), talib.SMA(c, 200)
+    for name in patterns:
+        getattr(talib, name)(o, hi, lo, c)
+
+
+def timed(fn, repeat: int) -> float:
+    fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return float(np.median(samples)) * 1000
+
+
+async def loop_stall(analyzer: TechnicalAnalyzer, histories) -> float:
+    worst = [0.0]
+    stop = asyncio.Event()
+
+    async def probe() -> None:
+        while not stop.is_set():
+            start = time.perf_counter()
+            await asyncio.sleep(0.001)
+            worst[0] = max(worst[0], time.perf_counter() - start - 0.001)
+
+    task = asyncio.create_task(probe())
+    await asyncio.gather(*(analyzer.analyze({"history": h}) for h in histories))
+    stop.set()
+    await task
+    return worst[0] * 1000
+
+
+async def main() -> None:
+    analyzer = TechnicalAnalyzer()
+    await analyzer.initialize({})
+    patterns = [p.upper() for p in analyzer.settings.patterns]
+    for n, timeframe, target in ((2520, "1D", 5), (100_000, "1m", 150)):
+        h = make(n, timeframe)
+        full = timed(lambda h=h: analyzer.compute(h), 20 if n < 10_000 else 5)
+        bare = timed(lambda h=h: bare_talib(h, patterns), 20 if n < 10_000 else 5)
+        print(
+            f"{n:7d} {timeframe} bars: analyzer {full:7.2f} ms (target <= {target} ms), bare TA-Lib {bare:7.2f} ms, "
+            f"overhead x{full / bare:.2f} (target <= 1.5)"
+        )
+    histories = [make(2520, "1D") for _ in range(100)]
+    print(
+        f"100-symbol watchlist analysed concurrently: longest event-loop stall {await loop_stall(analyzer, histories):.1f} ms (target <= 20)"
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
