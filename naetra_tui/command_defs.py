@@ -34,6 +34,11 @@ def _analyze_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
+def _ask_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("question")
+    parser.add_argument("--symbol", help="ground the answer in this symbol's data")
+
+
 def _run(name: str) -> Handler:
     def handler(args: argparse.Namespace, loaded: Any) -> int:
         from . import headless
@@ -48,4 +53,5 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
     "quote": ("print the latest quotes (source and age included)", _quote_args, _run("quote")),
     "history": ("print a symbol's price bars as CSV or JSON", _history_args, _run("history")),
     "analyze": ("run the analyzers on a symbol and print the results", _analyze_args, _run("analyze")),
+    "ask": ("ask the LLM a question, streamed to stdout", _ask_args, _run("ask")),
 }

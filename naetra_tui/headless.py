@@ -120,3 +120,30 @@ async def analyze(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             print(result.analysis.to_text() if result.analysis else f"[{name}] unavailable: {result.error}")
             print()
     return 0 if all(r.analysis for r in results.values()) else 1
+
+
+async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    from .core.errors import InvalidSymbol
+    from .services.session import chat_service, session_for
+
+    async with session_for(loaded) as session:
+        chat = chat_service(session)
+        failed = False
+        try:
+            async for event in chat.ask(args.question, args.symbol):
+                if event.kind == "token":
+                    sys.stdout.write(event.text)
+                    sys.stdout.flush()
+                elif event.kind in ("tool", "notice"):
+                    print(f"[{event.text}]", file=sys.stderr)
+                elif event.kind == "error":
+                    if event.message is not None and event.message.content:
+                        print("\n[answer interrupted]")
+                    _err(event.text)
+                    failed = True
+        except InvalidSymbol as exc:
+            _err(str(exc))
+            return 2
+    if not failed:
+        print()
+    return 1 if failed else 0

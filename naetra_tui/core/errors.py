@@ -17,7 +17,9 @@ person can act on. Callers catch the narrowest class they can handle::
     │   └── StorageUnavailable       the backend cannot be reached or opened at all
     └── LLMError                     the language model provider failed
         ├── LLMUnavailable           the server cannot be reached
-        └── ModelNotFound            the model is not installed on the server (.available)
+        ├── ModelNotFound            the model is not installed on the server (.available)
+        ├── ToolsUnsupported         the model cannot call tools (the chat falls back)
+        └── StreamInterrupted        the answer broke off mid-stream
 """
 
 from __future__ import annotations
@@ -162,3 +164,11 @@ class ModelNotFound(LLMError):
 
 class InvalidSymbol(NaetraError, ValueError):
     """What was typed is not a symbol (garbage is refused before any request)."""
+
+
+class ToolsUnsupported(LLMError):
+    """The model cannot call tools; the chat falls back to context only."""
+
+
+class StreamInterrupted(LLMError):
+    """The answer stopped mid-stream; what arrived is kept and marked interrupted."""

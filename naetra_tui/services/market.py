@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 #: Cache lifetime of a history per timeframe (seconds).
 HISTORY_TTL = {"1m": 60, "5m": 300, "15m": 600, "1h": 1800, "1D": 3600, "1W": 6 * 3600, "1M": 24 * 3600}
 CALL_TIMEOUT = 20.0
+FUNDAMENTALS_TTL = 3600.0
 MAX_CONCURRENT_HISTORY = 4
 
 
@@ -92,6 +93,7 @@ class MarketService:
         self.last_refresh: datetime | None = None
         self._history_slots = asyncio.Semaphore(MAX_CONCURRENT_HISTORY)
         self._listeners: list[Callable[[dict[str, QuoteRow]], None]] = []
+        self._fundamentals: dict[str, tuple[float, Fundamentals]] = {}
 
     # --- collectors -----------------------------------------------------------------------
 
@@ -299,8 +301,19 @@ class MarketService:
         )
 
     async def fundamentals(self, symbol: str) -> Fundamentals:
-        """Raises: InvalidSymbol, DataUnavailable (with each collector's reason)."""
+        """Fundamentals, kept in memory for ``FUNDAMENTALS_TTL`` seconds (they change slowly).
+
+        Raises: InvalidSymbol, DataUnavailable (with each collector's reason).
+        """
         symbol = normalize_symbol(symbol)
+        cached = self._fundamentals.get(symbol)
+        if cached is not None and time.monotonic() - cached[0] < FUNDAMENTALS_TTL:
+            return cached[1]
+        fundamentals = await self._fetch_fundamentals(symbol)
+        self._fundamentals[symbol] = (time.monotonic(), fundamentals)
+        return fundamentals
+
+    async def _fetch_fundamentals(self, symbol: str) -> Fundamentals:
         reasons: list[str] = []
         for name, collector in self.collectors():
             status = self._status(name, collector)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
@@ -50,3 +50,27 @@ async def session_for(loaded: LoadedConfig) -> AsyncIterator[Session]:
         yield session
     finally:
         await close_session(session)
+
+
+def chat_service(session: Session) -> Any:
+    """The ChatService for a session (analysis included), on the configured LLM plugin."""
+    from .analysis import AnalysisService
+    from .chat import ChatService
+
+    app = session.loaded.config.app
+    analysis = AnalysisService(session.manager, session.market, session.state)
+
+    async def watchlist() -> list[str]:
+        names = await session.state.watchlist_names()
+        active = await session.state.setting("active_watchlist", names[0] if names else None)
+        return await session.state.watchlist(active) if active else list(app.watchlist)
+
+    return ChatService(
+        session.manager,
+        session.market,
+        analysis,
+        session.state,
+        provider_name=app.llm,
+        model=app.llm_model,
+        watchlist=watchlist,
+    )

@@ -178,6 +178,7 @@ class SimulatedCollector(IDataCollector):
 
     def __init__(self) -> None:
         self.settings = SimulatedConfig()
+        self._daily_cache: dict[tuple[Profile, datetime], tuple[np.ndarray, ...]] = {}
 
     async def initialize(self, config: dict[str, Any]) -> None:
         self.settings = SimulatedConfig.model_validate(config)
@@ -213,6 +214,15 @@ class SimulatedCollector(IDataCollector):
 
     def _daily(self, profile: Profile, now: datetime):
         """Daily bars through ``now``; the last (today's) bar is partial and matches the ticks."""
+        key = (profile, now.replace(second=0, microsecond=0))  # bars only change once a minute
+        cached = self._daily_cache.get(key)
+        if cached is None:
+            if len(self._daily_cache) > 512:
+                self._daily_cache.clear()
+            cached = self._daily_cache[key] = self._compute_daily(profile, key[1] + (now - key[1]))
+        return tuple(a.copy() for a in cached)
+
+    def _compute_daily(self, profile: Profile, now: datetime):
         days, open_, high, low, close, volume = (a.copy() for a in _daily_path(profile, now.date()))
         keep = np.ones(len(days), dtype=bool)
         for i in range(max(0, len(days) - BRIDGE_DAYS), len(days)):
