@@ -380,6 +380,8 @@ class PluginManager:
         """
         record = self.record(category, name)
         await self._start(record)
+        if record.loaded:
+            await self.check_health(record)  # say at once whether it can do its job
         await self._remember(record, record.loaded)
         return record
 
@@ -394,6 +396,7 @@ class PluginManager:
         async with lock:
             instance, record.instance = record.instance, None
             record.error = None
+            record.health_detail, record.last_health = "", None
             self._set_state(record, PluginState.DISABLED)
             if instance is not None:
                 await self._safe_cleanup(record, instance)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -203,6 +204,9 @@ class ChatService:
         try:
             return self.manager.get_plugin("llm", self.provider_name)
         except PluginNotLoaded as exc:
+            active = self.manager.active("llm")
+            if active:  # the user switched providers on the Plugins screen
+                return active[0][1]
             record = self.manager.records.get(f"llm/{self.provider_name}")
             if record is not None and record.error:
                 raise LLMError(f"the LLM plugin '{self.provider_name}' failed: {record.error}") from None
@@ -455,6 +459,35 @@ class ChatService:
             yield ChatEvent("done", answer, message)
             return
         tools = await self._tools_for(provider, model)
+        answer = ""
+        try:
+            async for event in self._rounds(key, provider, model, messages, tools, context, grounding):
+                if event.kind == "token":
+                    answer += event.text
+                yield event
+        except (asyncio.CancelledError, GeneratorExit):
+            # stopped by the user (Esc): keep what arrived, marked as interrupted
+            message = ChatMessage(
+                role="assistant",
+                content=answer,
+                context=context or None,
+                grounding=grounding,
+                interrupted=True,
+                error="stopped",
+            )
+            await self._save(key, message)
+            raise
+
+    async def _rounds(
+        self,
+        key: str,
+        provider: Any,
+        model: str,
+        messages: list[dict[str, Any]],
+        tools: Any,
+        context: str,
+        grounding: list[str],
+    ) -> AsyncIterator[ChatEvent]:
         answer = ""
         for _round in range(MAX_TOOL_ROUNDS + 1):
             calls = []

@@ -253,7 +253,7 @@ class MarketService:
         days = range_days(range_name) if range_name else None
         if self.state is not None:
             try:
-                cached = await self.state.cached_history(symbol, timeframe)
+                cached = await self.state.cached_history(symbol, timeframe, range_name or "default")
             except NaetraError:
                 cached = None
             if cached is not None:
@@ -290,7 +290,9 @@ class MarketService:
                 self._succeeded(status)
                 if self.state is not None:
                     try:
-                        await self.state.cache_history(history, HISTORY_TTL.get(timeframe, 600))
+                        await self.state.cache_history(
+                            history, HISTORY_TTL.get(timeframe, 600), range_name or "default"
+                        )
                     except NaetraError as exc:
                         log.warning("could not cache history of %s: %s", symbol, exc)
                 return _trim(history, days)

@@ -8,7 +8,7 @@ each other's changes (adding AAPL in one terminal and MSFT in another keeps both
 ``wl/<list>/sym/<SYMBOL>``              a symbol in a list (position, added_at)
 ``plugins/toggle/<category>/<name>``    a plugin switched on/off by the user
 ``chat/<conv>/msg/<time_ns>-<pid>``     one chat message
-``cache/history/<symbol>/<timeframe>``  a cached price history with fetch time (TTL)
+``cache/history/<symbol>/<tf>/<range>``  a cached price history with fetch time (TTL)
 ``cache/analysis/<analyzer>/<symbol>/<timeframe>``   a cached analysis (TTL)
 ``settings/<name>``                     a UI setting (theme, last screen, active list ...)
 ``alerts/<id>``                         an alert
@@ -222,8 +222,8 @@ class AppState:
 
     # --- caches ---------------------------------------------------------------------------
 
-    async def cache_history(self, history: PriceHistory, ttl: float) -> None:
-        key = f"cache/history/{history.symbol}/{history.timeframe}"
+    async def cache_history(self, history: PriceHistory, ttl: float, range_name: str = "default") -> None:
+        key = f"cache/history/{history.symbol}/{history.timeframe}/{range_name}"
         await self._store_ttl(
             key,
             _record(
@@ -235,8 +235,10 @@ class AppState:
             ttl,
         )
 
-    async def cached_history(self, symbol: str, timeframe: str) -> PriceHistory | None:
-        value = await self.storage.retrieve(f"cache/history/{symbol}/{timeframe}")
+    async def cached_history(
+        self, symbol: str, timeframe: str, range_name: str = "default"
+    ) -> PriceHistory | None:
+        value = await self.storage.retrieve(f"cache/history/{symbol}/{timeframe}/{range_name}")
         if not isinstance(value, dict) or value.get("v") != RECORD_VERSION:
             return None
         stamps, arrays = _unpack_columns(value["columns"])

@@ -1,19 +1,58 @@
-"""The Textual application (minimal until the UI issues land)."""
+"""The Textual application: composes the screens and routes between them and the services.
+
+Startup never waits on the network: the watchlist paints from storage (rows show "loading…"),
+plugins start concurrently in a worker, and quotes fill in as collectors answer.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+import logging
+import os
+import signal
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App, ComposeResult
-from textual.widgets import DataTable, Footer, Header
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from ..core.errors import InvalidSymbol, NaetraError
+from ..core.models import PluginState
+from ..core.symbols import normalize_symbol
+from ..services.alerts import Alert, InvalidAlert, evaluate, needs_analysis, parse_alert
+from ..services.state import InvalidName, check_list_name
+from .commands import NaetraCommands
+from .screens.dialogs import PickDialog, PromptDialog
+from .screens.help import HelpScreen
+from .screens.main import MainScreen
+from .screens.plugins import PluginsScreen
+from .screens.symbol import SymbolScreen
+from .text import clean, fmt_time
+from .themes import DEFAULT_THEME, load_themes
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
+    from ..core.plugin_manager import PluginRecord
+    from ..services.analysis import AnalysisService
+    from ..services.chat import ChatService
+    from ..services.market import MarketService, QuoteRow
+    from ..services.state import AppState, StorageChoice
+
+log = logging.getLogger(__name__)
+SHUTDOWN_TIMEOUT = 1.5
 
 
 class NaetraApp(App[int]):
     TITLE = "naetra-tui"
-    BINDINGS = [("q", "quit", "Quit")]
+    COMMANDS = App.COMMANDS | {NaetraCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("p", "plugins", "Plugins"),
+        Binding("c", "chat", "Chat"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("t", "next_theme", "Theme", show=False),
+    ]
 
     def __init__(self, loaded: LoadedConfig) -> None:
         super().__init__()
@@ -21,31 +60,435 @@ class NaetraApp(App[int]):
 
         self.loaded = loaded
         self.manager = make_manager(loaded)
+        self.state: AppState | None = None
+        self.storage: StorageChoice | None = None
+        self.market: MarketService | None = None
+        self.analysis: AnalysisService | None = None
+        self.chat: ChatService | None = None
+        self.watchlist_name = "Default"
+        self.watchlist_names: list[str] = []
+        self.symbols: list[str] = []
+        self.rows: dict[str, QuoteRow] = {}
+        self.sparks: dict[str, list[float]] = {}
+        self.undo_stack: list[tuple[str, str, dict[str, Any]]] = []
+        self.alerts: list[Alert] = []
+        self.theme_names: list[str] = []
+        self.ready = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield DataTable(id="plugins", cursor_type="row")
-        yield Footer()
+    # --- start and stop -------------------------------------------------------------------
 
-    async def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("category", "plugin", "state", "reason")
-        self.run_worker(self._start_plugins(), exclusive=True, group="plugins")
+    @property
+    def main_screen(self) -> MainScreen:
+        return self.get_screen("main")  # type: ignore[return-value]
 
-    async def _start_plugins(self) -> None:
-        from rich.text import Text
-
-        await self.manager.initialize()
-        table = self.query_one(DataTable)
-        for record in self.manager.records.values():
-            table.add_row(
-                *(Text(v) for v in (record.category, record.name, record.state.value, record.error or ""))
+    def on_mount(self) -> None:
+        themes, problems = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        self.theme_names = [t.name for t in themes]
+        self.set_theme(self.loaded.config.app.theme, remember=False)
+        if problems:
+            self.notify(
+                "Some theme files could not be loaded:\n" + "\n".join(problems),
+                severity="warning",
+                markup=False,
+                timeout=15,
             )
+        self.install_screen(MainScreen(), "main")
+        self.push_screen("main")
+        self.manager.subscribe(self._plugin_changed)
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+        self.run_worker(self._start(), group="start", exit_on_error=False)
+
+    async def _start(self) -> None:
+        from ..services.analysis import AnalysisService
+        from ..services.market import MarketService
+        from ..services.session import Session, chat_service
+        from ..services.state import describe_storage, open_state
+
+        app_config = self.loaded.config.app
+        self.state, self.storage = await open_state(self.loaded, self.manager)
+        if self.storage.warning:
+            self.notify(self.storage.warning, severity="warning", markup=False, timeout=20)
+        await self._restore_settings()
+        await self.state.ensure_default("Default", app_config.watchlist)
+        self.watchlist_names = await self.state.watchlist_names()
+        if self.watchlist_name not in self.watchlist_names:
+            self.watchlist_name = self.watchlist_names[0]
+        await self._load_watchlist()
+        self._status()
+        await self.manager.initialize()
+        self.run_worker(self.manager.check_all_health(), group="health", exit_on_error=False)
+        self.manager.start_health_checks()
+        self.market = MarketService(self.manager, self.state, stale_after=app_config.stale_after)
+        self.analysis = AnalysisService(self.manager, self.market, self.state)
+        self.chat = chat_service(Session(self.loaded, self.manager, self.state, self.storage, self.market))
+        self.alerts = [Alert.from_record(r) for r in await self.state.alerts()]
+        self.ready = True
+        self.sub_title = describe_storage(self.storage) if self.storage.warning else ""
+        self.set_interval(app_config.refresh_interval, self.action_refresh)
+        self.action_refresh()
+        for screen in self.screen_stack:
+            if isinstance(screen, SymbolScreen):
+                screen.load_chart()
+                screen.load_analysis()
+
+    async def _restore_settings(self) -> None:
+        assert self.state is not None
+        try:
+            theme = await self.state.setting("theme")
+            if theme:
+                self.set_theme(theme, remember=False)
+            self.watchlist_name = await self.state.setting("active_watchlist", "Default") or "Default"
+        except NaetraError as exc:
+            self.notify(f"Could not read your settings: {exc}", severity="warning", markup=False)
+
+    async def _load_watchlist(self) -> None:
+        assert self.state is not None
+        self.symbols = await self.state.watchlist(self.watchlist_name)
+        self.title = f"naetra-tui · {self.watchlist_name}"
+        self.main_screen.show_symbols(self.symbols)
 
     async def on_unmount(self) -> None:
-        await self.manager.cleanup()
+        from ..services.state import close_choice
+
+        try:
+            await asyncio.wait_for(self.manager.cleanup(), SHUTDOWN_TIMEOUT)
+            if self.storage is not None:
+                await asyncio.wait_for(close_choice(self.storage), 0.5)
+        except (TimeoutError, Exception) as exc:  # quitting must never hang on a plugin
+            log.warning("cleanup at exit incomplete: %s", exc)
+
+    # --- refresh --------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        if self.market is not None:
+            self.run_worker(self._refresh(), exclusive=True, group="refresh", exit_on_error=False)
+
+    async def _refresh(self) -> None:
+        assert self.market is not None
+        symbols = list(self.symbols)
+        if not symbols:
+            self._status()
+            return
+        rows = await self.market.refresh(symbols)
+        self.rows.update(rows)
+        self.main_screen.show_rows(rows, self.sparks)
+        self._status()
+        missing = [s for s in symbols if s not in self.sparks]
+        if missing:
+            self._load_sparks(missing)
+        await self._check_alerts()
+
+    @work(group="sparks", exit_on_error=False)
+    async def _load_sparks(self, symbols: list[str]) -> None:
+        assert self.market is not None
+        for symbol in symbols:
+            try:
+                history = await self.market.history(symbol, "1D", "1M")
+            except NaetraError:
+                self.sparks[symbol] = []
+                continue
+            self.sparks[symbol] = history.close[-12:].tolist()
+        self.main_screen.show_rows({}, self.sparks)
+
+    def _status(self) -> None:
+        parts: list[tuple[str, str]] = []
+        for record in self.manager.records_of("data_collectors"):
+            if record.state is PluginState.DISABLED:
+                continue
+            mark, style = {
+                PluginState.READY: ("✓", "green"),
+                PluginState.DEGRADED: ("!", "yellow"),
+                PluginState.FAILED: ("✗", "red"),
+                PluginState.STARTING: ("…", "cyan"),
+            }.get(record.state, ("?", ""))
+            status = self.market.status.get(record.name) if self.market is not None else None
+            if status is not None and status.last_error and record.state is PluginState.READY:
+                mark, style = "!", "yellow"  # its last call failed: the next collector filled in
+            parts.append((f"{record.name} {mark}", style))
+        if self.market is not None and self.market.last_refresh:
+            parts.append((f"refreshed {fmt_time(self.market.last_refresh)}", ""))
+        elif not self.ready:
+            parts.append(("starting…", "dim"))
+        if any(r.quote is not None and r.quote.simulated for r in self.rows.values()):
+            parts.append(("SIMULATED DATA (not real prices)", "bold reverse"))
+        if self.storage is not None:
+            if self.storage.warning:
+                parts.append(
+                    (f"NOT SAVING to {self.storage.wanted}: using {self.storage.location}", "bold red")
+                )
+            else:
+                parts.append((f"saved: {self.storage.name}", "dim"))
+        armed = sum(a.active for a in self.alerts)
+        if self.alerts:
+            parts.append((f"alerts {armed}/{len(self.alerts)}", ""))
+        self.main_screen.show_status(parts)
+
+    # --- watchlist edits ------------------------------------------------------------------
+
+    def action_add_symbol(self) -> None:
+        def validate(text: str) -> str | None:
+            try:
+                symbol = normalize_symbol(text)
+            except InvalidSymbol as exc:
+                return str(exc)
+            return f"{symbol} is already on this watchlist" if symbol in self.symbols else None
+
+        self.push_screen(
+            PromptDialog("Add a symbol (e.g. AAPL, BRK.B, ^GSPC, EURUSD=X, BTC-USD)", "symbol", validate),
+            self._added,
+        )
+
+    @work(group="edit", exit_on_error=False)
+    async def _added(self, text: str | None) -> None:
+        if not text or self.state is None:
+            return
+        symbol = await self.state.add_symbol(self.watchlist_name, text)
+        await self._load_watchlist()
+        self.notify(f"Added {symbol}", markup=False, timeout=3)
+        self.action_refresh()
+
+    @work(group="edit", exit_on_error=False)
+    async def remove_symbol(self, symbol: str) -> None:
+        if self.state is None:
+            return
+        record = await self.state.remove_symbol(self.watchlist_name, symbol)
+        if record is not None:
+            self.undo_stack.append((self.watchlist_name, symbol, record))
+        await self._load_watchlist()
+        self.notify(f"Removed {symbol} — press u to undo", markup=False, timeout=5)
+
+    @work(group="edit", exit_on_error=False)
+    async def undo_remove(self) -> None:
+        if not self.undo_stack or self.state is None:
+            self.notify("Nothing to undo", markup=False, timeout=2)
+            return
+        name, symbol, record = self.undo_stack.pop()
+        await self.state.restore_symbol(name, symbol, record)
+        await self._load_watchlist()
+        self.notify(f"Restored {symbol}", markup=False, timeout=3)
+        self.action_refresh()
+
+    @work(group="edit", exit_on_error=False)
+    async def move_symbol(self, symbol: str, offset: int) -> None:
+        if self.state is None:
+            return
+        await self.state.move_symbol(self.watchlist_name, symbol, offset)
+        await self._load_watchlist()
+
+    def action_switch_watchlist(self) -> None:
+        if not self.watchlist_names:
+            return
+        options = [(n, n) for n in self.watchlist_names] + [("+new", "+ new watchlist…")]
+        self.push_screen(PickDialog("Switch watchlist", options, self.watchlist_name), self._picked_list)
+
+    def _picked_list(self, name: str | None) -> None:
+        if name == "+new":
+            self.action_new_watchlist()
+        elif name:
+            self.switch_watchlist(name)
+
+    @work(group="edit", exit_on_error=False)
+    async def switch_watchlist(self, name: str) -> None:
+        if self.state is None:
+            return
+        self.watchlist_name = name
+        await self.state.set_setting("active_watchlist", name)
+        await self._load_watchlist()
+        self.action_refresh()
+
+    def action_new_watchlist(self) -> None:
+        def validate(text: str) -> str | None:
+            try:
+                check_list_name(text)
+            except InvalidName as exc:
+                return str(exc)
+            return "a watchlist with that name exists" if text in self.watchlist_names else None
+
+        self.push_screen(PromptDialog("Name of the new watchlist", "e.g. Crypto", validate), self._new_list)
+
+    @work(group="edit", exit_on_error=False)
+    async def _new_list(self, name: str | None) -> None:
+        if not name or self.state is None:
+            return
+        await self.state.create_watchlist(name, [])
+        self.watchlist_names = await self.state.watchlist_names()
+        self.switch_watchlist(name)
+
+    # --- alerts ---------------------------------------------------------------------------
+
+    def add_alert(self, symbol: str) -> None:
+        def validate(text: str) -> str | None:
+            try:
+                parse_alert(symbol, text)
+            except InvalidAlert as exc:
+                return str(exc)
+            return None
+
+        self.push_screen(
+            PromptDialog(
+                f"Alert for {symbol}: price > 250, change% < -3, rsi < 30, macd cross up",
+                "condition",
+                validate,
+            ),
+            lambda text: self._save_alert(symbol, text),
+        )
+
+    @work(group="edit", exit_on_error=False)
+    async def _save_alert(self, symbol: str, text: str | None) -> None:
+        if not text or self.state is None:
+            return
+        alert = parse_alert(symbol, text)
+        self.alerts.append(alert)
+        await self.state.save_alert(alert.id, alert.to_record())
+        self.notify(f"Alert set: {alert.text}", markup=False, timeout=4)
+        await self._check_alerts()
+        self._status()
+
+    async def _check_alerts(self) -> None:
+        if not self.alerts or self.state is None:
+            return
+        import time
+
+        technical: dict[str, Any] = {}
+        for alert in self.alerts:
+            if not alert.active:
+                continue
+            tech = None
+            if needs_analysis(alert) and self.analysis is not None:
+                if alert.symbol not in technical:
+                    results = await self.analysis.analyze(alert.symbol, "1D", "1Y")
+                    found = results.get("technical")
+                    technical[alert.symbol] = found.analysis if found else None
+                tech = technical[alert.symbol]
+            row = self.rows.get(alert.symbol)
+            message = evaluate(alert, row.quote if row else None, tech)
+            if message:
+                alert.active = False
+                alert.fired_at = time.time()
+                alert.note = message
+                await self.state.save_alert(alert.id, alert.to_record())
+                self.notify(
+                    f"ALERT {message}", title="naetra-tui alert", severity="warning", markup=False, timeout=15
+                )
+        self._status()
+
+    def show_alerts(self) -> None:
+        from .screens.alerts import AlertsScreen
+
+        self.push_screen(AlertsScreen())
+
+    async def delete_alert(self, alert_id: str) -> None:
+        if self.state is None:
+            return
+        self.alerts = [a for a in self.alerts if a.id != alert_id]
+        await self.state.delete_alert(alert_id)
+        self._status()
+
+    async def rearm_alert(self, alert_id: str) -> None:
+        for alert in self.alerts:
+            if alert.id == alert_id and self.state is not None:
+                alert.active, alert.fired_at, alert.note = True, None, ""
+                await self.state.save_alert(alert.id, alert.to_record())
+        self._status()
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def open_symbol(self, symbol: str) -> None:
+        if isinstance(self.screen, SymbolScreen) and self.screen.symbol == symbol:
+            return
+        self.push_screen(SymbolScreen(symbol))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_plugins(self) -> None:
+        if not isinstance(self.screen, PluginsScreen):
+            self.push_screen(PluginsScreen())
+
+    def action_chat(self) -> None:
+        from .screens.chat import ChatScreen
+
+        if isinstance(self.screen, SymbolScreen):
+            self.screen.action_focus_chat()
+            return
+        if not isinstance(self.screen, ChatScreen):
+            symbol = self.main_screen.table.current_symbol() if self.screen is self.main_screen else None
+            self.push_screen(ChatScreen(symbol))
+
+    # --- themes ---------------------------------------------------------------------------
+
+    def set_theme(self, name: str, remember: bool = True) -> None:
+        if name not in self.available_themes:
+            self.notify(
+                f"Unknown theme '{clean(name)}'; using {DEFAULT_THEME}", severity="warning", markup=False
+            )
+            name = DEFAULT_THEME
+        self.theme = name
+        if remember and self.state is not None:
+            self.run_worker(self.state.set_setting("theme", name), group="settings", exit_on_error=False)
+        if self._installed_main() and self.main_screen.is_mounted:
+            self.main_screen.table.refresh_cells()  # up/down colours come from the theme
+
+    def _installed_main(self) -> bool:
+        return "main" in self._installed_screens
+
+    def action_next_theme(self) -> None:
+        names = self.theme_names or [DEFAULT_THEME]
+        current = names.index(self.theme) if self.theme in names else -1
+        self.set_theme(names[(current + 1) % len(names)])
+        self.notify(f"Theme: {self.theme}", markup=False, timeout=2)
+
+    def updown_colours(self) -> tuple[str, str]:
+        if os.environ.get("NO_COLOR"):
+            return "", ""
+        theme = self.get_theme(self.theme)
+        if theme is None:
+            return "green", "red"
+        return theme.success or "green", theme.error or "red"
+
+    # --- plugins --------------------------------------------------------------------------
+
+    def _plugin_changed(self, record: PluginRecord) -> None:
+        screen = self.screen
+        if isinstance(screen, PluginsScreen):
+            screen.refresh_rows()
+        if (
+            record.category == "analyzers"
+            and isinstance(screen, SymbolScreen)
+            and record.state is not PluginState.STARTING
+        ):
+            screen.plugins_changed()
+        if self._installed_main() and self.ready:
+            self._status()
+
+    @work(group="plugins", exit_on_error=False)
+    async def toggle_plugin(self, category: str, name: str, force_on: bool = False) -> None:
+        record = self.manager.record(category, name)
+        if record.loaded and not force_on:
+            await self.manager.disable(category, name)
+            self.notify(f"{record.key} disabled", markup=False, timeout=3)
+        else:
+            await self.manager.enable(category, name)
+            if record.loaded:
+                self.notify(f"{record.key} is {record.state.value}", markup=False, timeout=3)
+            else:
+                self.notify(
+                    f"{record.key} could not start: {record.error}",
+                    severity="error",
+                    markup=False,
+                    timeout=10,
+                )
+        if category == "data_collectors":
+            self.action_refresh()
 
 
 def run_app(loaded: LoadedConfig) -> int:
-    NaetraApp(loaded).run()
-    return 0
+    app = NaetraApp(loaded)
+    app.run()
+    return int(app.return_code or 0)

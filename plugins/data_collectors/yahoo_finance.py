@@ -33,6 +33,7 @@ from naetra_tui.core.interfaces import IDataCollector
 from naetra_tui.core.models import Fundamentals, Health, MarketState, PriceHistory, Quote, utcnow
 from naetra_tui.core.normalize import history_from_arrays, to_float, to_fundamentals
 from naetra_tui.core.symbols import normalize_symbol
+from naetra_tui.core.threads import run_in_daemon_thread
 from naetra_tui.core.timeframes import default_range_days
 
 SOURCE = "yahoo_finance"
@@ -159,7 +160,7 @@ class YahooFinanceCollector(IDataCollector):
 
     async def initialize(self, config: dict[str, Any]) -> None:
         self.settings = YahooConfig.model_validate(config)
-        await asyncio.to_thread(self._prepare)
+        await run_in_daemon_thread(self._prepare)
 
     @staticmethod
     def _prepare() -> None:
@@ -180,7 +181,7 @@ class YahooFinanceCollector(IDataCollector):
         from yfinance.exceptions import YFRateLimitError
 
         try:
-            return await asyncio.wait_for(asyncio.to_thread(func, *args), self.settings.timeout)
+            return await asyncio.wait_for(run_in_daemon_thread(func, *args), self.settings.timeout)
         except (DataUnavailable, RateLimited):
             raise
         except YFRateLimitError:
@@ -283,7 +284,7 @@ class YahooFinanceCollector(IDataCollector):
     async def health_check(self) -> Health:
         host = urlparse(self.settings.base_url).hostname or "query1.finance.yahoo.com"
         try:
-            await asyncio.wait_for(asyncio.to_thread(socket.getaddrinfo, host, 443), timeout=5)
+            await asyncio.wait_for(run_in_daemon_thread(socket.getaddrinfo, host, 443), timeout=5)
         except (OSError, TimeoutError) as exc:
             return Health(
                 healthy=False,

@@ -45,7 +45,7 @@ async def test_new_bars_rerun_the_analysis(tmp_path: Path) -> None:
     async with session_for(load_config(config(tmp_path, "2026-11-20T18:00:00Z"))) as session:
         await AnalysisService(session.manager, session.market, session.state).analyze("AAPL", "1D", "1Y")
     async with session_for(load_config(config(tmp_path, "2026-11-23T18:00:00Z"))) as session:
-        await session.state.storage.delete("cache/history/AAPL/1D")  # history cache expired
+        await session.state.storage.delete("cache/history/AAPL/1D/1Y")  # history cache expired
         results = await AnalysisService(session.manager, session.market, session.state).analyze(
             "AAPL", "1D", "1Y"
         )

@@ -1,0 +1,62 @@
+"""Command palette (ctrl+p): add/remove symbol, switch watchlist, theme, toggle a plugin, open
+chat, refresh now, open symbol, plugins screen, help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from .app import NaetraApp
+
+
+class NaetraCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app: NaetraApp = self.app  # type: ignore[assignment]
+        out: list[tuple[str, Callable[[], object], str]] = [
+            ("Add symbol…", app.action_add_symbol, "add a symbol to the watchlist"),
+            ("Refresh now", app.action_refresh, "fetch quotes now"),
+            ("Open chat", app.action_chat, "the chat, full screen"),
+            ("Plugins screen", app.action_plugins, "see and toggle plugins"),
+            ("New watchlist…", app.action_new_watchlist, "create a watchlist"),
+            ("Alerts", app.show_alerts, "list alerts"),
+            ("Help: keys", app.action_help, "every key"),
+        ]
+        for symbol in app.symbols:
+            out.append(
+                (f"Open symbol {symbol}", partial(app.open_symbol, symbol), "chart, analysis and chat")
+            )
+            out.append(
+                (
+                    f"Remove symbol {symbol}",
+                    partial(app.remove_symbol, symbol),
+                    "from the watchlist (u undoes)",
+                )
+            )
+        for name in app.watchlist_names:
+            out.append((f"Switch watchlist: {name}", partial(app.switch_watchlist, name), ""))
+        for theme in app.theme_names:
+            out.append((f"Theme: {theme}", partial(app.set_theme, theme), "remembered"))
+        for record in app.manager.records.values():
+            out.append(
+                (
+                    f"Toggle plugin {record.key} ({record.state.value})",
+                    partial(app.toggle_plugin, record.category, record.name),
+                    "",
+                )
+            )
+        return out
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands()[:7]:
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

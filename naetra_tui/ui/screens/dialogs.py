@@ -1,0 +1,94 @@
+"""Small modal dialogs: a validated text prompt and a list picker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..text import safe
+
+
+class PromptDialog(ModalScreen[str | None]):
+    """Ask for one line; ``validate`` returns an error message or None. Errors show inline."""
+
+    DEFAULT_CSS = """
+    PromptDialog { align: center middle; }
+    PromptDialog > Vertical { width: 64; height: auto; border: round $primary; background: $surface; padding: 1 2; }
+    PromptDialog #error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        placeholder: str = "",
+        validate: Callable[[str], str | None] | None = None,
+        value: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.placeholder = placeholder
+        self.check = validate
+        self.initial = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(safe(self.title_text, "bold"))
+            yield Input(value=self.initial, placeholder=self.placeholder, id="value")
+            yield Static("", id="error")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        problem = self.check(value) if self.check else None
+        if problem:
+            self.query_one("#error", Static).update(safe(problem))
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickDialog(ModalScreen[str | None]):
+    """Choose one of several options (watchlists, themes)."""
+
+    DEFAULT_CSS = """
+    PickDialog { align: center middle; }
+    PickDialog > Vertical { width: 50; height: auto; max-height: 80%; border: round $primary; background: $surface; padding: 1 2; }
+    PickDialog OptionList { height: auto; max-height: 20; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, options: list[tuple[str, str]], current: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(safe(self.title_text, "bold"))
+            yield OptionList(*(Option(Text(label), id=value) for value, label in self.options))
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        ids = [value for value, _ in self.options]
+        if self.current in ids:
+            option_list.highlighted = ids.index(self.current)
+        option_list.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

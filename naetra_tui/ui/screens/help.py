@@ -1,0 +1,94 @@
+"""Help: every key, by screen."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "Everywhere",
+        [
+            ("q", "quit"),
+            ("? / F1", "this help"),
+            ("ctrl+p", "command palette (add/remove symbol, watchlists, themes, plugins, chat…)"),
+            ("p", "Plugins screen"),
+            ("c", "chat (full screen)"),
+            ("r", "refresh now"),
+            ("t", "next theme"),
+            ("escape", "back / close"),
+        ],
+    ),
+    (
+        "Watchlist",
+        [
+            ("↑ ↓ / j k", "move"),
+            ("enter", "open the symbol (chart, analysis, chat)"),
+            ("a", "add a symbol"),
+            ("d / delete", "remove the symbol"),
+            ("u", "undo the last removal"),
+            ("K / J", "move the symbol up / down"),
+            ("s / S", "sort by the next column / reverse"),
+            ("/", "filter"),
+            ("w", "switch watchlist"),
+            ("n", "new watchlist"),
+            ("!", "add an alert for the symbol"),
+            ("A", "list alerts"),
+        ],
+    ),
+    (
+        "Symbol view",
+        [
+            ("1 2 3 4 5 6 7", "range 1D 5D 1M 6M 1Y 5Y MAX"),
+            ("k", "candles / line / OHLC"),
+            ("o / e / b", "SMA / EMA / Bollinger overlay"),
+            ("i", "lower panel: RSI / MACD / none"),
+            ("x", "explain the analysis in the chat"),
+            ("c", "focus the chat"),
+            ("escape", "back to the watchlist"),
+        ],
+    ),
+    (
+        "Chat",
+        [
+            ("enter", "send"),
+            ("↑ ↓", "input history"),
+            ("escape", "stop the answer"),
+            ("ctrl+r", "retry"),
+            ("ctrl+n", "new chat"),
+            ("ctrl+e", "export to Markdown"),
+            ("ctrl+y", "copy the last answer"),
+        ],
+    ),
+    (
+        "Plugins screen",
+        [("space", "enable / disable"), ("r", "retry a failed plugin"), ("enter", "show details")],
+    ),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: round $primary; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        table = Table(title="naetra-tui keys", expand=True, show_header=False)
+        table.add_column("key", style="bold", width=16)
+        table.add_column("action")
+        for section, keys in KEYS:
+            table.add_row(Text(section), Text(""), style="reverse")
+            for key, action in keys:
+                table.add_row(Text(key), Text(action))
+        with VerticalScroll():
+            yield Static(table)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,167 @@
+"""The main screen: the watchlist, a filter line and the status bar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input
+
+from ..widgets.status_bar import StatusBar
+from ..widgets.watchlist import COLUMNS, WatchlistTable
+
+if TYPE_CHECKING:
+    from ..app import NaetraApp
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "open_symbol", "Open", show=True),
+        Binding("a", "add_symbol", "Add"),
+        Binding("d,delete", "remove_symbol", "Remove"),
+        Binding("u", "undo", "Undo"),
+        Binding("K,shift+up", "move(-1)", "Move up", show=False),
+        Binding("J,shift+down", "move(1)", "Move down", show=False),
+        Binding("j", "cursor(1)", "Down", show=False),
+        Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("s", "sort", "Sort"),
+        Binding("S", "sort_reverse", "Reverse sort", show=False),
+        Binding("slash", "filter", "Filter"),
+        Binding("w", "switch_watchlist", "Lists"),
+        Binding("n", "new_watchlist", "New list", show=False),
+        Binding("exclamation_mark", "add_alert", "Alert", show=False),
+        Binding("A", "alerts", "Alerts", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen #filter { dock: bottom; display: none; height: 3; }
+    MainScreen #filter.visible { display: block; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield WatchlistTable(id="watchlist")
+        yield Input(placeholder="filter symbols or names (Esc clears)", id="filter")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def naetra(self) -> NaetraApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def table(self) -> WatchlistTable:
+        return self.query_one(WatchlistTable)
+
+    def on_mount(self) -> None:
+        self.table.colours = self.naetra.updown_colours
+        self.table.focus()
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.table.action_cursor_down()
+        else:
+            self.table.action_cursor_up()
+
+    def action_open_symbol(self) -> None:
+        symbol = self.table.current_symbol()
+        if symbol:
+            self.naetra.open_symbol(symbol)
+
+    @on(DataTable.RowSelected, "#watchlist")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.naetra.open_symbol(event.row_key.value)
+
+    def action_add_symbol(self) -> None:
+        self.naetra.action_add_symbol()
+
+    def action_remove_symbol(self) -> None:
+        symbol = self.table.current_symbol()
+        if symbol:
+            self.naetra.remove_symbol(symbol)
+
+    def action_undo(self) -> None:
+        self.naetra.undo_remove()
+
+    def action_move(self, offset: int) -> None:
+        symbol = self.table.current_symbol()
+        if symbol:
+            self.naetra.move_symbol(symbol, offset)
+
+    def action_sort(self) -> None:
+        keys = [k for k, _, _ in COLUMNS]
+        current = self.table.sort_column
+        self.table.sort_column = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+        self.table.rebuild()
+        self.notify(
+            f"sorted by {dict((k, label) for k, label, _ in COLUMNS)[self.table.sort_column]}",
+            markup=False,
+            timeout=2,
+        )
+
+    def action_sort_reverse(self) -> None:
+        self.table.sort_reverse = not self.table.sort_reverse
+        self.table.rebuild()
+
+    @on(DataTable.HeaderSelected, "#watchlist")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value
+        if self.table.sort_column == key:
+            self.table.sort_reverse = not self.table.sort_reverse
+        self.table.sort_column = key
+        self.table.rebuild()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("visible")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.filter_text = event.value.strip()
+        self.table.rebuild()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_class("visible"):
+            box.value = ""
+            box.remove_class("visible")
+            self.table.focus()
+
+    def action_switch_watchlist(self) -> None:
+        self.naetra.action_switch_watchlist()
+
+    def action_new_watchlist(self) -> None:
+        self.naetra.action_new_watchlist()
+
+    def action_add_alert(self) -> None:
+        symbol = self.table.current_symbol()
+        if symbol:
+            self.naetra.add_alert(symbol)
+
+    def action_alerts(self) -> None:
+        self.naetra.show_alerts()
+
+    # --- updates from the app -------------------------------------------------------------
+
+    def show_symbols(self, symbols: list[str]) -> None:
+        self.table.symbols = list(symbols)
+        self.table.rebuild()
+
+    def show_rows(self, rows: dict[str, Any], sparks: dict[str, list[float]]) -> None:
+        self.table.rows_data.update(rows)
+        self.table.sparks = sparks
+        self.table.refresh_cells()
+
+    def show_status(self, parts: list[tuple[str, str]]) -> None:
+        self.query_one(StatusBar).show(parts)

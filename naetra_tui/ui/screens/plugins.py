@@ -1,0 +1,140 @@
+"""Plugins screen: every plugin by category, its origin, state and health, last error, redacted
+config. Space toggles (enabling starts it, with its state shown live), r retries a failed one."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ...core.models import PluginState
+from ..text import clean, fmt_time, safe
+
+if TYPE_CHECKING:
+    from ...core.plugin_manager import PluginRecord
+    from ..app import NaetraApp
+
+STATE_STYLE = {
+    PluginState.READY: ("●", "green"),
+    PluginState.DEGRADED: ("◐", "yellow"),
+    PluginState.FAILED: ("✗", "bold red"),
+    PluginState.DISABLED: ("○", "dim"),
+    PluginState.STARTING: ("…", "cyan"),
+}
+
+
+class PluginsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("space", "toggle", "Enable/disable"),
+        Binding("r", "retry", "Retry"),
+    ]
+    DEFAULT_CSS = """
+    PluginsScreen DataTable { height: 1fr; }
+    PluginsScreen #detail { height: 12; border-top: solid $panel; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="plugins", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="detail"):
+            yield Static(Text("Select a plugin to see its details.", style="dim"), id="detail-text")
+        yield Footer()
+
+    @property
+    def naetra(self) -> NaetraApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.sub_title = "Plugins"
+        table = self.query_one(DataTable)
+        for key, label, width in (
+            ("category", "Category", 16),
+            ("name", "Plugin", 16),
+            ("origin", "From", 22),
+            ("state", "State", 12),
+            ("reason", "Reason", None),
+        ):
+            table.add_column(label, key=key, width=width)
+        self.refresh_rows()
+        table.focus()
+        self.set_interval(2.0, self.refresh_rows)  # health results arrive in the background
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()  # states may have changed while another screen was on top
+
+    def _cells(self, record: PluginRecord) -> list[Text]:
+        mark, style = STATE_STYLE[record.state]
+        reason = record.error or (record.health_detail if record.state is not PluginState.READY else "") or ""
+        return [
+            Text(record.category),
+            safe(record.name, "bold"),
+            safe(record.origin or record.entry.reference),
+            Text(f"{mark} {record.state.value}", style=style),
+            safe(reason.splitlines()[0][:200] if reason else ""),
+        ]
+
+    def refresh_rows(self) -> None:
+        manager = self.naetra.manager
+        table = self.query_one(DataTable)
+        records = sorted(manager.records.values(), key=lambda r: (r.category, r.index))
+        keys = [r.key for r in records]
+        if [k.value for k in table.rows] != keys:
+            table.clear()
+            for record in records:
+                table.add_row(*self._cells(record), key=record.key)
+        else:
+            columns = ["category", "name", "origin", "state", "reason"]
+            for record in records:
+                for column, value in zip(columns, self._cells(record), strict=True):
+                    if table.get_cell(record.key, column) != value:
+                        table.update_cell(record.key, column, value)
+        self.show_detail()
+
+    def selected(self) -> PluginRecord | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.naetra.manager.records.get(key or "")
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        record = self.selected()
+        if record is None:
+            return
+        text = Text()
+        text.append(f"{record.key}", style="bold")
+        text.append(f"  {record.state.value}\n", style=STATE_STYLE[record.state][1])
+        text.append(f"from: {clean(record.origin or record.entry.reference)}\n")
+        if record.last_health:
+            text.append(f"last health check: {fmt_time(record.last_health)} {clean(record.health_detail)}\n")
+        if record.error:
+            text.append("last error: ", style="bold red")
+            text.append(clean(record.error) + "\n")
+        text.append("config (secrets hidden): ", style="bold")
+        text.append(clean(json.dumps(record.display_config(), default=str)))
+        self.query_one("#detail-text", Static).update(text)
+
+    def action_toggle(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self.naetra.toggle_plugin(record.category, record.name)
+
+    def action_retry(self) -> None:
+        record = self.selected()
+        if record is not None and record.state is PluginState.FAILED:
+            self.naetra.toggle_plugin(record.category, record.name, force_on=True)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,74 @@
+"""Turning untrusted strings and numbers into safe, formatted Rich ``Text``.
+
+Everything shown that came from outside (company names, provider errors, LLM output outside
+the Markdown widget) goes through ``safe``: control characters and escape sequences are removed
+and the result is a ``Text`` object, so ``[bold]`` or ``[@click=app.quit]`` stay literal.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from rich.text import Text
+
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def clean(text: object) -> str:
+    """A string without terminal escape sequences or control characters (newlines kept)."""
+    return _CONTROL.sub("", str(text))
+
+
+def safe(text: object, style: str = "") -> Text:
+    """Untrusted text as a literal ``Text`` (never parsed as markup)."""
+    return Text(clean(text), style=style)
+
+
+def fmt_price(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if abs(value) >= 1000:
+        return f"{value:,.2f}"
+    if abs(value) >= 10:
+        return f"{value:.2f}"
+    return f"{value:.4f}"
+
+
+def fmt_volume(value: float | None) -> str:
+    if value is None:
+        return "—"
+    for unit, size in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if abs(value) >= size:
+            return f"{value / size:.1f}{unit}"
+    return f"{value:.0f}"
+
+
+def fmt_age(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f}s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f}m"
+    if seconds < 86400:
+        return f"{seconds / 3600:.0f}h"
+    return f"{seconds / 86400:.0f}d"
+
+
+def sparkline(values: list[float] | None, width: int = 12) -> str:
+    """Closes as block characters; a flat series is a flat line (no division by zero)."""
+    if not values:
+        return ""
+    data = [v for v in values if v == v][-width:]
+    if not data:
+        return ""
+    low, high = min(data), max(data)
+    if high == low:
+        return SPARK[3] * len(data)
+    return "".join(SPARK[int((v - low) / (high - low) * (len(SPARK) - 1))] for v in data)
+
+
+def fmt_time(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%H:%M:%S") if moment else "—"

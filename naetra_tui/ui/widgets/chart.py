@@ -1,0 +1,156 @@
+"""Price chart (textual-plotext): candlesticks / line / OHLC, volume, overlays, RSI or MACD.
+
+Bars are drawn against their index, not their date, so nights, weekends and holidays leave no
+gaps; dates are put back as tick labels. NaN bars were dropped upstream, and overlay NaN
+regions are skipped, so they never shift the axis. A constant series gets a padded y range.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from textual_plotext import PlotextPlot
+
+from ...core.models import PriceHistory
+from ...services.indicators import overlay_series
+
+KINDS = ("candles", "line", "ohlc")
+
+
+@dataclass
+class ChartOptions:
+    kind: str = "candles"
+    overlays: set[str] = field(default_factory=set)  # "sma", "ema", "bb"
+    lower: str = "rsi"  # "rsi", "macd" or "" (none)
+
+
+def tick_labels(history: PriceHistory, count: int = 5) -> tuple[list[int], list[str]]:
+    n = len(history)
+    if n == 0:
+        return [], []
+    idx = sorted({int(i) for i in np.linspace(0, n - 1, min(count, n))})
+    intraday = history.timeframe in ("1m", "5m", "15m", "1h")
+    fmt = "%m-%d %H:%M" if intraday else "%Y-%m-%d"
+    labels = [history.timestamps[i].astype("datetime64[s]").astype(object).strftime(fmt) for i in idx]
+    return idx, labels
+
+
+def _finite(xs: np.ndarray, ys: np.ndarray) -> tuple[list[float], list[float]]:
+    keep = np.isfinite(ys)
+    return xs[keep].tolist(), ys[keep].tolist()
+
+
+def draw_price(plt: object, history: PriceHistory, options: ChartOptions, title: str) -> None:
+    """Draw the price panel on a plotext module-like object."""
+    p = plt  # plotext's API is module functions on this object
+    p.clear_data()
+    p.title(title)
+    n = len(history)
+    if n == 0:
+        return
+    xs = np.arange(n, dtype=float)
+    if options.kind == "line" or n < 2:
+        p.plot(xs.tolist(), history.close.tolist(), marker="braille", label="close")
+    else:
+        data = {
+            "Open": history.open.tolist(),
+            "High": history.high.tolist(),
+            "Low": history.low.tolist(),
+            "Close": history.close.tolist(),
+        }
+        if options.kind == "ohlc":
+            p.plot(xs.tolist(), history.high.tolist(), marker="dot", color="gray")
+            p.plot(xs.tolist(), history.low.tolist(), marker="dot", color="gray")
+            p.plot(xs.tolist(), history.close.tolist(), marker="braille", label="close")
+        else:
+            p.candlestick(xs.tolist(), data)
+    if options.overlays:
+        series = overlay_series(
+            history, sma=min(50, max(2, n // 3)), ema=min(20, max(2, n // 4)), bbands=min(20, max(2, n // 4))
+        )
+        for key, label in (("sma", "SMA"), ("ema", "EMA")):
+            if key in options.overlays:
+                name = next(k for k in series if k.startswith(label))
+                fx, fy = _finite(xs, series[name])
+                if fx:
+                    p.plot(fx, fy, marker="braille", label=name)
+        if "bb" in options.overlays:
+            for name in ("BB upper", "BB lower"):
+                fx, fy = _finite(xs, series[name])
+                if fx:
+                    p.plot(fx, fy, marker="braille", label=name if name == "BB upper" else None)
+    low, high = float(np.nanmin(history.low)), float(np.nanmax(history.high))
+    if not (math.isfinite(low) and math.isfinite(high)):
+        low, high = float(np.nanmin(history.close)), float(np.nanmax(history.close))
+    if high == low:  # a flat series: pad so plotext never divides by zero
+        pad = abs(high) * 0.01 or 1.0
+        low, high = low - pad, high + pad
+    p.ylim(low, high)
+    p.xlim(-1, n)
+    ticks, labels = tick_labels(history)
+    p.xticks(ticks, labels)
+
+
+def draw_volume(plt: object, history: PriceHistory) -> None:
+    p = plt
+    p.clear_data()
+    n = len(history)
+    if n == 0:
+        return
+    p.bar(list(range(n)), history.volume.tolist(), marker="sd", width=0.8)
+    p.xlim(-1, n)
+    p.xticks([], [])
+    p.title("volume")
+
+
+def draw_lower(plt: object, history: PriceHistory, lower: str) -> None:
+    p = plt
+    p.clear_data()
+    n = len(history)
+    if n == 0 or not lower:
+        return
+    xs = np.arange(n, dtype=float)
+    series = overlay_series(history)
+    if lower == "rsi":
+        fx, fy = _finite(xs, series["RSI(14)"])
+        if fx:
+            p.plot(fx, fy, marker="braille", label="RSI(14)")
+            p.hline(70, "red")
+            p.hline(30, "green")
+        p.ylim(0, 100)
+    else:
+        for name in ("MACD", "MACD signal"):
+            fx, fy = _finite(xs, series[name])
+            if fx:
+                p.plot(fx, fy, marker="braille", label=name)
+    p.xlim(-1, n)
+    p.xticks([], [])
+    p.title("RSI(14)" if lower == "rsi" else "MACD(12,26,9)")
+
+
+class PriceChart(PlotextPlot):
+    """The price panel; ``show`` redraws from a history."""
+
+    def show(self, history: PriceHistory | None, options: ChartOptions, title: str) -> None:
+        if history is None:
+            self.plt.clear_data()
+            self.plt.title(title)
+        else:
+            draw_price(self.plt, history, options, title)
+        self.refresh()
+
+
+class VolumeChart(PlotextPlot):
+    def show(self, history: PriceHistory | None) -> None:
+        if history is not None:
+            draw_volume(self.plt, history)
+        self.refresh()
+
+
+class LowerChart(PlotextPlot):
+    def show(self, history: PriceHistory | None, lower: str) -> None:
+        if history is not None:
+            draw_lower(self.plt, history, lower)
+        self.refresh()

@@ -1,0 +1,269 @@
+"""The chat panel: streamed Markdown answers, what each was grounded on, errors with a retry.
+
+Answers stream through Textual's ``Markdown.get_stream`` (batched writes) and finish with one
+full update so nothing stays half-rendered. Links are never opened: clicking one shows it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
+
+from ..text import clean, safe
+
+if TYPE_CHECKING:
+    from ...core.models import ChatMessage
+
+
+class ChatInput(Input):
+    """An input with history: up/down recall what was sent."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(placeholder="Ask about the symbol on screen… (Enter to send, Esc to stop)", **kwargs)
+        self.history: list[str] = []
+        self.position = 0
+
+    def remember(self, text: str) -> None:
+        if text and (not self.history or self.history[-1] != text):
+            self.history.append(text)
+        self.position = len(self.history)
+
+    def _on_key(self, event: Any) -> None:
+        if event.key in ("up", "down") and self.history:
+            step = -1 if event.key == "up" else 1
+            self.position = max(0, min(len(self.history), self.position + step))
+            self.value = self.history[self.position] if self.position < len(self.history) else ""
+            self.cursor_position = len(self.value)
+            event.stop()
+            event.prevent_default()
+
+
+class ChatPanel(Vertical):
+    DEFAULT_CSS = """
+    ChatPanel { border: round $primary; padding: 0 1; }
+    ChatPanel #chat-head { height: 3; }
+    ChatPanel #chat-title { width: 1fr; padding-top: 1; text-style: bold; }
+    ChatPanel #model { width: 28; }
+    ChatPanel #messages { height: 1fr; }
+    ChatPanel .user { color: $accent; margin-top: 1; }
+    ChatPanel .error { color: $error; }
+    ChatPanel .notice { color: $warning; }
+    ChatPanel Collapsible { padding: 0; margin: 0; border: none; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "stop", "Stop answer", show=True),
+        Binding("ctrl+n", "new_chat", "New chat"),
+        Binding("ctrl+e", "export", "Export"),
+        Binding("ctrl+y", "copy", "Copy answer"),
+        Binding("ctrl+r", "retry", "Retry"),
+    ]
+
+    def __init__(self, symbol: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.symbol = symbol
+        self.busy = False
+        self.last_question: str | None = None
+        self.last_answer = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="chat-head"):
+            yield Label(self._title(), id="chat-title")
+            yield Select([], prompt="model", id="model", allow_blank=True)
+        yield VerticalScroll(id="messages")
+        yield ChatInput(id="chat-input")
+
+    def _title(self) -> Text:
+        return safe(f"Chat · {self.symbol or 'general'}")
+
+    @property
+    def chat(self) -> Any:
+        return getattr(self.app, "chat", None)
+
+    def on_mount(self) -> None:
+        self.load_history()
+        self.load_models()
+
+    def set_symbol(self, symbol: str | None) -> None:
+        self.symbol = symbol
+        self.query_one("#chat-title", Label).update(self._title())
+        self.load_history()
+
+    # --- history and models ---------------------------------------------------------------
+
+    @work(exclusive=True, group="chat-history", exit_on_error=False)
+    async def load_history(self) -> None:
+        box = self.query_one("#messages", VerticalScroll)
+        await box.remove_children()
+        if self.chat is None:
+            await box.mount(Static(Text("Starting…", style="dim")))
+            return
+        conv = await self.chat.conversation(self.chat.key_for(self.symbol))
+        for message in conv.messages[-50:]:
+            await self._mount_message(message)
+        box.scroll_end(animate=False)
+
+    @work(exclusive=True, group="chat-models", exit_on_error=False)
+    async def load_models(self) -> None:
+        select = self.query_one("#model", Select)
+        if self.chat is None:
+            return
+        from ...core.errors import LLMError
+
+        try:
+            models = await self.chat.models()
+        except LLMError:
+            models = []
+        current = self.chat.model
+        options = sorted(set(models) | ({current} if current and current != "?" else set()))
+        select.set_options([(m, m) for m in options])
+        if current in options:
+            select.value = current
+
+    @on(Select.Changed, "#model")
+    def _model_changed(self, event: Select.Changed) -> None:
+        if self.chat is not None and isinstance(event.value, str):
+            self.chat.model_override = event.value
+
+    async def _mount_message(self, message: ChatMessage) -> None:
+        box = self.query_one("#messages", VerticalScroll)
+        if message.role == "user":
+            await box.mount(Static(safe(f"› {message.content}"), classes="user"))
+            return
+        if message.role != "assistant":
+            return
+        if message.content:
+            await box.mount(Markdown(message.content, open_links=False))
+        if message.error:
+            await box.mount(self._error_widget(message.error, message.interrupted))
+        await self._mount_grounding(message)
+
+    def _error_widget(self, error: str, interrupted: bool) -> Static:
+        text = Text()
+        if interrupted:
+            text.append("(answer interrupted) ", style="italic")
+        text.append(clean(error))
+        text.append("  — ctrl+r retries", style="dim")
+        return Static(text, classes="error")
+
+    async def _mount_grounding(self, message: ChatMessage) -> None:
+        if not message.grounding and not message.context:
+            return
+        title = "grounded on: " + ("; ".join(message.grounding) or "no data")
+        box = self.query_one("#messages", VerticalScroll)
+        collapsible = Collapsible(
+            Static(safe(message.context or "(no context)")), title=clean(title), collapsed=True
+        )
+        await box.mount(collapsible)
+
+    # --- asking ---------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#chat-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        field = self.query_one(ChatInput)
+        field.remember(text)
+        field.value = ""
+        self.ask(text)
+
+    def ask(self, text: str) -> None:
+        if self.chat is None:
+            self.app.notify("The chat is still starting; try again in a moment.", markup=False)
+            return
+        self.last_question = text
+        self.run_worker(self._ask(text), exclusive=True, group="chat", exit_on_error=False)
+
+    async def _ask(self, text: str) -> None:
+        box = self.query_one("#messages", VerticalScroll)
+        await box.mount(Static(safe(f"› {text}"), classes="user"))
+        markdown = Markdown("", open_links=False)
+        await box.mount(markdown)
+        box.scroll_end(animate=False)
+        stream = Markdown.get_stream(markdown)
+        answer = ""
+        self.busy = True
+        try:
+            async for event in self.chat.ask(text, self.symbol):
+                if event.kind == "token":
+                    answer += event.text
+                    await stream.write(event.text)
+                    box.scroll_end(animate=False)
+                elif event.kind in ("tool", "notice"):
+                    await box.mount(Static(safe(f"· {event.text}"), classes="notice"), before=markdown)
+                elif event.kind == "error":
+                    await stream.stop()
+                    await markdown.update(answer)
+                    await box.mount(self._error_widget(event.text, bool(answer)))
+                    if event.message is not None:
+                        await self._mount_grounding(event.message)
+                elif event.kind == "done":
+                    await stream.stop()
+                    await markdown.update(answer)  # a full update: nothing stays half-rendered
+                    self.last_answer = answer
+                    if event.message is not None:
+                        await self._mount_grounding(event.message)
+        finally:
+            self.busy = False
+            if not stream._stopped:
+                await stream.stop()
+                await markdown.update(answer)
+            box.scroll_end(animate=False)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop":
+            return self.busy  # when idle, Esc goes on to the screen (back)
+        return True
+
+    def action_stop(self) -> None:
+        if self.busy:
+            self.workers.cancel_group(self, "chat")
+            self.query_one("#messages", VerticalScroll).mount(
+                Static(Text("(stopped)", style="italic"), classes="notice")
+            )
+            self.busy = False
+
+    def action_retry(self) -> None:
+        if self.last_question and not self.busy:
+            self.ask(self.last_question)
+
+    async def action_new_chat(self) -> None:
+        if self.chat is None:
+            return
+        await self.chat.new_chat(self.chat.key_for(self.symbol))
+        await self.query_one("#messages", VerticalScroll).remove_children()
+        self.app.notify(f"New chat for {self.symbol or 'general'}", markup=False)
+
+    async def action_export(self) -> None:
+        if self.chat is None:
+            return
+        from datetime import datetime
+
+        from ...paths import user_data_dir
+
+        key = self.chat.key_for(self.symbol)
+        text = await self.chat.export_markdown(key)
+        folder = user_data_dir() / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"chat-{key.replace('^', '')}-{datetime.now():%Y%m%d-%H%M%S}.md"
+        path.write_text(text, encoding="utf-8")
+        self.app.notify(f"Chat exported to {path}", markup=False)
+
+    def action_copy(self) -> None:
+        if self.last_answer:
+            self.app.copy_to_clipboard(self.last_answer)
+            self.app.notify("Answer copied to the clipboard", markup=False)
+
+    @on(Markdown.LinkClicked)
+    def _link(self, event: Markdown.LinkClicked) -> None:
+        event.prevent_default()
+        self.app.notify(f"Link (not opened): {clean(event.href)}", markup=False, timeout=10)

@@ -1,0 +1,154 @@
+"""The watchlist table: live updates in place (only changed cells), sorting, filtering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from ...core.models import MarketState
+from ...services.market import QuoteRow
+from ..text import fmt_age, fmt_price, fmt_volume, safe, sparkline
+
+COLUMNS: list[tuple[str, str, int | None]] = [
+    ("symbol", "Symbol", 10),
+    ("name", "Name", 18),
+    ("last", "Last", 11),
+    ("chg", "Chg", 9),
+    ("pct", "Chg%", 8),
+    ("volume", "Volume", 8),
+    ("range", "Day range", 19),
+    ("trend", "Trend", 12),
+    ("src", "Src", 4),
+    ("age", "Age", 7),
+    ("mkt", "Mkt", 6),
+]
+SOURCE_BADGES = {"yahoo_finance": "YF", "alpha_vantage": "AV", "simulated": "SIM"}
+
+
+def badge(source: str, simulated: bool) -> str:
+    if simulated:
+        return "SIM"
+    return SOURCE_BADGES.get(source, source[:4].upper())
+
+
+class WatchlistTable(DataTable):
+    """Symbols and their quotes. Untrusted names are shown as literal text."""
+
+    DEFAULT_CSS = """
+    WatchlistTable { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.symbols: list[str] = []
+        self.rows_data: dict[str, QuoteRow] = {}
+        self.sparks: dict[str, list[float]] = {}
+        self.filter_text = ""
+        self.sort_column: str | None = None
+        self.sort_reverse = False
+        self.colours: Callable[[], tuple[str, str]] = lambda: ("green", "red")
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    # --- rows ----------------------------------------------------------------------------
+
+    def visible_symbols(self) -> list[str]:
+        text = self.filter_text.upper()
+        symbols = [s for s in self.symbols if not text or text in s or text in self._company_name(s).upper()]
+        if self.sort_column:
+            symbols.sort(key=lambda s: self._sort_value(s), reverse=self.sort_reverse)
+        return symbols
+
+    def _company_name(self, symbol: str) -> str:
+        row = self.rows_data.get(symbol)
+        return (row.quote.name or "") if row and row.quote else ""
+
+    def _sort_value(self, symbol: str) -> tuple[int, Any]:
+        row = self.rows_data.get(symbol)
+        q = row.quote if row else None
+        values: dict[str, Any] = {
+            "symbol": symbol,
+            "name": self._company_name(symbol).lower(),
+            "last": q.price if q else None,
+            "chg": q.change if q else None,
+            "pct": q.change_pct if q else None,
+            "volume": q.volume if q else None,
+            "range": q.day_high if q else None,
+            "trend": (self.sparks.get(symbol) or [None])[-1],
+            "src": q.source if q else None,
+            "age": q.age_seconds() if q else None,
+            "mkt": q.market_state.value if q else None,
+        }
+        value = values.get(self.sort_column or "symbol")
+        return (1, 0) if value is None else (0, value)
+
+    def cells(self, symbol: str) -> dict[str, Text]:
+        up, down = self.colours()
+        row = self.rows_data.get(symbol)
+        q = row.quote if row else None
+        if q is None:
+            status = "loading…" if row is None else "unavailable"
+            message = safe(row.error if row and row.error else "", "italic")
+            return {
+                "symbol": Text(symbol, style="bold"),
+                "name": message if row else Text(status, style="dim italic"),
+                **{k: Text("") for k, _, _ in COLUMNS if k not in ("symbol", "name")},
+                "src": Text("—" if row else "…", style="dim"),
+            }
+        change, pct = q.change, q.change_pct
+        colour = up if (change or 0) > 0 else down if (change or 0) < 0 else ""
+        stale = row.stale if row else False
+        age = Text(fmt_age(q.age_seconds()))
+        if stale:
+            age.append(" STALE", style="bold " + down)
+        day_range = f"{fmt_price(q.day_low)}–{fmt_price(q.day_high)}" if q.day_low is not None else "—"
+        state_style = "bold" if q.market_state == MarketState.REGULAR else "dim"
+        src = badge(q.source, q.simulated)
+        return {
+            "symbol": Text(symbol, style="bold"),
+            "name": safe(q.name or ""),
+            "last": Text(fmt_price(q.price), justify="right"),
+            "chg": Text("—" if change is None else f"{change:+.2f}", style=colour, justify="right"),
+            "pct": Text("—" if pct is None else f"{pct:+.2f}%", style=colour, justify="right"),
+            "volume": Text(fmt_volume(q.volume), justify="right"),
+            "range": Text(day_range),
+            "trend": Text(sparkline(self.sparks.get(symbol)), style=colour),
+            "src": Text(src, style="reverse" if q.simulated else ""),
+            "age": age,
+            "mkt": Text(q.market_state.value, style=state_style),
+        }
+
+    def rebuild(self) -> None:
+        """Re-create the rows (after add/remove/sort/filter), keeping the cursor on its symbol."""
+        current = self.current_symbol()
+        self.clear()
+        for symbol in self.visible_symbols():
+            cells = self.cells(symbol)
+            self.add_row(*(cells[k] for k, _, _ in COLUMNS), key=symbol)
+        if current in self.rows:
+            self.move_cursor(row=self.get_row_index(current), animate=False)
+
+    def refresh_cells(self) -> None:
+        """Update changed cells in place: no flicker, cursor and scroll position unchanged."""
+        wanted = self.visible_symbols()
+        if [k.value for k in self.rows] != wanted:
+            self.rebuild()
+            return
+        for symbol in wanted:
+            for key, value in self.cells(symbol).items():
+                if self.get_cell(symbol, key) != value:
+                    self.update_cell(symbol, key, value)
+
+    def current_symbol(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:
+            return None
+        return key.value

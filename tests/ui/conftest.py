@@ -1,0 +1,59 @@
+"""Pilot helpers: an app on the simulated feed with its own storage and a fake Ollama."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from naetra_tui.config import load_config
+from naetra_tui.ui.app import NaetraApp
+from tests.conftest import write
+from tests.fakes.ollama_server import fake_ollama
+
+
+def app_config(
+    tmp_path: Path,
+    *,
+    ollama_url: str = "http://127.0.0.1:1",
+    collectors: str = "",
+    watchlist: str = "[AAPL, MSFT, SPY]",
+    extra_plugins: str = "",
+) -> Path:
+    collectors = collectors or "    - {name: simulated, plugin: simulated, config: {seed: 7}}\n"
+    return write(
+        tmp_path / "config.yaml",
+        f"app:\n  watchlist: {watchlist}\n  refresh_interval: 3600\n  storage: sqlite\n  plugin_timeout: 2\n"
+        f"plugins:\n  data_collectors:\n{collectors}"
+        "  analyzers:\n    - {name: technical, plugin: technical}\n    - {name: fundamental, plugin: fundamental}\n"
+        f"  llm:\n    - {{name: ollama, plugin: ollama, config: {{api_url: '{ollama_url}', timeout: 5}}}}\n"
+        f"  storage:\n    - {{name: sqlite, plugin: sqlite, config: {{path: '{tmp_path / 'state.db'}'}}}}\n"
+        f"{extra_plugins}",
+    )
+
+
+def make_app(path: Path) -> NaetraApp:
+    return NaetraApp(load_config(path))
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (or fail after ``timeout`` s)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.05)
+
+
+def table_text(table: Any) -> list[list[str]]:
+    return [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+@pytest.fixture
+def ollama() -> Any:
+    with fake_ollama() as (url, fake):
+        yield url, fake

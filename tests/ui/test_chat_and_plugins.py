@@ -1,0 +1,168 @@
+"""Pilot tests of the chat panel and the Plugins screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import DataTable, Markdown
+
+from naetra_tui.core.models import PluginState
+from naetra_tui.ui.screens.chat import ChatScreen
+from naetra_tui.ui.screens.plugins import PluginsScreen
+from naetra_tui.ui.screens.symbol import SymbolScreen
+from naetra_tui.ui.widgets.chat_panel import ChatPanel
+from tests.fakes.ollama_server import FakeOllama, Turn, fake_ollama
+from tests.ui.conftest import app_config, make_app, table_text, wait_for
+
+FAKE = "tests.fixtures.fake_plugins"
+
+
+def messages_text(panel: ChatPanel) -> str:
+    parts = []
+    for widget in panel.query_one("#messages").children:
+        if isinstance(widget, Markdown):
+            parts.append(widget.source)
+        else:
+            parts.append(str(getattr(widget, "renderable", "") or widget.render()))
+    return "\n".join(parts)
+
+
+async def open_chat(pilot: Any, app: Any) -> ChatPanel:
+    await wait_for(pilot, lambda: app.ready)
+    await pilot.press("enter")  # AAPL's symbol view
+    assert isinstance(app.screen, SymbolScreen)
+    await pilot.press("c")
+    panel = app.screen.query_one(ChatPanel)
+    assert panel.query_one("#chat-input").has_focus
+    return panel
+
+
+async def ask(pilot: Any, panel: ChatPanel, text: str) -> None:
+    panel.query_one("#chat-input").value = text
+    await pilot.press("enter")
+
+
+async def test_chat_round_trip_streams_markdown_and_shows_grounding(tmp_path: Path) -> None:
+    fake = FakeOllama(
+        script=[Turn(content="**AAPL** is *simulated* here.\n\n| a | b |\n|---|---|\n| 1 | 2 |")]
+    )
+    with fake_ollama(fake) as (url, _):
+        app = make_app(app_config(tmp_path, ollama_url=url))
+        async with app.run_test(size=(180, 50)) as pilot:
+            panel = await open_chat(pilot, app)
+            await ask(pilot, panel, "How is AAPL?")
+            await wait_for(pilot, lambda: panel.last_answer != "")
+            text = messages_text(panel)
+            assert "› How is AAPL?" in text and "**AAPL** is *simulated* here." in text
+            assert "grounded on: quote AAPL · SIMULATED" in str(panel.query("Collapsible").last().title)
+            await pilot.press("up")  # input history
+            assert panel.query_one("#chat-input").value == "How is AAPL?"
+
+
+async def test_tool_round_is_shown(tmp_path: Path) -> None:
+    fake = FakeOllama(
+        script=[
+            Turn(tool_calls=[{"name": "get_quote", "arguments": {"symbols": ["MSFT"]}}]),
+            Turn(content="MSFT is fine."),
+        ]
+    )
+    with fake_ollama(fake) as (url, _):
+        app = make_app(app_config(tmp_path, ollama_url=url))
+        async with app.run_test(size=(180, 50)) as pilot:
+            panel = await open_chat(pilot, app)
+            await ask(pilot, panel, "and MSFT?")
+            await wait_for(pilot, lambda: panel.last_answer == "MSFT is fine.")
+            assert "· tool: get_quote(MSFT)" in messages_text(panel)
+
+
+async def test_escape_stops_a_streaming_answer_and_the_panel_stays_usable(tmp_path: Path) -> None:
+    fake = FakeOllama(script=[Turn(content=" ".join(["slow"] * 300))], token_delay=0.02)
+    with fake_ollama(fake) as (url, _):
+        app = make_app(app_config(tmp_path, ollama_url=url))
+        async with app.run_test(size=(180, 50)) as pilot:
+            panel = await open_chat(pilot, app)
+            await ask(pilot, panel, "talk slowly")
+            await wait_for(pilot, lambda: panel.busy and "slow slow" in messages_text(panel))
+            await pilot.press("escape")
+            assert not panel.busy and isinstance(app.screen, SymbolScreen)  # stopped, not navigated
+            assert "(stopped)" in messages_text(panel)
+            fake.script = [Turn(content="Back again.")]
+            await ask(pilot, panel, "still there?")
+            await wait_for(pilot, lambda: panel.last_answer == "Back again.")
+            stored = (await app.chat.conversation("AAPL")).messages
+            assert any(m.interrupted and m.content.startswith("slow") for m in stored)
+            await pilot.press("escape")  # idle: Esc goes back
+            assert app.screen is app.main_screen
+
+
+async def test_model_not_found_and_server_absent_show_inline_errors(tmp_path: Path) -> None:
+    with fake_ollama(FakeOllama(models={"other:1b": ["completion"]})) as (url, _):
+        app = make_app(app_config(tmp_path, ollama_url=url))
+        async with app.run_test(size=(180, 50)) as pilot:
+            panel = await open_chat(pilot, app)
+            await ask(pilot, panel, "hi")
+            await wait_for(pilot, lambda: "ollama pull" in messages_text(panel))
+            text = messages_text(panel)
+            assert "is not pulled: run `ollama pull llama3.2:3b` (installed: other:1b)" in text
+            assert "ctrl+r retries" in text
+    app = make_app(app_config(tmp_path / "absent"))
+    async with app.run_test(size=(180, 50)) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        await pilot.press("c")
+        assert isinstance(app.screen, ChatScreen)
+        panel = app.screen.query_one(ChatPanel)
+        await ask(pilot, panel, "anyone?")
+        await wait_for(pilot, lambda: "ollama serve" in messages_text(panel))
+        assert panel.query_one("#chat-input").disabled is False
+
+
+async def test_plugins_screen_toggles_success_failure_and_hang(tmp_path: Path) -> None:
+    extra = (
+        f"    - {{name: boom, class: {FAKE}.RaisingCollector, enabled: false}}\n"
+        f"    - {{name: hang, class: {FAKE}.HangingCollector, enabled: false, timeout: 1}}\n"
+    )
+    path = app_config(tmp_path, collectors="    - {name: simulated, plugin: simulated}\n" + extra)
+    app = make_app(path)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        await pilot.press("p")
+        assert isinstance(app.screen, PluginsScreen)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+
+        def row_of(key: str) -> int:
+            return [k.value for k in table.rows].index(key)
+
+        def state(key: str) -> str:
+            return table_text(table)[row_of(key)][3]
+
+        table.move_cursor(row=row_of("data_collectors/simulated"))
+        await pilot.press("space")
+        await wait_for(pilot, lambda: state("data_collectors/simulated") == "○ disabled")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: state("data_collectors/simulated") == "● ready")
+
+        table.move_cursor(row=row_of("data_collectors/boom"))
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "failed" in state("data_collectors/boom"))
+        assert "cannot reach the moon" in table_text(table)[row_of("data_collectors/boom")][4]
+        assert "cannot reach the moon" in str(screen.query_one("#detail-text").render())
+
+        table.move_cursor(row=row_of("data_collectors/hang"))
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "starting" in state("data_collectors/hang"))
+        await pilot.press("question_mark")  # the screen stays responsive while it hangs
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "failed" in state("data_collectors/hang"), timeout=5)
+        assert "did not finish within 1 s" in table_text(table)[row_of("data_collectors/hang")][4]
+
+        table.move_cursor(row=row_of("data_collectors/simulated"))
+        await pilot.press("space")  # off again, and it should stay off after a restart
+        await wait_for(pilot, lambda: state("data_collectors/simulated") == "○ disabled")
+    again = make_app(path)
+    async with again.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: again.ready)
+        assert again.manager.record("data_collectors", "simulated").state is PluginState.DISABLED
+        rows = table_text(again.main_screen.query_one("#watchlist"))
+        assert "no data collector is running" in rows[0][1]

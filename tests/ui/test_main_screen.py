@@ -1,0 +1,196 @@
+"""Pilot tests of the watchlist: every key binding and flow, untrusted names, hanging providers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from naetra_tui.ui.screens.dialogs import PromptDialog
+from naetra_tui.ui.screens.help import HelpScreen
+from naetra_tui.ui.screens.symbol import SymbolScreen
+from naetra_tui.ui.widgets.chart import PriceChart
+from naetra_tui.ui.widgets.watchlist import WatchlistTable
+from tests.ui.conftest import app_config, make_app, table_text, wait_for
+
+FAKE = "tests.fixtures.fake_plugins"
+
+
+def symbols_of(app) -> list[str]:
+    return [row[0] for row in table_text(app.main_screen.query_one(WatchlistTable))]
+
+
+async def started(pilot, app) -> WatchlistTable:
+    table = app.main_screen.query_one(WatchlistTable)
+    await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+    await pilot.pause()
+    return table
+
+
+async def test_first_paint_shows_simulated_rows_labelled(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30)) as pilot:
+        table = await started(pilot, app)
+        rows = table_text(table)
+        assert [r[0] for r in rows] == ["AAPL", "MSFT", "SPY"]
+        assert all(r[8] == "SIM" for r in rows)  # source badge
+        assert rows[0][1] == "Apple Inc."
+        status = str(app.main_screen.query_one("#status").render())
+        assert "SIMULATED DATA" in status and "simulated ✓" in status
+
+
+async def test_add_validates_inline_then_adds(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await started(pilot, app)
+        await pilot.press("a")
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press(*"[bold]X", "enter")
+        assert isinstance(app.screen, PromptDialog)  # refused, dialog stays
+        error = str(app.screen.query_one("#error").render())
+        assert "is not a valid symbol" in error and "[bold]X" in error.upper().replace("[BOLD]X", "[bold]X")
+        app.screen.query_one("Input").value = " brk.b "
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "BRK.B" in symbols_of(app))
+        await pilot.press("a")
+        app.screen.query_one("Input").value = "aapl"
+        await pilot.press("enter")
+        assert "already on this watchlist" in str(app.screen.query_one("#error").render())
+        await pilot.press("escape")
+
+
+async def test_remove_undo_reorder_sort(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await started(pilot, app)
+        await pilot.press("d")  # cursor on AAPL
+        await wait_for(pilot, lambda: symbols_of(app) == ["MSFT", "SPY"])
+        await pilot.press("u")
+        await wait_for(pilot, lambda: symbols_of(app) == ["AAPL", "MSFT", "SPY"])
+        assert app.main_screen.table.current_symbol() == "MSFT"  # the cursor stayed on its row
+        await pilot.press("k")  # vim up: to AAPL
+        await pilot.press("J")  # move AAPL down
+        await wait_for(pilot, lambda: symbols_of(app) == ["MSFT", "AAPL", "SPY"])
+        await pilot.press("s")  # sort by symbol
+        assert symbols_of(app) == ["AAPL", "MSFT", "SPY"]
+        await pilot.press("S")
+        assert symbols_of(app) == ["SPY", "MSFT", "AAPL"]
+        row = app.main_screen.table.cursor_row
+        await pilot.press("j")  # vim keys move the cursor
+        assert app.main_screen.table.cursor_row == min(row + 1, 2)
+
+
+async def test_filter_and_watchlist_switching_persist(tmp_path: Path) -> None:
+    path = app_config(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await started(pilot, app)
+        await pilot.press("slash", "m", "s")
+        assert symbols_of(app) == ["MSFT"]
+        await pilot.press("escape")
+        assert symbols_of(app) == ["AAPL", "MSFT", "SPY"]
+        await pilot.press("n")
+        await pilot.press(*"Crypto", "enter")
+        await wait_for(pilot, lambda: app.watchlist_name == "Crypto" and symbols_of(app) == [])
+        await pilot.press("a", *"btc-usd", "enter")
+        await wait_for(pilot, lambda: symbols_of(app) == ["BTC-USD"])
+    again = make_app(path)  # restart: the same list, same symbols
+    async with again.run_test(size=(140, 30)) as pilot:
+        await wait_for(pilot, lambda: again.ready)
+        assert again.watchlist_name == "Crypto" and symbols_of(again) == ["BTC-USD"]
+        await pilot.press("w")
+        await pilot.press("home", "enter")  # the first option: Crypto
+        await pilot.press("w", "down", "enter")  # Default
+        await wait_for(pilot, lambda: again.watchlist_name == "Default")
+        assert symbols_of(again) == ["AAPL", "MSFT", "SPY"]
+
+
+async def test_open_symbol_timeframes_overlays_and_back(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, app)
+        await pilot.press("enter")
+        assert isinstance(app.screen, SymbolScreen) and app.screen.symbol == "AAPL"
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.history is not None and len(screen.history) > 100)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: screen.history is not None and screen.history.timeframe == "15m")
+        assert "5D" in str(screen.query_one("#chart-title").render())
+        await pilot.press("o", "b", "k")
+        assert screen.options.overlays == {"sma", "bb"} and screen.options.kind == "line"
+        await pilot.press("i")
+        assert screen.options.lower == "macd"
+        await wait_for(pilot, lambda: all(p.result is not None for p in screen.query("AnalysisPane")))
+        assert len(screen.query_one(PriceChart).plt.build()) > 100  # something was drawn
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+
+
+async def test_theme_switch_is_remembered(tmp_path: Path) -> None:
+    path = app_config(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(pilot, app)
+        assert app.theme == "naetra-dark"
+        await pilot.press("t")
+        chosen = app.theme
+        assert chosen != "naetra-dark"
+        await pilot.pause(0.2)
+    again = make_app(path)
+    async with again.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: again.ready)
+        assert again.theme == chosen
+
+
+async def test_alert_fires_and_is_listed(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        await started(pilot, app)
+        await pilot.press("exclamation_mark")
+        await pilot.press(*"price >", "enter")
+        assert "is not an alert" in str(app.screen.query_one("#error").render())
+        app.screen.query_one("Input").value = "price > 1"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("ALERT AAPL price" in n.message for n in app._notifications))
+        assert not app.alerts[0].active
+        await pilot.press("A")
+        assert "fired" in str(app.screen.query_one("DataTable").get_row_at(0)[1])
+
+
+async def test_help_lists_every_key(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot, app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_untrusted_company_name_is_shown_literally_and_triggers_nothing(tmp_path: Path) -> None:
+    path = app_config(tmp_path, collectors=f"    - {{name: evil, class: {FAKE}.EvilNameCollector}}\n")
+    app = make_app(path)
+    async with app.run_test(size=(200, 30)) as pilot:
+        table = await started(pilot, app)
+        name = table_text(table)[0][1]
+        assert name.startswith("[@click=app.quit]Evil[/]")
+        assert "\x1b" not in name and "red" in name
+        await pilot.click(WatchlistTable, offset=(15, 1))
+        await pilot.pause(0.2)
+        assert app.is_running  # the [@click=app.quit] did nothing
+
+
+async def test_a_hanging_collector_leaves_the_ui_answering_and_quit_is_fast(tmp_path: Path) -> None:
+    path = app_config(tmp_path, collectors=f"    - {{name: hang, class: {FAKE}.HangingQuotesCollector}}\n")
+    app = make_app(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        await pilot.pause(0.3)  # the refresh is now stuck in the collector
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)  # keys still answered
+        await pilot.press("escape")
+        rows = table_text(app.main_screen.query_one(WatchlistTable))
+        assert rows[0][1] == "loading…"
+        started_quit = time.perf_counter()
+        await pilot.press("q")
+    assert time.perf_counter() - started_quit < 2.0
