@@ -67,6 +67,13 @@ def load(args: argparse.Namespace) -> LoadedConfig:
     _, warning = setup_logging(level, args.log_file or loaded.config.logging.file)
     if warning:
         error(warning)
+    metrics = loaded.config.metrics
+    if metrics.port and not args.check_config:
+        from .core.metrics import METRICS
+
+        problem = METRICS.start(metrics.port, metrics.host)
+        if problem:
+            error(problem)
     return loaded
 
 

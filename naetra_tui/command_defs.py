@@ -54,4 +54,9 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
     "history": ("print a symbol's price bars as CSV or JSON", _history_args, _run("history")),
     "analyze": ("run the analyzers on a symbol and print the results", _analyze_args, _run("analyze")),
     "ask": ("ask the LLM a question, streamed to stdout", _ask_args, _run("ask")),
+    "doctor": (
+        "check plugins, storage, Ollama and the network; print a fix for each problem",
+        lambda p: None,
+        _run("doctor"),
+    ),
 }

@@ -147,3 +147,123 @@ async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     if not failed:
         print()
     return 1 if failed else 0
+
+
+PROVIDER_HOSTS = {  # provider -> (host, port, the built-in plugin that uses it)
+    "Yahoo Finance": ("query1.finance.yahoo.com", 443, "yahoo_finance"),
+    "Alpha Vantage": ("www.alphavantage.co", 443, "alpha_vantage"),
+}
+FIXES = {
+    "data_collectors": "check the network and the plugin's config; meanwhile the next collector (simulated) fills in",
+    "analyzers": "check its config in plugins.analyzers",
+    "llm": "start Ollama with `ollama serve` and pull the model with `ollama pull MODEL`",
+    "storage": "check the storage plugin's config (path, host, credentials)",
+}
+
+
+def _reach(host: str, port: int, timeout: float = 3.0) -> str | None:
+    """None when a TCP connection to host:port works, else why not."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except socket.gaierror as exc:
+        return f"DNS lookup failed ({exc.strerror})"
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+
+
+async def doctor(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    """Everything that could be wrong, each problem with its fix in one line."""
+    import asyncio
+    import os
+    import tempfile
+
+    from .core.models import PluginState
+    from .core.threads import run_in_daemon_thread
+    from .services.session import session_for
+
+    problems = 0
+
+    def line(ok: bool, what: str, detail: str, fix: str = "") -> None:
+        nonlocal problems
+        mark = "ok  " if ok else "FAIL"
+        print(f"[{mark}] {what:28s} {detail}")
+        if not ok:
+            problems += 1
+            if fix:
+                print(f"       fix: {fix}")
+
+    line(True, "config", f"{loaded.path} (found by {loaded.found_by})")
+    async with session_for(loaded) as session:
+        await session.manager.check_all_health()
+        choice = session.storage
+        location = choice.location
+        if choice.warning:
+            line(
+                False,
+                "storage",
+                choice.warning,
+                "fix the storage plugin's settings, or set app.storage to sqlite",
+            )
+        else:
+            line(True, "storage", f"saving to {location}")
+        sqlite_path = getattr(choice.storage, "path", None)
+        if sqlite_path is not None:
+            folder = sqlite_path.parent
+            try:
+                with tempfile.NamedTemporaryFile(dir=folder):
+                    pass
+                line(True, "storage folder writable", str(folder))
+            except OSError as exc:
+                line(
+                    False,
+                    "storage folder writable",
+                    f"{folder}: {exc.strerror}",
+                    f"make {folder} writable or set another path",
+                )
+        for record in sorted(session.manager.records.values(), key=lambda r: (r.category, r.index)):
+            if record.state is PluginState.DISABLED:
+                line(True, f"plugin {record.key}", "disabled")
+                continue
+            healthy = record.state is PluginState.READY
+            detail = record.state.value + (f": {record.error or record.health_detail}" if not healthy else "")
+            line(healthy, f"plugin {record.key}", detail, FIXES.get(record.category, ""))
+        for name, instance in session.manager.active("llm"):
+            if hasattr(instance, "list_models"):
+                from .core.errors import LLMError
+
+                try:
+                    models = await instance.list_models()
+                    line(True, f"ollama ({name})", f"reachable; models: {', '.join(models) or 'none'}")
+                    model = getattr(instance, "model", "")
+                    if model and model not in models:
+                        line(False, f"model {model}", "not pulled", f"ollama pull {model}")
+                except LLMError as exc:
+                    line(
+                        False,
+                        f"ollama ({name})",
+                        str(exc),
+                        "ollama serve   (install: https://ollama.com/download)",
+                    )
+        used = {
+            r.entry.plugin
+            for r in session.manager.records_of("data_collectors")
+            if r.state is not PluginState.DISABLED
+        }
+    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+    for provider, (host, port, plugin) in PROVIDER_HOSTS.items():
+        if plugin not in used:
+            continue
+        reason = await asyncio.wait_for(run_in_daemon_thread(_reach, host, port), 10)
+        line(
+            reason is None,
+            f"network to {provider}",
+            f"{host}:{port} " + ("reachable" if reason is None else f"unreachable: {reason}"),
+            "check your internet connection"
+            + (f" or the proxy {proxy}" if proxy else "")
+            + "; offline, the simulated feed is used",
+        )
+    print(f"\n{problems} problem(s) found." if problems else "\nNo problems found.")
+    return 1 if problems else 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import DataUnavailable, NaetraError
+from ..core.metrics import METRICS
 from ..core.models import Analysis, Fundamentals, PriceHistory
 from ..core.secrets import redact
 
@@ -118,7 +119,8 @@ class AnalysisService:
             except (NaetraError, ValueError) as exc:
                 log.warning("ignoring cached analysis %s/%s: %s", name, symbol, exc)
         try:
-            analysis = await asyncio.wait_for(analyzer.analyze(data), ANALYZER_TIMEOUT)
+            with METRICS.track("analyzers", name, "analyze"):
+                analysis = await asyncio.wait_for(analyzer.analyze(data), ANALYZER_TIMEOUT)
             if not isinstance(analysis, Analysis):
                 raise TypeError(f"analyze() returned {type(analysis).__name__}, not an Analysis")
             if not await analyzer.validate(analysis):

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import DataUnavailable, InvalidSymbol, NaetraError, RateLimited, UnknownSymbol
+from ..core.metrics import METRICS
 from ..core.models import Fundamentals, MarketState, PriceHistory, Quote, utcnow
 from ..core.normalize import to_fundamentals, to_history, to_quote
 from ..core.secrets import redact
@@ -140,9 +141,10 @@ class MarketService:
         status.paused_until = time.monotonic() + pause
         log.warning("collector %s failed (%s); pausing it %.0f s", status.name, status.last_error, pause)
 
-    async def _call(self, status: CollectorStatus, coro: Any) -> Any:
+    async def _call(self, status: CollectorStatus, coro: Any, operation: str = "call") -> Any:
         status.calls.append(time.monotonic())
-        return await asyncio.wait_for(coro, self.call_timeout)
+        with METRICS.track("data_collectors", status.name, operation):
+            return await asyncio.wait_for(coro, self.call_timeout)
 
     # --- quotes ---------------------------------------------------------------------------
 
@@ -182,7 +184,7 @@ class MarketService:
             if not self._usable(status, collector):
                 continue
             try:
-                results = await self._call(status, collector.get_quotes(list(remaining)))
+                results = await self._call(status, collector.get_quotes(list(remaining)), "get_quotes")
             except Exception as exc:  # the whole batch failed: next collector
                 self._failed(status, exc)
                 for symbol in remaining:

@@ -65,6 +65,7 @@ class SymbolScreen(Screen[None]):
         self.range_key = "5"
         self.options = ChartOptions()
         self.history: PriceHistory | None = None
+        self.chat_requested = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,8 +89,8 @@ class SymbolScreen(Screen[None]):
         self.load_analysis()
 
     def on_resize(self) -> None:
-        narrow = self.size.width < 120
-        self.query_one("#chat").display = not narrow or self.query_one("#chat").has_focus_within
+        # on narrow terminals the chat shows only when asked for (c or x)
+        self.query_one("#chat").display = self.size.width >= 120 or self.chat_requested
 
     # --- chart ----------------------------------------------------------------------------
 
@@ -171,13 +172,13 @@ class SymbolScreen(Screen[None]):
             self.notify("No analysis to explain yet.", markup=False)
             return
         chat = self.query_one(ChatPanel)
-        chat.display = True
+        self.chat_requested = chat.display = True
         names = ", ".join(p.analyzer for p in panes)
         chat.ask(f"Explain the {names} analysis of {self.symbol} shown on screen, in plain words.")
 
     def action_focus_chat(self) -> None:
         chat = self.query_one(ChatPanel)
-        chat.display = True
+        self.chat_requested = chat.display = True
         chat.query_one("#chat-input").focus()
 
     def action_back(self) -> None:
