@@ -48,8 +48,8 @@ class ChatPanel(Vertical):
     DEFAULT_CSS = """
     ChatPanel { border: round $primary; padding: 0 1; }
     ChatPanel #chat-head { height: 3; }
-    ChatPanel #chat-title { width: 1fr; padding-top: 1; text-style: bold; }
-    ChatPanel #model { width: 28; }
+    ChatPanel #chat-title { width: auto; padding: 1 1 0 0; text-style: bold; }
+    ChatPanel #model { width: 1fr; max-width: 32; }
     ChatPanel #messages { height: 1fr; }
     ChatPanel .user { color: $accent; margin-top: 1; }
     ChatPanel .error { color: $error; }
