@@ -57,3 +57,9 @@ def table_text(table: Any) -> list[list[str]]:
 def ollama() -> Any:
     with fake_ollama() as (url, fake):
         yield url, fake
+
+
+def watch_rows(table: Any) -> list[dict[str, str]]:
+    """Watchlist rows as {column key: text}, whatever columns the width shows."""
+    keys = [str(k.value) for k in table.columns]
+    return [dict(zip(keys, row, strict=True)) for row in table_text(table)]

@@ -13,7 +13,7 @@ from naetra_tui.ui.screens.plugins import PluginsScreen
 from naetra_tui.ui.screens.symbol import SymbolScreen
 from naetra_tui.ui.widgets.chat_panel import ChatPanel
 from tests.fakes.ollama_server import FakeOllama, Turn, fake_ollama
-from tests.ui.conftest import app_config, make_app, table_text, wait_for
+from tests.ui.conftest import app_config, make_app, table_text, wait_for, watch_rows
 
 FAKE = "tests.fixtures.fake_plugins"
 
@@ -164,5 +164,5 @@ async def test_plugins_screen_toggles_success_failure_and_hang(tmp_path: Path) -
     async with again.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: again.ready)
         assert again.manager.record("data_collectors", "simulated").state is PluginState.DISABLED
-        rows = table_text(again.main_screen.query_one("#watchlist"))
-        assert "no data collector is running" in rows[0][1]
+        rows = watch_rows(again.main_screen.query_one("#watchlist"))
+        assert "no data collector is running" in rows[0]["name"]

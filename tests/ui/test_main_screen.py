@@ -10,13 +10,13 @@ from naetra_tui.ui.screens.help import HelpScreen
 from naetra_tui.ui.screens.symbol import SymbolScreen
 from naetra_tui.ui.widgets.chart import PriceChart
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
-from tests.ui.conftest import app_config, make_app, table_text, wait_for
+from tests.ui.conftest import app_config, make_app, wait_for, watch_rows
 
 FAKE = "tests.fixtures.fake_plugins"
 
 
 def symbols_of(app) -> list[str]:
-    return [row[0] for row in table_text(app.main_screen.query_one(WatchlistTable))]
+    return [row["symbol"] for row in watch_rows(app.main_screen.query_one(WatchlistTable))]
 
 
 async def started(pilot, app) -> WatchlistTable:
@@ -30,10 +30,10 @@ async def test_first_paint_shows_simulated_rows_labelled(tmp_path: Path) -> None
     app = make_app(app_config(tmp_path))
     async with app.run_test(size=(140, 30)) as pilot:
         table = await started(pilot, app)
-        rows = table_text(table)
-        assert [r[0] for r in rows] == ["AAPL", "MSFT", "SPY"]
-        assert all(r[8] == "SIM" for r in rows)  # source badge
-        assert rows[0][1] == "Apple Inc."
+        rows = watch_rows(table)
+        assert [r["symbol"] for r in rows] == ["AAPL", "MSFT", "SPY"]
+        assert all(r["src"] == "SIM" for r in rows)  # source badge
+        assert rows[0]["name"] == "Apple Inc."
         status = str(app.main_screen.query_one("#status").render())
         assert "SIMULATED DATA" in status and "simulated ✓" in status
 
@@ -172,7 +172,7 @@ async def test_untrusted_company_name_is_shown_literally_and_triggers_nothing(tm
     app = make_app(path)
     async with app.run_test(size=(200, 30)) as pilot:
         table = await started(pilot, app)
-        name = table_text(table)[0][1]
+        name = watch_rows(table)[0]["name"]
         assert name.startswith("[@click=app.quit]Evil[/]")
         assert "\x1b" not in name and "red" in name
         await pilot.click(WatchlistTable, offset=(15, 1))
@@ -189,8 +189,21 @@ async def test_a_hanging_collector_leaves_the_ui_answering_and_quit_is_fast(tmp_
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)  # keys still answered
         await pilot.press("escape")
-        rows = table_text(app.main_screen.query_one(WatchlistTable))
-        assert rows[0][1] == "loading…"
+        rows = watch_rows(app.main_screen.query_one(WatchlistTable))
+        assert rows[0]["name"] == "loading…"
         started_quit = time.perf_counter()
         await pilot.press("q")
     assert time.perf_counter() - started_quit < 2.0
+
+
+async def test_narrow_terminal_keeps_the_essential_columns(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await started(pilot, app)
+        keys = [str(k.value) for k in table.columns]
+        assert keys == ["symbol", "last", "pct", "trend", "src", "age", "mkt"]  # narrow layout
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= 80
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause(0.2)
+        assert [str(k.value) for k in table.columns][:3] == ["symbol", "name", "last"]
+        assert len(watch_rows(table)) == 3

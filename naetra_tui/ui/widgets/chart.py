@@ -102,6 +102,11 @@ def draw_volume(plt: object, history: PriceHistory) -> None:
     p.bar(list(range(n)), history.volume.tolist(), marker="sd", width=0.8)
     p.xlim(-1, n)
     p.xticks([], [])
+    top = float(np.nanmax(history.volume)) if n else 0.0
+    if top > 0:
+        from ..text import fmt_volume
+
+        p.yticks([0, top / 2, top], ["0", fmt_volume(top / 2), fmt_volume(top)])
     p.title("volume")
 
 

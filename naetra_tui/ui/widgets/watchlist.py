@@ -14,7 +14,7 @@ from ..text import fmt_age, fmt_price, fmt_volume, safe, sparkline
 
 COLUMNS: list[tuple[str, str, int | None]] = [
     ("symbol", "Symbol", 10),
-    ("name", "Name", 18),
+    ("name", "Name", 16),
     ("last", "Last", 11),
     ("chg", "Chg", 9),
     ("pct", "Chg%", 8),
@@ -26,6 +26,12 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("mkt", "Mkt", 6),
 ]
 SOURCE_BADGES = {"yahoo_finance": "YF", "alpha_vantage": "AV", "simulated": "SIM"}
+#: Columns dropped as the terminal narrows (everything still fits at 80 columns).
+DROPPED = {"wide": set(), "medium": {"range", "chg"}, "narrow": {"range", "name", "volume", "chg"}}
+
+
+def layout_for(width: int) -> str:
+    return "wide" if width >= 140 else "medium" if width >= 100 else "narrow"
 
 
 def badge(source: str, simulated: bool) -> str:
@@ -50,10 +56,26 @@ class WatchlistTable(DataTable):
         self.sort_column: str | None = None
         self.sort_reverse = False
         self.colours: Callable[[], tuple[str, str]] = lambda: ("green", "red")
+        self.column_layout = ""
 
     def on_mount(self) -> None:
-        for key, label, width in COLUMNS:
+        self._apply_layout(layout_for(self.app.size.width))
+
+    def on_resize(self) -> None:
+        wanted = layout_for(self.app.size.width)
+        if wanted != self.column_layout:
+            self._apply_layout(wanted)
+
+    def _apply_layout(self, layout: str) -> None:
+        self.column_layout = layout
+        self.clear(columns=True)
+        for key, label, width in self.visible_columns():
             self.add_column(label, key=key, width=width)
+        self.rebuild()
+
+    def visible_columns(self) -> list[tuple[str, str, int | None]]:
+        dropped = DROPPED.get(self.column_layout, set())
+        return [c for c in COLUMNS if c[0] not in dropped]
 
     # --- rows ----------------------------------------------------------------------------
 
@@ -113,7 +135,11 @@ class WatchlistTable(DataTable):
             "symbol": Text(symbol, style="bold"),
             "name": safe(q.name or ""),
             "last": Text(fmt_price(q.price), justify="right"),
-            "chg": Text("—" if change is None else f"{change:+.2f}", style=colour, justify="right"),
+            "chg": Text(
+                "—" if change is None else f"{change:+.4f}" if abs(q.price) < 10 else f"{change:+.2f}",
+                style=colour,
+                justify="right",
+            ),
             "pct": Text("—" if pct is None else f"{pct:+.2f}%", style=colour, justify="right"),
             "volume": Text(fmt_volume(q.volume), justify="right"),
             "range": Text(day_range),
@@ -126,10 +152,13 @@ class WatchlistTable(DataTable):
     def rebuild(self) -> None:
         """Re-create the rows (after add/remove/sort/filter), keeping the cursor on its symbol."""
         current = self.current_symbol()
+        if not self.columns:
+            return
         self.clear()
+        keys = [k for k, _, _ in self.visible_columns()]
         for symbol in self.visible_symbols():
             cells = self.cells(symbol)
-            self.add_row(*(cells[k] for k, _, _ in COLUMNS), key=symbol)
+            self.add_row(*(cells[k] for k in keys), key=symbol)
         if current in self.rows:
             self.move_cursor(row=self.get_row_index(current), animate=False)
 
@@ -139,9 +168,10 @@ class WatchlistTable(DataTable):
         if [k.value for k in self.rows] != wanted:
             self.rebuild()
             return
+        keys = {k for k, _, _ in self.visible_columns()}
         for symbol in wanted:
             for key, value in self.cells(symbol).items():
-                if self.get_cell(symbol, key) != value:
+                if key in keys and self.get_cell(symbol, key) != value:
                     self.update_cell(symbol, key, value)
 
     def current_symbol(self) -> str | None:
