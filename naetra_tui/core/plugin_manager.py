@@ -288,12 +288,20 @@ class PluginManager:
         except Exception as exc:
             log.warning("cleanup of %s failed: %s", record.key, redact(str(exc)))
 
-    async def initialize(self) -> None:
+    async def initialize(self, categories: list[str] | None = None) -> None:
         """Initialize all enabled plugins concurrently (the guide's API). Never raises for a
-        plugin's failure: look at each record's state."""
-        self._toggles = await self._load_toggles()
+        plugin's failure: look at each record's state.
+
+        Args:
+            categories: only these categories (the app starts data collectors first, so the
+                watchlist fills in while the analyzers and the LLM are still starting).
+        """
+        if categories is None or not self._toggles:
+            self._toggles = await self._load_toggles()
         starting = []
         for record in self.records.values():
+            if categories is not None and record.category not in categories:
+                continue
             if self.is_enabled(record):
                 starting.append(self._start(record))
             else:

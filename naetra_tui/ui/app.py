@@ -120,21 +120,28 @@ class NaetraApp(App[int]):
             self.watchlist_name = self.watchlist_names[0]
         await self._load_watchlist()
         self._status()
-        await self.manager.initialize()
+        # collectors first: the watchlist fills in while analyzers and the LLM still start
+        await self.manager.initialize(["data_collectors"])
+        self.market = MarketService(self.manager, self.state, stale_after=app_config.stale_after)
+        self.action_refresh()
+        await self.manager.initialize(["analyzers", "llm", "storage"])
         self.run_worker(self.manager.check_all_health(), group="health", exit_on_error=False)
         self.manager.start_health_checks()
-        self.market = MarketService(self.manager, self.state, stale_after=app_config.stale_after)
         self.analysis = AnalysisService(self.manager, self.market, self.state)
         self.chat = chat_service(Session(self.loaded, self.manager, self.state, self.storage, self.market))
         self.alerts = [Alert.from_record(r) for r in await self.state.alerts()]
         self.ready = True
         self.sub_title = describe_storage(self.storage) if self.storage.warning else ""
         self.set_interval(app_config.refresh_interval, self.action_refresh)
-        self.action_refresh()
-        for screen in self.screen_stack:
+        from .widgets.chat_panel import ChatPanel
+
+        for screen in self.screen_stack:  # screens opened while the services were starting
             if isinstance(screen, SymbolScreen):
                 screen.load_chart()
                 screen.load_analysis()
+            for panel in screen.query(ChatPanel):
+                panel.load_history()
+                panel.load_models()
 
     async def _restore_settings(self) -> None:
         assert self.state is not None

@@ -8,6 +8,7 @@ plainly what is missing ("RSI(14) needs 15 bars, 9 available") instead of invent
 from __future__ import annotations
 
 import asyncio
+import importlib
 import math
 from collections.abc import Mapping
 from functools import lru_cache
@@ -118,8 +119,8 @@ class TechnicalAnalyzer(IAnalyzer):
         self.settings = TechnicalConfig()
 
     async def initialize(self, config: dict[str, Any]) -> None:
-        import talib
-
+        # TA-Lib's import is slow (it pulls in pandas): do it off the event loop
+        talib = await asyncio.to_thread(importlib.import_module, "talib")
         self.settings = TechnicalConfig.model_validate(config)
         unknown = [i for i in self.settings.indicators if i.upper() not in ALL_INDICATORS]
         if unknown:

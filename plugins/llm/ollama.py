@@ -94,9 +94,13 @@ class OllamaProvider(ILLMProvider):
         return self.settings.model_name
 
     async def initialize(self, config: dict[str, Any]) -> None:
-        import httpx
-        from ollama import AsyncClient
+        import asyncio
+        import importlib
 
+        import httpx
+
+        # the ollama package is slow to import: keep that off the event loop
+        AsyncClient = (await asyncio.to_thread(importlib.import_module, "ollama")).AsyncClient
         self.settings = OllamaConfig.model_validate(config)
         # no read timeout per se: a slow model may think; `timeout` bounds the wait for each byte
         self.client = AsyncClient(

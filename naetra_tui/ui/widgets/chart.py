@@ -42,11 +42,39 @@ def _finite(xs: np.ndarray, ys: np.ndarray) -> tuple[list[float], list[float]]:
     return xs[keep].tolist(), ys[keep].tolist()
 
 
-def draw_price(plt: object, history: PriceHistory, options: ChartOptions, title: str) -> None:
+def downsample(history: PriceHistory, max_bars: int) -> tuple[PriceHistory, np.ndarray]:
+    """Merge neighbouring bars so at most ``max_bars`` remain (a terminal column cannot show
+    more than one candle anyway). Returns the merged history and, for each merged bar, the index
+    of its last original bar (to sample overlays computed on the full data)."""
+    n = len(history)
+    if n <= max_bars:
+        return history, np.arange(n)
+    from dataclasses import replace
+
+    size = int(np.ceil(n / max_bars))
+    starts = np.arange(0, n, size)
+    ends = np.minimum(starts + size, n) - 1
+    merged = replace(
+        history,
+        timestamps=history.timestamps[starts],
+        open=history.open[starts],
+        high=np.maximum.reduceat(history.high, starts),
+        low=np.minimum.reduceat(history.low, starts),
+        close=history.close[ends],
+        volume=np.add.reduceat(history.volume, starts),
+    )
+    return merged, ends
+
+
+def draw_price(
+    plt: object, history: PriceHistory, options: ChartOptions, title: str, max_bars: int = 100
+) -> None:
     """Draw the price panel on a plotext module-like object."""
     p = plt  # plotext's API is module functions on this object
     p.clear_data()
     p.title(title)
+    full = history
+    history, picks = downsample(full, max_bars)
     n = len(history)
     if n == 0:
         return
@@ -67,9 +95,14 @@ def draw_price(plt: object, history: PriceHistory, options: ChartOptions, title:
         else:
             p.candlestick(xs.tolist(), data)
     if options.overlays:
+        total = len(full)
         series = overlay_series(
-            history, sma=min(50, max(2, n // 3)), ema=min(20, max(2, n // 4)), bbands=min(20, max(2, n // 4))
+            full,
+            sma=min(50, max(2, total // 3)),
+            ema=min(20, max(2, total // 4)),
+            bbands=min(20, max(2, total // 4)),
         )
+        series = {k: v[picks] for k, v in series.items()}
         for key, label in (("sma", "SMA"), ("ema", "EMA")):
             if key in options.overlays:
                 name = next(k for k in series if k.startswith(label))
@@ -93,16 +126,17 @@ def draw_price(plt: object, history: PriceHistory, options: ChartOptions, title:
     p.xticks(ticks, labels)
 
 
-def draw_volume(plt: object, history: PriceHistory) -> None:
+def draw_volume(plt: object, history: PriceHistory, max_bars: int = 100) -> None:
     p = plt
     p.clear_data()
+    history, _ = downsample(history, max_bars)
     n = len(history)
     if n == 0:
         return
     p.bar(list(range(n)), history.volume.tolist(), marker="sd", width=0.8)
     p.xlim(-1, n)
     p.xticks([], [])
-    top = float(np.nanmax(history.volume)) if n else 0.0
+    top = float(np.nanmax(history.volume))
     if top > 0:
         from ..text import fmt_volume
 
@@ -110,14 +144,15 @@ def draw_volume(plt: object, history: PriceHistory) -> None:
     p.title("volume")
 
 
-def draw_lower(plt: object, history: PriceHistory, lower: str) -> None:
+def draw_lower(plt: object, history: PriceHistory, lower: str, max_bars: int = 100) -> None:
     p = plt
     p.clear_data()
-    n = len(history)
-    if n == 0 or not lower:
+    if not len(history) or not lower:
         return
+    merged, picks = downsample(history, max_bars)
+    series = {k: v[picks] for k, v in overlay_series(history).items()}
+    n = len(merged)
     xs = np.arange(n, dtype=float)
-    series = overlay_series(history)
     if lower == "rsi":
         fx, fy = _finite(xs, series["RSI(14)"])
         if fx:
@@ -135,6 +170,11 @@ def draw_lower(plt: object, history: PriceHistory, lower: str) -> None:
     p.title("RSI(14)" if lower == "rsi" else "MACD(12,26,9)")
 
 
+def _bars_for(widget: PlotextPlot) -> int:
+    """About one candle per two columns of the plot area."""
+    return max(20, (widget.size.width or 120) // 2 - 4)
+
+
 class PriceChart(PlotextPlot):
     """The price panel; ``show`` redraws from a history."""
 
@@ -143,19 +183,19 @@ class PriceChart(PlotextPlot):
             self.plt.clear_data()
             self.plt.title(title)
         else:
-            draw_price(self.plt, history, options, title)
+            draw_price(self.plt, history, options, title, _bars_for(self))
         self.refresh()
 
 
 class VolumeChart(PlotextPlot):
     def show(self, history: PriceHistory | None) -> None:
         if history is not None:
-            draw_volume(self.plt, history)
+            draw_volume(self.plt, history, _bars_for(self))
         self.refresh()
 
 
 class LowerChart(PlotextPlot):
     def show(self, history: PriceHistory | None, lower: str) -> None:
         if history is not None:
-            draw_lower(self.plt, history, lower)
+            draw_lower(self.plt, history, lower, _bars_for(self))
         self.refresh()

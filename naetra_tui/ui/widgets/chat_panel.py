@@ -195,7 +195,8 @@ class ChatPanel(Vertical):
                 if event.kind == "token":
                     answer += event.text
                     await stream.write(event.text)
-                    box.scroll_end(animate=False)
+                    if box.max_scroll_y - box.scroll_y < 3:  # follow the answer unless scrolled up
+                        box.scroll_end(animate=False, immediate=False)
                 elif event.kind in ("tool", "notice"):
                     await box.mount(Static(safe(f"· {event.text}"), classes="notice"), before=markdown)
                 elif event.kind == "error":
@@ -206,7 +207,9 @@ class ChatPanel(Vertical):
                         await self._mount_grounding(event.message)
                 elif event.kind == "done":
                     await stream.stop()
-                    await markdown.update(answer)  # a full update: nothing stays half-rendered
+                    if "```" in answer or "|" in answer:
+                        # fenced code and tables can stay half-rendered after streaming: redo them
+                        await markdown.update(answer)
                     self.last_answer = answer
                     if event.message is not None:
                         await self._mount_grounding(event.message)

@@ -57,6 +57,7 @@ class WatchlistTable(DataTable):
         self.sort_reverse = False
         self.colours: Callable[[], tuple[str, str]] = lambda: ("green", "red")
         self.column_layout = ""
+        self._shown: dict[str, dict[str, Text]] = {}  # what each row shows now: update only changes
 
     def on_mount(self) -> None:
         self._apply_layout(layout_for(self.app.size.width))
@@ -156,8 +157,10 @@ class WatchlistTable(DataTable):
             return
         self.clear()
         keys = [k for k, _, _ in self.visible_columns()]
+        self._shown = {}
         for symbol in self.visible_symbols():
             cells = self.cells(symbol)
+            self._shown[symbol] = cells
             self.add_row(*(cells[k] for k in keys), key=symbol)
         if current in self.rows:
             self.move_cursor(row=self.get_row_index(current), animate=False)
@@ -170,9 +173,12 @@ class WatchlistTable(DataTable):
             return
         keys = {k for k, _, _ in self.visible_columns()}
         for symbol in wanted:
-            for key, value in self.cells(symbol).items():
-                if key in keys and self.get_cell(symbol, key) != value:
+            shown = self._shown.get(symbol, {})
+            cells = self.cells(symbol)
+            for key, value in cells.items():
+                if key in keys and shown.get(key) != value:
                     self.update_cell(symbol, key, value)
+            self._shown[symbol] = cells
 
     def current_symbol(self) -> str | None:
         if not self.row_count:

@@ -1,0 +1,291 @@
+"""UI figures (headless Textual): start-up, watchlist updates, chart rendering, loop stalls,
+memory, chat streaming and plugin toggling. Prints figures; never fails.
+
+Run: python benchmarks/ui.py [--minutes 1]      (the issue's memory figure uses --minutes 10)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHILD = """
+import asyncio, sys, time
+sys.path.insert(0, {root!r})
+started = time.perf_counter()
+mode = {mode!r}
+if mode == "bare":
+    from textual.app import App
+    from textual.widgets import DataTable
+    class Bare(App):
+        def compose(self):
+            yield DataTable()
+        def on_mount(self):
+            t = self.query_one(DataTable)
+            t.add_columns("symbol", "last")
+            for i in range(7):
+                t.add_row(f"S{{i}}", str(i))
+    async def main():
+        app = Bare()
+        async with app.run_test(size=(120, 30)) as pilot:
+            await pilot.pause()
+    asyncio.run(main())
+else:
+    from naetra_tui.config import load_config
+    from naetra_tui.ui.app import NaetraApp
+    async def main():
+        app = NaetraApp(load_config({config!r}))
+        async with app.run_test(size=(120, 30)) as pilot:
+            while not (app.ready and app.rows and all(s in app.rows for s in app.symbols)):
+                await pilot.pause(0.005)
+            await pilot.pause()
+    asyncio.run(main())
+print((time.perf_counter() - started) * 1000)
+"""
+
+
+def config_text(
+    tmp: Path,
+    collectors: str,
+    watchlist: str = "[AAPL, MSFT, NVDA, SPY, '^GSPC', BTC-USD, EURUSD=X]",
+    refresh: int = 3600,
+) -> str:
+    return (
+        f"app:\n  watchlist: {watchlist}\n  refresh_interval: {refresh}\n  storage: sqlite\n"
+        f"plugins:\n  data_collectors:\n{collectors}"
+        "  analyzers:\n    - {name: technical, plugin: technical}\n"
+        "  llm:\n    - {name: ollama, plugin: ollama, config: {api_url: 'http://127.0.0.1:1'}}\n"
+        f"  storage:\n    - {{name: sqlite, plugin: sqlite, config: {{path: '{tmp}/ui.db'}}}}\n"
+    )
+
+
+def cold_start(tmp: Path) -> None:
+    config = tmp / "start.yaml"
+    config.write_text(config_text(tmp, "    - {name: simulated, plugin: simulated}\n"))
+    times = {}
+    for mode in ("bare", "naetra"):
+        samples = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-c", CHILD.format(root=str(ROOT), mode=mode, config=str(config))],
+                check=True,
+                capture_output=True,
+            )
+            samples.append((time.perf_counter() - start) * 1000)
+        times[mode] = float(np.median(samples))
+    print(
+        f"(a) cold start to first paint with data: naetra-tui {times['naetra']:.0f} ms, bare Textual DataTable app "
+        f"{times['bare']:.0f} ms, ratio x{times['naetra'] / times['bare']:.2f} (target <= 1.3)"
+    )
+
+
+async def watchlist_update(tmp: Path) -> None:
+    from naetra_tui.config import load_config
+    from naetra_tui.services.market import QuoteRow
+    from naetra_tui.ui.app import NaetraApp
+
+    symbols = [f"S{i:03d}" for i in range(500)]
+    config = tmp / "wl.yaml"
+    config.write_text(
+        config_text(
+            tmp, "    - {name: simulated, plugin: simulated}\n", watchlist="[" + ", ".join(symbols) + "]"
+        )
+    )
+    app = NaetraApp(load_config(config))
+    async with app.run_test(size=(160, 50)) as pilot:
+        while not (app.ready and all(s in app.rows for s in app.symbols)):
+            await pilot.pause(0.05)
+        await pilot.pause(0.5)
+        screen = app.main_screen
+        samples = []
+        for step in range(10):
+            rows = {
+                s: QuoteRow(s, r.quote.model_copy(update={"price": r.quote.price * (1.001 + step / 1000)}))
+                for s, r in app.rows.items()
+            }
+            start = time.perf_counter()
+            screen.show_rows(rows, app.sparks)
+            await pilot.pause()
+            samples.append((time.perf_counter() - start) * 1000)
+    print(
+        f"(b) 500-row watchlist, every price changed: median {np.median(samples):.1f} ms per update, "
+        f"worst {max(samples):.1f} ms (target <= 16 ms)"
+    )
+
+
+def chart_render() -> None:
+    import plotext as plt
+
+    from naetra_tui.core.normalize import history_from_arrays
+    from naetra_tui.ui.widgets.chart import ChartOptions, draw_price
+
+    n = 1260
+    rng = np.random.default_rng(1)
+    close = 100 * np.exp(np.cumsum(rng.standard_normal(n) * 0.01))
+    opens = np.concatenate(([close[0]], close[:-1]))
+    stamps = (np.datetime64("2021-01-04") + np.arange(n)).astype("datetime64[s]")
+    history = history_from_arrays(
+        "X",
+        "1D",
+        stamps,
+        {
+            "open": opens,
+            "high": np.maximum(opens, close) * 1.01,
+            "low": np.minimum(opens, close) * 0.99,
+            "close": close,
+            "volume": np.ones(n),
+        },
+        source="b",
+    )
+    samples = []
+    for _ in range(5):
+        start = time.perf_counter()
+        plt.clear_figure()
+        plt.plotsize(120, 30)
+        draw_price(plt, history, ChartOptions(kind="candles", overlays={"sma", "bb"}), "X 5Y")
+        plt.build()
+        samples.append((time.perf_counter() - start) * 1000)
+    print(
+        f"(c) 5-year daily candlestick chart with SMA + Bollinger, 120x30: median {np.median(samples):.1f} ms (target <= 50 ms)"
+    )
+
+
+async def stall_and_memory(tmp: Path, minutes: float) -> None:
+    from naetra_tui.config import load_config
+    from naetra_tui.ui.app import NaetraApp
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.yahoo_server", "--delay", "0.5"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        url = server.stdout.readline().strip()
+        symbols = "[" + ", ".join(f"S{i:03d}" for i in range(100)) + "]"
+        collectors = f"    - {{name: yahoo_finance, plugin: yahoo_finance, config: {{base_url: '{url}'}}}}\n"
+        config = tmp / "slow.yaml"
+        config.write_text(config_text(tmp, collectors, watchlist=symbols, refresh=2))
+        app = NaetraApp(load_config(config))
+        async with app.run_test(size=(140, 40)) as pilot:
+            worst = [0.0]
+            stop = asyncio.Event()
+
+            async def probe() -> None:
+                while not stop.is_set():
+                    start = time.perf_counter()
+                    await asyncio.sleep(0.001)
+                    worst[0] = max(worst[0], time.perf_counter() - start - 0.001)
+
+            while not app.ready:
+                await pilot.pause(0.05)
+            task = asyncio.create_task(probe())
+            await pilot.pause(6)  # three refreshes of 100 symbols from a source that answers after 500 ms
+            stop.set()
+            await task
+            print(
+                f"(d) longest event-loop stall while 100 symbols refresh from a slow source: {worst[0] * 1000:.1f} ms (target <= 20 ms)"
+            )
+            first = rss_mib()
+            deadline = time.monotonic() + minutes * 60
+            samples = [first]
+            while time.monotonic() < deadline:
+                await pilot.pause(10)
+                samples.append(rss_mib())
+            print(
+                f"(e) resident memory with 100 symbols live, refresh every 2 s: {first:.0f} MiB at start, "
+                f"{samples[-1]:.0f} MiB after {minutes:g} min (max {max(samples):.0f}; target <= 150 MiB, not growing)"
+            )
+    finally:
+        server.kill()
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def chat_streaming(tmp: Path) -> None:
+    from naetra_tui.config import load_config
+    from naetra_tui.ui.app import NaetraApp
+    from naetra_tui.ui.widgets.chat_panel import ChatPanel
+    from tests.fakes.ollama_server import FakeOllama, Turn, fake_ollama
+
+    answer = " ".join(f"w{i}" for i in range(2000))
+    with fake_ollama(FakeOllama(default=Turn(content=answer), token_delay=1 / 200)) as (url, fake):
+        config = tmp / "chat.yaml"
+        config.write_text(
+            config_text(tmp, "    - {name: simulated, plugin: simulated}\n").replace(
+                "http://127.0.0.1:1", url
+            )
+        )
+        app = NaetraApp(load_config(config))
+        async with app.run_test(size=(160, 50)) as pilot:
+            while not app.ready:
+                await pilot.pause(0.05)
+            await pilot.press("c")
+            panel = app.screen.query_one(ChatPanel)
+            worst = [0.0]
+            stop = asyncio.Event()
+
+            async def probe() -> None:
+                while not stop.is_set():
+                    start = time.perf_counter()
+                    await asyncio.sleep(0.001)
+                    worst[0] = max(worst[0], time.perf_counter() - start - 0.001)
+
+            task = asyncio.create_task(probe())
+            panel.ask("stream")
+            while not panel.last_answer:
+                await pilot.pause(0.01)
+            shown = time.perf_counter()
+            stop.set()
+            await task
+            lag = (shown - fake.sent_at[-1]) * 1000
+            print(
+                f"chat: 2,000 tokens at 200/s into the panel: full answer on screen {lag:.0f} ms after the last token "
+                f"(target <= 100 ms); longest loop stall {worst[0] * 1000:.1f} ms (target <= 20 ms)"
+            )
+            # toggling a plugin: how long until the Plugins screen shows the new state
+            await pilot.press("escape")
+            await pilot.press("p")
+            start = time.perf_counter()
+            app.toggle_plugin("analyzers", "technical")
+            while app.manager.record("analyzers", "technical").loaded:
+                await pilot.pause(0.001)
+            await pilot.pause()
+            print(
+                f"plugin toggle: state shown {(time.perf_counter() - start) * 1000:.1f} ms after the key (one frame is ~16 ms)"
+            )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--minutes", type=float, default=1.0, help="how long to watch memory (the target is for 10)"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        cold_start(tmp)
+        await watchlist_update(tmp)
+        chart_render()
+        await stall_and_memory(tmp, args.minutes)
+        await chat_streaming(tmp)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
