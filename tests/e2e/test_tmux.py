@@ -70,6 +70,16 @@ class Terminal:
             time.sleep(0.3)
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
+    def wait_line(self, marker: str, text: str, timeout: float = 30.0) -> None:
+        """Wait until the screen line containing ``marker`` also contains ``text``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = [line for line in self.screen().splitlines() if marker in line]
+            if lines and text in lines[0]:
+                return
+            time.sleep(0.3)
+        raise AssertionError(f"the {marker!r} line never showed {text!r}; the screen was:\n{self.screen()}")
+
     def stop(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True)
 
@@ -106,8 +116,12 @@ def test_a_person_uses_naetra_tui_offline(terminal_config: tuple[Path, Path]) ->
             term.keys("Enter")
             term.wait_for("TSLA")
             term.keys("Home", "Enter")  # AAPL's symbol view
+            term.wait_for("Chart type")
             term.wait_for("technical")
+            time.sleep(0.5)
             term.keys("c")
+            term.wait_for("Ask about the symbol")
+            time.sleep(1.0)  # let the chat input take the focus before typing, as a person would
             term.type("How is AAPL doing?")
             term.keys("Enter")
             term.wait_for("looks steady", timeout=40)
@@ -117,8 +131,7 @@ def test_a_person_uses_naetra_tui_offline(terminal_config: tuple[Path, Path]) ->
             term.keys("p")
             term.wait_for("yahoo_finance")
             term.keys("Down", "Down", "Space")  # analyzers/technical, fundamental, then yahoo_finance
-            term.wait_for("○ disabled    ")
-            time.sleep(0.5)
+            term.wait_line("yahoo_finance", "disabled")
             term.keys("Escape")
             term.keys("q")
             term.wait_for("NAETRA-EXITED-0", timeout=10)
@@ -134,8 +147,11 @@ def test_a_person_uses_naetra_tui_offline(terminal_config: tuple[Path, Path]) ->
             yahoo = next(line for line in screen.splitlines() if "yahoo_finance" in line)
             assert "disabled" in yahoo  # the toggle was kept
             again.keys("Escape")
+            again.wait_for("SIMULATED DATA")  # back on the watchlist
             again.keys("Home", "Enter")
+            again.wait_for("Chart type")  # the symbol view's footer
             again.wait_for("technical")
+            time.sleep(0.5)
             again.keys("c")
             again.wait_for("How is AAPL doing?")  # so was the chat
             again.keys("Escape")
