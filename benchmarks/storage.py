@@ -26,12 +26,16 @@ from plugins.storage.sqlite import SQLiteStorage
 N = 10_000
 
 
-def raw_sqlite_baseline(path: Path, rows: list[tuple[str, str]]) -> float:
+def raw_sqlite_baseline(path: Path, rows: list[tuple[str, str]], values: dict | None = None) -> float:
+    """Rows per second of plain sqlite3 executemany; with ``values`` it JSON-encodes them first
+    (the same work store_many does), otherwise the rows are already text."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, expires_at REAL)")
     start = time.perf_counter()
+    if values is not None:
+        rows = [(k, json.dumps(v)) for k, v in values.items()]
     with conn:
         conn.executemany("INSERT INTO kv (key, value, expires_at) VALUES (?, ?, NULL)", rows)
     elapsed = time.perf_counter() - start
@@ -94,11 +98,14 @@ async def main() -> None:
         await sqlite.initialize({"path": str(Path(tmp) / "bench.db")})
         print(f"SQLite open (existing file):    {(time.perf_counter() - t0) * 1000:.1f} ms")
         values = {k: json.loads(v) for k, v in rows}
+        with_encoding = raw_sqlite_baseline(Path(tmp) / "raw2.db", rows, values)
+        print(f"raw sqlite3 json.dumps + executemany: {with_encoding:,.0f} rows/s")
         t0 = time.perf_counter()
         await sqlite.store_many(values)
+        ours = N / (time.perf_counter() - t0)
         print(
-            f"SQLite store_many of the same rows (JSON encoding included): "
-            f"{N / (time.perf_counter() - t0) / baseline * 100:.0f}% of raw throughput (target >= 50%)"
+            f"SQLite store_many of the same values: {ours:,.0f} rows/s = {ours / baseline * 100:.0f}% of raw executemany "
+            f"of pre-encoded rows, {ours / with_encoding * 100:.0f}% of raw sqlite3 doing the same encoding (target >= 50%)"
         )
         await bench("sqlite", sqlite, args.symbols)
         await sqlite.cleanup()
