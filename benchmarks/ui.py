@@ -39,6 +39,7 @@ if mode == "bare":
         app = Bare()
         async with app.run_test(size=(120, 30)) as pilot:
             await pilot.pause()
+            print((time.perf_counter() - started) * 1000, flush=True)
     asyncio.run(main())
 else:
     from naetra_tui.config import load_config
@@ -46,11 +47,11 @@ else:
     async def main():
         app = NaetraApp(load_config({config!r}))
         async with app.run_test(size=(120, 30)) as pilot:
-            while not (app.ready and app.rows and all(s in app.rows for s in app.symbols)):
+            while not (app.rows and app.symbols and all(s in app.rows for s in app.symbols)):
                 await pilot.pause(0.005)
             await pilot.pause()
+            print((time.perf_counter() - started) * 1000, flush=True)
     asyncio.run(main())
-print((time.perf_counter() - started) * 1000)
 """
 
 
