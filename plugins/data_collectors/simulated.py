@@ -9,6 +9,7 @@ always). Everything it returns carries ``simulated=True`` and the source ``simul
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 from dataclasses import dataclass
@@ -325,13 +326,19 @@ class SimulatedCollector(IDataCollector):
 
     # --- the interface ---------------------------------------------------------------------
 
+    # The maths is numpy work of a few ms per symbol: it runs in a thread so that a
+    # 500-symbol watchlist never stalls the event loop.
+
     async def get_market_data(self, symbol: str, timeframe: str) -> PriceHistory:
-        return self.history(symbol, timeframe)
+        return await asyncio.to_thread(self.history, symbol, timeframe)
 
     async def get_history(self, symbol: str, timeframe: str, days_back: int | None = None) -> PriceHistory:
-        return self.history(symbol, timeframe, days_back)
+        return await asyncio.to_thread(self.history, symbol, timeframe, days_back)
 
     async def get_quotes(self, symbols: list[str]) -> dict[str, Quote | Exception]:
+        return await asyncio.to_thread(self._quotes, symbols)
+
+    def _quotes(self, symbols: list[str]) -> dict[str, Quote | Exception]:
         results: dict[str, Quote | Exception] = {}
         for symbol in symbols:
             try:
@@ -341,6 +348,9 @@ class SimulatedCollector(IDataCollector):
         return results
 
     async def get_fundamentals(self, symbol: str) -> Fundamentals:
+        return await asyncio.to_thread(self.fundamentals, symbol)
+
+    def fundamentals(self, symbol: str) -> Fundamentals:
         profile = self._profile(symbol)
         quote = self.quote(symbol)
         rng = np.random.default_rng(_stable_int(profile.seed, profile.symbol, "fundamentals"))

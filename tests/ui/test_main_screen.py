@@ -207,3 +207,20 @@ async def test_narrow_terminal_keeps_the_essential_columns(tmp_path: Path) -> No
         await pilot.pause(0.2)
         assert [str(k.value) for k in table.columns][:3] == ["symbol", "name", "last"]
         assert len(watch_rows(table)) == 3
+
+
+async def test_live_update_changes_cells_in_place_keeping_the_cursor(tmp_path: Path) -> None:
+    from naetra_tui.services.market import QuoteRow
+
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30)) as pilot:
+        table = await started(pilot, app)
+        await pilot.press("down")
+        before = watch_rows(table)[1]["last"]
+        row = app.rows["MSFT"]
+        bumped = {"MSFT": QuoteRow("MSFT", row.quote.model_copy(update={"price": row.quote.price + 1.0}))}
+        app.main_screen.show_rows(bumped, app.sparks)
+        await pilot.pause()
+        after = watch_rows(table)[1]["last"]
+        assert after != before and float(after.replace(",", "")) == round(row.quote.price + 1.0, 2)
+        assert table.cursor_row == 1 and table.current_symbol() == "MSFT"
