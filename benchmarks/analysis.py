@@ -14,6 +14,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.probe import LagProbe
 from naetra_tui.core.normalize import history_from_arrays
 from plugins.analyzers.technical import TechnicalAnalyzer
 
@@ -63,20 +64,9 @@ def timed(fn, repeat: int) -> float:
 
 
 async def loop_stall(analyzer: TechnicalAnalyzer, histories) -> float:
-    worst = [0.0]
-    stop = asyncio.Event()
-
-    async def probe() -> None:
-        while not stop.is_set():
-            start = time.perf_counter()
-            await asyncio.sleep(0.001)
-            worst[0] = max(worst[0], time.perf_counter() - start - 0.001)
-
-    task = asyncio.create_task(probe())
-    await asyncio.gather(*(analyzer.analyze({"history": h}) for h in histories))
-    stop.set()
-    await task
-    return worst[0] * 1000
+    async with LagProbe() as probe:
+        await asyncio.gather(*(analyzer.analyze({"history": h}) for h in histories))
+    return probe.worst_ms
 
 
 async def main() -> None:

@@ -17,30 +17,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.probe import LagProbe
 from naetra_tui.config import load_config_text
 from naetra_tui.services.session import session_for
-
-
-async def lag_probe(stop: asyncio.Event, worst: list[float]) -> None:
-    while not stop.is_set():
-        start = time.perf_counter()
-        await asyncio.sleep(0.001)
-        worst[0] = max(worst[0], time.perf_counter() - start - 0.001)
 
 
 async def cycle(session, symbols: list[str]) -> tuple[int, float, float]:
     collector = session.manager.get_plugin("data_collectors", "yahoo_finance")
     before = collector.requests
-    worst = [0.0]
-    stop = asyncio.Event()
-    probe = asyncio.create_task(lag_probe(stop, worst))
-    start = time.perf_counter()
-    rows = await session.market.refresh(symbols)
-    wall = time.perf_counter() - start
-    stop.set()
-    await probe
+    async with LagProbe() as probe:
+        start = time.perf_counter()
+        rows = await session.market.refresh(symbols)
+        wall = time.perf_counter() - start
     assert sum(1 for r in rows.values() if r.quote and r.quote.source == "yahoo_finance") == len(symbols)
-    return collector.requests - before, wall, worst[0]
+    return collector.requests - before, wall, probe.worst
 
 
 async def main() -> None:

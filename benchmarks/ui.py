@@ -19,6 +19,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.probe import LagProbe  # noqa: E402
+
 CHILD = """
 import asyncio, sys, time
 sys.path.insert(0, {root!r})
@@ -180,23 +182,12 @@ async def stall_and_memory(tmp: Path, minutes: float) -> None:
         config.write_text(config_text(tmp, collectors, watchlist=symbols, refresh=2))
         app = NaetraApp(load_config(config))
         async with app.run_test(size=(140, 40)) as pilot:
-            worst = [0.0]
-            stop = asyncio.Event()
-
-            async def probe() -> None:
-                while not stop.is_set():
-                    start = time.perf_counter()
-                    await asyncio.sleep(0.001)
-                    worst[0] = max(worst[0], time.perf_counter() - start - 0.001)
-
             while not app.ready:
                 await pilot.pause(0.05)
-            task = asyncio.create_task(probe())
-            await pilot.pause(6)  # three refreshes of 100 symbols from a source that answers after 500 ms
-            stop.set()
-            await task
+            async with LagProbe() as probe:
+                await pilot.pause(6)  # three refreshes of 100 symbols from a source that answers after 500 ms
             print(
-                f"(d) longest event-loop stall while 100 symbols refresh from a slow source: {worst[0] * 1000:.1f} ms (target <= 20 ms)"
+                f"(d) longest event-loop stall while 100 symbols refresh from a slow source: {probe.worst_ms:.1f} ms (target <= 20 ms)"
             )
             first = rss_mib()
             deadline = time.monotonic() + minutes * 60
@@ -239,26 +230,15 @@ async def chat_streaming(tmp: Path) -> None:
                 await pilot.pause(0.05)
             await pilot.press("c")
             panel = app.screen.query_one(ChatPanel)
-            worst = [0.0]
-            stop = asyncio.Event()
-
-            async def probe() -> None:
-                while not stop.is_set():
-                    start = time.perf_counter()
-                    await asyncio.sleep(0.001)
-                    worst[0] = max(worst[0], time.perf_counter() - start - 0.001)
-
-            task = asyncio.create_task(probe())
-            panel.ask("stream")
-            while not panel.last_answer:
-                await pilot.pause(0.01)
-            shown = time.perf_counter()
-            stop.set()
-            await task
+            async with LagProbe() as probe:
+                panel.ask("stream")
+                while not panel.last_answer:
+                    await pilot.pause(0.01)
+                shown = time.perf_counter()
             lag = (shown - fake.sent_at[-1]) * 1000
             print(
                 f"chat: 2,000 tokens at 200/s into the panel: full answer on screen {lag:.0f} ms after the last token "
-                f"(target <= 100 ms); longest loop stall {worst[0] * 1000:.1f} ms (target <= 20 ms)"
+                f"(target <= 100 ms); longest loop stall {probe.worst_ms:.1f} ms (target <= 20 ms)"
             )
             # toggling a plugin: how long until the Plugins screen shows the new state
             await pilot.press("escape")

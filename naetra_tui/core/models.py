@@ -240,7 +240,7 @@ class Analysis(BaseModel):
         age = ""
         if self.data_fetched_at is not None:
             seconds = max(0.0, ((now or utcnow()) - self.data_fetched_at).total_seconds())
-            age = f" · data {_age(seconds)} old"
+            age = f" · data {format_age(seconds)} old"
         lines = [
             f"[{self.analyzer} {self.symbol} {self.timeframe}{window} · source {label}{age}]".replace(
                 "  ", " "
@@ -276,14 +276,12 @@ def _fmt(value: float | str) -> str:
     return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-def _age(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 172800:
-        return f"{seconds / 3600:.0f} h"
-    return f"{seconds / 86400:.0f} d"
+def format_age(seconds: float, compact: bool = False) -> str:
+    """How old something is, for people: "12 s", "5 min", "3 h", "2 d" (compact: "12s", "5m" ...)."""
+    for limit, size, unit, short in ((120, 1, "s", "s"), (7200, 60, "min", "m"), (172800, 3600, "h", "h")):
+        if seconds < limit:
+            return f"{seconds / size:.0f}{short}" if compact else f"{seconds / size:.0f} {unit}"
+    return f"{seconds / 86400:.0f}d" if compact else f"{seconds / 86400:.0f} d"
 
 
 class ChatMessage(BaseModel):

@@ -32,7 +32,7 @@ from ..core.errors import (
     PluginNotLoaded,
     ToolsUnsupported,
 )
-from ..core.models import ChatMessage, _age, utcnow
+from ..core.models import ChatMessage, format_age, utcnow
 from ..core.secrets import redact
 from ..core.symbols import normalize_symbol
 from ..core.timeframes import RANGES, TIMEFRAMES
@@ -292,7 +292,7 @@ class ChatService:
             parts.append(self._quote_line(row))
             q = row.quote
             grounding.append(
-                f"quote {symbol} · {'SIMULATED' if q.simulated else q.source} · {_age(q.age_seconds())} old"
+                f"quote {symbol} · {'SIMULATED' if q.simulated else q.source} · {format_age(q.age_seconds())} old"
             )
         elif row is not None:
             parts.append(f"quote {symbol}: unavailable ({row.error})")
@@ -321,7 +321,7 @@ class ChatService:
         return (
             f"quote {q.symbol} (name {name}): last {q.price:.4f} {q.currency or ''} change {change} "
             f"volume {q.volume if q.volume is not None else 'n/a'} market {q.market_state.value} · source {label} · "
-            f"{_age(q.age_seconds())} old{stale}"
+            f"{format_age(q.age_seconds())} old{stale}"
         )
 
     # --- tools ---------------------------------------------------------------------------
@@ -575,7 +575,7 @@ def summarize_history(history: Any) -> str:
     vol = float(np.std(np.diff(np.log(c))) * np.sqrt(252) * 100) if n > 2 else float("nan")
     label = "SIMULATED" if history.simulated else history.source
     start, end = history.timestamps[0].astype("datetime64[D]"), history.timestamps[-1].astype("datetime64[D]")
-    age = _age(max(0.0, (utcnow() - history.fetched_at).total_seconds()))
+    age = format_age(max(0.0, (utcnow() - history.fetched_at).total_seconds()))
     return (
         f"history {history.symbol} {history.timeframe}: {n} bars {start}..{end}; last close {c[-1]:.4f}; "
         f"change 1 bar {change(1)}, 5 bars {change(5)}, 21 bars {change(21)}, 63 bars {change(63)}, "

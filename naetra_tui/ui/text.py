@@ -12,6 +12,8 @@ from datetime import datetime
 
 from rich.text import Text
 
+from ..core.models import format_age
+
 _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )
@@ -48,13 +50,7 @@ def fmt_volume(value: float | None) -> str:
 
 
 def fmt_age(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:.0f}s"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f}m"
-    if seconds < 86400:
-        return f"{seconds / 3600:.0f}h"
-    return f"{seconds / 86400:.0f}d"
+    return format_age(seconds, compact=True)
 
 
 def sparkline(values: list[float] | None, width: int = 12) -> str:
