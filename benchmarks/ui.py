@@ -107,7 +107,10 @@ async def watchlist_update(tmp: Path) -> None:
     )
     app = NaetraApp(load_config(config))
     async with app.run_test(size=(160, 50)) as pilot:
+        deadline = time.monotonic() + 90
         while not (app.ready and all(s in app.rows for s in app.symbols) and len(app.sparks) >= len(symbols)):
+            if time.monotonic() > deadline:
+                break  # measure anyway
             await pilot.pause(0.05)  # sparklines loaded: measure the update alone
         await pilot.pause(0.5)
         screen = app.main_screen

@@ -157,7 +157,7 @@ def _daily_path(
     return days, open_, high, low, close, volume
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _bridge(profile: Profile, day: date, open_: float, close: float, minutes: int) -> np.ndarray:
     """Per-minute prices of one session from open to close (a seeded Brownian bridge)."""
     rng = np.random.default_rng(_stable_int(profile.seed, profile.symbol, day.isoformat(), "bridge"))
@@ -180,6 +180,7 @@ class SimulatedCollector(IDataCollector):
     def __init__(self) -> None:
         self.settings = SimulatedConfig()
         self._daily_cache: dict[tuple[Profile, datetime], tuple[np.ndarray, ...]] = {}
+        self._daily_minute: datetime | None = None
 
     async def initialize(self, config: dict[str, Any]) -> None:
         self.settings = SimulatedConfig.model_validate(config)
@@ -215,11 +216,13 @@ class SimulatedCollector(IDataCollector):
 
     def _daily(self, profile: Profile, now: datetime):
         """Daily bars through ``now``; the last (today's) bar is partial and matches the ticks."""
-        key = (profile, now.replace(second=0, microsecond=0))  # bars only change once a minute
+        minute = now.replace(second=0, microsecond=0)  # bars only change once a minute
+        key = (profile, minute)
         cached = self._daily_cache.get(key)
         if cached is None:
-            if len(self._daily_cache) > 512:
-                self._daily_cache.clear()
+            if minute != self._daily_minute:
+                self._daily_cache.clear()  # keep only this minute's bars: memory stays flat
+                self._daily_minute = minute
             cached = self._daily_cache[key] = self._compute_daily(profile, key[1] + (now - key[1]))
         return tuple(a.copy() for a in cached)
 
