@@ -220,60 +220,7 @@ class FundamentalAnalyzer(IAnalyzer):
                             values={"pe": pe},
                         )
                     )
-            if peg is not None and peg > t.peg_high:
-                signals.append(
-                    Signal(
-                        name="PEG",
-                        direction="bearish",
-                        reason=f"PEG {peg:.2f} above {t.peg_high:g}",
-                        values={"peg": peg},
-                    )
-                )
-            if f.debt_to_equity is not None and f.debt_to_equity > t.debt_to_equity_high:
-                signals.append(
-                    Signal(
-                        name="Debt/equity",
-                        direction="bearish",
-                        reason=f"debt/equity {f.debt_to_equity:.0f}% above {t.debt_to_equity_high:g}%",
-                        values={"de": f.debt_to_equity},
-                    )
-                )
-            if f.current_ratio is not None and f.current_ratio < t.current_ratio_low:
-                signals.append(
-                    Signal(
-                        name="Current ratio",
-                        direction="bearish",
-                        reason=f"current ratio {f.current_ratio:.2f} below {t.current_ratio_low:g}",
-                        values={"cr": f.current_ratio},
-                    )
-                )
-            if f.return_on_equity is not None and f.return_on_equity > t.roe_high:
-                signals.append(
-                    Signal(
-                        name="ROE",
-                        direction="bullish",
-                        reason=f"ROE {f.return_on_equity * 100:.1f}% above {t.roe_high * 100:g}%",
-                        values={"roe": f.return_on_equity},
-                    )
-                )
-            if f.profit_margin is not None and f.profit_margin < t.margin_low:
-                signals.append(
-                    Signal(
-                        name="Margin",
-                        direction="bearish",
-                        reason=f"profit margin {f.profit_margin * 100:.1f}% below {t.margin_low * 100:g}%",
-                        values={"margin": f.profit_margin},
-                    )
-                )
-            if f.payout_ratio is not None and f.payout_ratio > t.payout_high:
-                signals.append(
-                    Signal(
-                        name="Payout",
-                        direction="bearish",
-                        reason=f"payout ratio {f.payout_ratio * 100:.0f}% above {t.payout_high * 100:g}% (dividend at risk)",
-                        values={"payout": f.payout_ratio},
-                    )
-                )
+            signals.extend(_threshold_signals(f, peg, t))
         bull = sum(s.direction == "bullish" for s in signals)
         bear = sum(s.direction == "bearish" for s in signals)
         summary = (
@@ -300,6 +247,66 @@ class FundamentalAnalyzer(IAnalyzer):
             for s in analysis.sections
             for v in s.values
         )
+
+
+def _threshold_signals(f: Fundamentals, peg: float | None, t: Thresholds) -> list[Signal]:
+    """One flag per ratio past its configured threshold, with the numbers in the reason."""
+    checks: list[tuple[str, float | None, bool, str, str, str]] = [
+        # name, value, fired?, direction, reason, values key
+        (
+            "PEG",
+            peg,
+            peg is not None and peg > t.peg_high,
+            "bearish",
+            f"PEG {peg or 0:.2f} above {t.peg_high:g}",
+            "peg",
+        ),
+        (
+            "Debt/equity",
+            f.debt_to_equity,
+            (f.debt_to_equity or 0) > t.debt_to_equity_high,
+            "bearish",
+            f"debt/equity {f.debt_to_equity or 0:.0f}% above {t.debt_to_equity_high:g}%",
+            "de",
+        ),
+        (
+            "Current ratio",
+            f.current_ratio,
+            f.current_ratio is not None and f.current_ratio < t.current_ratio_low,
+            "bearish",
+            f"current ratio {f.current_ratio or 0:.2f} below {t.current_ratio_low:g}",
+            "cr",
+        ),
+        (
+            "ROE",
+            f.return_on_equity,
+            (f.return_on_equity or 0) > t.roe_high,
+            "bullish",
+            f"ROE {(f.return_on_equity or 0) * 100:.1f}% above {t.roe_high * 100:g}%",
+            "roe",
+        ),
+        (
+            "Margin",
+            f.profit_margin,
+            f.profit_margin is not None and f.profit_margin < t.margin_low,
+            "bearish",
+            f"profit margin {(f.profit_margin or 0) * 100:.1f}% below {t.margin_low * 100:g}%",
+            "margin",
+        ),
+        (
+            "Payout",
+            f.payout_ratio,
+            (f.payout_ratio or 0) > t.payout_high,
+            "bearish",
+            f"payout ratio {(f.payout_ratio or 0) * 100:.0f}% above {t.payout_high * 100:g}% (dividend at risk)",
+            "payout",
+        ),
+    ]
+    return [
+        Signal(name=name, direction=direction, reason=reason, values={key: value})  # type: ignore[arg-type]
+        for name, value, fired, direction, reason, key in checks
+        if value is not None and fired
+    ]
 
 
 def _pct(value: float | None) -> float | None:
