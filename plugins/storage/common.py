@@ -8,10 +8,18 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
+import orjson
+
 from naetra_tui.core.errors import StorageError
 
-# One encoder for all: json.dumps() with options builds a new encoder on every call.
+# The stdlib encoder is the reference: it decides every case the fast path is unsure of.
+# (json.dumps() with options would build a new encoder on every call.)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+# orjson encodes ~8x faster. Datetimes, dataclasses and subclasses pass through to the stdlib
+# so both paths accept and refuse the same values.
+_FAST_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
 
 #: Current schema version of every backend; each backend migrates forward to it on start.
 SCHEMA_VERSION = 1
@@ -25,6 +33,14 @@ def encode(key: str, value: Any) -> str:
     """
     if not isinstance(key, str):
         raise StorageError(f"storage keys are text, not {type(key).__name__}")
+    try:
+        fast = orjson.dumps(value, option=_FAST_OPTIONS)
+    except TypeError:  # big ints, non-text dict keys, circular values, unknown types: the stdlib decides
+        fast = None
+    # orjson writes NaN and infinity as null; any null (or a word containing it) is checked by the
+    # stdlib, which refuses them instead of silently losing the number.
+    if fast is not None and b"null" not in fast:
+        return fast.decode()
     try:
         return _ENCODER.encode(value)
     except TypeError as exc:
@@ -61,7 +77,19 @@ def expiry(ttl: float | None) -> float | None:
 def pairs(items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
     """Encode a batch up front so a bad value stops the batch before anything is written."""
     source = items.items() if isinstance(items, Mapping) else items
-    return [(key, encode(key, value)) for key, value in source]
+    dumps, options = orjson.dumps, _FAST_OPTIONS
+    encoded: list[tuple[str, str]] = []
+    # encode()'s fast path inlined: a function call per item costs as much as orjson itself.
+    for key, value in source:
+        try:
+            fast = dumps(value, option=options)
+        except TypeError:
+            fast = None
+        if fast is None or b"null" in fast or type(key) is not str:
+            encoded.append((key, encode(key, value)))
+        else:
+            encoded.append((key, fast.decode()))
+    return encoded
 
 
 def prefix_upper_bound(prefix: str) -> str | None:
