@@ -111,8 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.version:
         print(f"naetra-tui {__version__}")
         return EXIT_OK
+    from .core.clock import freeze_from_environment
     from .core.errors import ConfigurationError, NaetraError
 
+    try:
+        freeze_from_environment()
+    except ValueError as exc:
+        error(f"config error: {exc}")
+        return EXIT_CONFIG
     try:
         if args.list_plugins:
             from .commands import list_plugins

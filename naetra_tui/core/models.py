@@ -17,10 +17,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (the only kind of datetime we store)."""
-    return datetime.now(UTC)
+from .clock import utcnow as utcnow  # re-exported: models, services and the UI read one clock
 
 
 class PluginState(enum.StrEnum):

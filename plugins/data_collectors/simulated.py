@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from naetra_tui.core.clock import utcnow
 from naetra_tui.core.errors import DataUnavailable
 from naetra_tui.core.interfaces import IDataCollector
 from naetra_tui.core.models import Fundamentals, MarketState, PriceHistory, Quote
@@ -189,7 +190,7 @@ class SimulatedCollector(IDataCollector):
         frozen = self.settings.frozen_time
         if frozen is not None:
             return frozen if frozen.tzinfo else frozen.replace(tzinfo=UTC)
-        return datetime.now(UTC)
+        return utcnow()  # the app's clock: frozen in snapshot tests
 
     def _profile(self, symbol: str) -> Profile:
         return profile_for(normalize_symbol(symbol), self.settings.seed)

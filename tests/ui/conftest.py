@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from naetra_tui.config import load_config
+from naetra_tui.core import clock
 from naetra_tui.ui.app import NaetraApp
 from tests.conftest import write
 from tests.fakes.ollama_server import fake_ollama
+
+#: Every UI test runs at this moment: a Wednesday, 10:30 in New York (US markets open).
+FROZEN_AT = datetime(2026, 11, 25, 15, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
+    """Freeze the app's clock and pin the local timezone: same data, ages and times on every run."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    clock.freeze(FROZEN_AT)
+    yield FROZEN_AT
+    clock.freeze(None)
+    monkeypatch.undo()
+    time.tzset()
 
 
 def app_config(

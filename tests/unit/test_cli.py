@@ -107,3 +107,28 @@ def test_untrusted_plugin_error_is_printed_literally(
     )
     assert main(["--config", str(path), "--check-config"]) == 1
     assert "[bold]red[/bold]" in capsys.readouterr().out
+
+
+def test_frozen_time_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from naetra_tui.core import clock
+
+    path = write(
+        tmp_path / "c.yaml",
+        "app: {watchlist: [AAPL], storage: memory}\n"
+        "plugins:\n  data_collectors: [{name: simulated, plugin: simulated}]\n"
+        "  storage: [{name: memory, plugin: memory}]\n",
+    )
+    monkeypatch.setenv("NAETRA_FROZEN_TIME", "yesterday")
+    assert main(["--config", str(path), "quote", "AAPL"]) == 2
+    assert "NAETRA_FROZEN_TIME='yesterday' is not an ISO 8601 time" in capsys.readouterr().err
+    monkeypatch.setenv("NAETRA_FROZEN_TIME", "2026-11-25T15:30:00Z")
+    try:
+        assert main(["--config", str(path), "quote", "AAPL", "--json"]) == 0
+        first = json.loads(capsys.readouterr().out)
+        assert main(["--config", str(path), "quote", "AAPL", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == first  # same moment, same simulated price
+        assert first[0]["fetched_at"] == "2026-11-25T15:30:00Z" and first[0]["market_state"] == "REG"
+    finally:
+        clock.freeze(None)

@@ -8,6 +8,7 @@ regions are skipped, so they never shift the axis. A constant series gets a padd
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -122,7 +123,10 @@ def draw_price(
         low, high = low - pad, high + pad
     p.ylim(low, high)
     p.xlim(-1, n)
-    ticks, labels = tick_labels(history)
+    # As many date labels as fit without overlapping: plotext drops overlapping ones in an
+    # order that changes from run to run. (max_bars is about half the widget's width.)
+    plot_columns = 2 * (max_bars + 4) - 8
+    ticks, labels = tick_labels(history, count=max(2, min(6, plot_columns // 13)))
     p.xticks(ticks, labels)
 
 
@@ -175,27 +179,46 @@ def _bars_for(widget: PlotextPlot) -> int:
     return max(20, (widget.size.width or 120) // 2 - 4)
 
 
-class PriceChart(PlotextPlot):
+class _MergedChart(PlotextPlot):
+    """A chart whose bars are merged to its width: redrawn when a resize changes that budget
+    (otherwise a chart drawn before layout keeps a guessed width's merge)."""
+
+    _drawn_for: int | None = None
+    _redraw: Callable[[int], None] | None = None
+
+    def _draw_with(self, redraw: Callable[[int], None]) -> None:
+        self._redraw = redraw
+        self._drawn_for = _bars_for(self)
+        redraw(self._drawn_for)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self._redraw is not None and _bars_for(self) != self._drawn_for:
+            self._draw_with(self._redraw)
+
+
+class PriceChart(_MergedChart):
     """The price panel; ``show`` redraws from a history."""
 
     def show(self, history: PriceHistory | None, options: ChartOptions, title: str) -> None:
         if history is None:
+            self._redraw = None
             self.plt.clear_data()
             self.plt.title(title)
+            self.refresh()
         else:
-            draw_price(self.plt, history, options, title, _bars_for(self))
-        self.refresh()
+            self._draw_with(lambda bars: draw_price(self.plt, history, options, title, bars))
 
 
-class VolumeChart(PlotextPlot):
+class VolumeChart(_MergedChart):
     def show(self, history: PriceHistory | None) -> None:
         if history is not None:
-            draw_volume(self.plt, history, _bars_for(self))
+            self._draw_with(lambda bars: draw_volume(self.plt, history, bars))
         self.refresh()
 
 
-class LowerChart(PlotextPlot):
+class LowerChart(_MergedChart):
     def show(self, history: PriceHistory | None, lower: str) -> None:
         if history is not None:
-            draw_lower(self.plt, history, lower, _bars_for(self))
+            self._draw_with(lambda bars: draw_lower(self.plt, history, lower, bars))
         self.refresh()
