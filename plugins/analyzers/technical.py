@@ -84,6 +84,10 @@ def _lookback(name: str, params: tuple[tuple[str, Any], ...]) -> int:
     return int(function.lookback)
 
 
+#: Extra bars before a pattern scan's tail, beyond the patterns' own lookback (safety margin).
+PATTERN_MARGIN = 16
+
+
 def lookback(name: str, **params: Any) -> int:
     """TA-Lib's own lookback (leading bars without output) of a function with parameters."""
     return _lookback(name, tuple(sorted(params.items())))
@@ -117,6 +121,7 @@ class TechnicalAnalyzer(IAnalyzer):
 
     def __init__(self) -> None:
         self.settings = TechnicalConfig()
+        self._pattern_lookback = 0  # the longest lookback of the configured patterns
 
     async def initialize(self, config: dict[str, Any]) -> None:
         # TA-Lib's import is slow (it pulls in pandas): do it off the event loop
@@ -137,6 +142,7 @@ class TechnicalAnalyzer(IAnalyzer):
             from naetra_tui.core.errors import ConfigurationError
 
             raise ConfigurationError(f"unknown TA-Lib pattern(s) {', '.join(bad)}")
+        self._pattern_lookback = max((lookback(p.upper()) for p in self.settings.patterns), default=0)
 
     async def analyze(self, data: Any) -> Analysis:
         """Raises: DataUnavailable when ``data`` holds no usable bars."""
@@ -394,7 +400,11 @@ class TechnicalAnalyzer(IAnalyzer):
 
         found = []
         window = self.settings.pattern_window
-        o, h, lo, c = history.open, history.high, history.low, history.close
+        # Only the last `window` bars are reported, and a pattern at bar i reads bars
+        # i - lookback .. i only (its trailing candle averages included): scanning that tail gives
+        # the same hits as scanning the whole history, at a fraction of the cost on long ones.
+        start = max(0, len(history) - window - self._pattern_lookback - PATTERN_MARGIN)
+        o, h, lo, c = history.open[start:], history.high[start:], history.low[start:], history.close[start:]
         if np.isnan(o).any():  # TA-Lib needs all four prices; fill gaps with the close
             o = np.where(np.isnan(o), c, o)
             h = np.where(np.isnan(h), np.maximum(o, c), h)
@@ -403,7 +413,8 @@ class TechnicalAnalyzer(IAnalyzer):
             result = getattr(talib, name.upper())(o, h, lo, c)
             hits = np.flatnonzero(result[-window:])
             for index in hits:
-                i = len(result) - window + int(index) if len(result) >= window else int(index)
+                at = len(result) - window + int(index) if len(result) >= window else int(index)
+                i = start + at
                 found.append(
                     {
                         "date": str(
@@ -412,7 +423,7 @@ class TechnicalAnalyzer(IAnalyzer):
                             else _dt(history.timestamps[i])
                         ),
                         "name": name.upper().removeprefix("CDL").replace("3", "three ").title(),
-                        "direction": "bullish" if result[i] > 0 else "bearish",
+                        "direction": "bullish" if result[at] > 0 else "bearish",
                         "bar": i,
                     }
                 )

@@ -328,3 +328,35 @@ def test_to_history_accepts_list_of_bars() -> None:
         source="s",
     )
     assert history.close.tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_pattern_scan_of_the_tail_finds_what_a_full_scan_finds(seed: int) -> None:
+    """The analyzer scans only the recent bars (plus each pattern's lookback); on every TA-Lib
+    pattern that must report exactly the hits a scan of the whole history reports."""
+    import talib
+
+    analyzer = TechnicalAnalyzer()
+    await analyzer.initialize({"patterns": ["ALL"], "pattern_window": 30})
+    rng = np.random.default_rng(seed)
+    n = 3000
+    close = 50 * np.exp(np.cumsum(rng.standard_normal(n) * 0.02))
+    opens = close * (1 + rng.standard_normal(n) * 0.01)
+    high = np.maximum(opens, close) * (1 + np.abs(rng.standard_normal(n)) * 0.01)
+    low = np.minimum(opens, close) * (1 - np.abs(rng.standard_normal(n)) * 0.01)
+    doji = rng.random(n) < 0.1  # plenty of dojis, stars and equal opens for the patterns to find
+    opens[doji] = close[doji]
+    stamps = (np.datetime64("2010-01-01") + np.arange(n)).astype("datetime64[s]")
+    cols = {"open": opens, "high": high, "low": low, "close": close, "volume": np.ones(n)}
+    history = history_from_arrays("X", "1D", stamps, cols, source="t")
+    expected = []
+    for name in analyzer.settings.patterns:
+        full = getattr(talib, name)(opens, high, low, close)
+        for i in np.flatnonzero(full[-30:]) + n - 30:
+            expected.append((int(i), name.removeprefix("CDL"), "bullish" if full[i] > 0 else "bearish"))
+    found = [
+        (p["bar"], p["name"].upper().replace("THREE ", "3").replace(" ", ""), p["direction"])
+        for p in analyzer.compute(history).patterns
+    ]
+    assert sorted(found) == sorted(expected)
+    assert len(expected) > 10  # the data really exercises the patterns
