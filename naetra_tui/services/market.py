@@ -59,6 +59,12 @@ class CollectorStatus:
     last_ok: datetime | None = None
     paused_until: float = 0.0
     calls: deque[float] = field(default_factory=deque)
+    # live stream (collectors with supports_streaming); polling goes on whatever happens here
+    streaming: bool = False
+    stream_error: str | None = None
+    stream_failures: int = 0
+    stream_retry_at: float = 0.0
+    ticks: int = 0
 
     def paused(self, now: float) -> bool:
         return now < self.paused_until
@@ -129,13 +135,9 @@ class MarketService:
         status.paused_until = 0.0
 
     def _failed(self, status: CollectorStatus, exc: BaseException) -> None:
-        from tenacity import RetryCallState, wait_random_exponential
-
         status.failures += 1
         status.last_error = _message(exc)
-        retry = RetryCallState(retry_object=None, fn=None, args=(), kwargs={})  # type: ignore[arg-type]
-        retry.attempt_number = status.failures
-        pause = wait_random_exponential(multiplier=2, max=300)(retry)
+        pause = _backoff(status.failures)
         if isinstance(exc, RateLimited) and exc.retry_after:
             pause = max(pause, exc.retry_after)
         status.paused_until = time.monotonic() + pause
@@ -240,6 +242,88 @@ class MarketService:
             answered.add(key)
         return answered
 
+    # --- live streams ---------------------------------------------------------------------
+
+    async def run_streams(
+        self,
+        symbols: Callable[[], list[str]],
+        on_rows: Callable[[dict[str, QuoteRow]], None],
+        flush_every: float = 0.25,
+    ) -> None:
+        """Until cancelled: stream live ticks from every collector that can, for the symbols it
+        currently serves (the polling decides who serves what), and hand the changed rows to
+        ``on_rows`` at most every ``flush_every`` seconds. A stream that fails is retried with
+        backoff; polling never stops, so a dead stream only means ticks arrive at poll pace."""
+        running: dict[str, tuple[frozenset[str], asyncio.Task[None]]] = {}
+        pending: dict[str, QuoteRow] = {}
+        try:
+            while True:
+                plan = self._stream_plan(symbols())
+                for name, (wanted, task) in list(running.items()):
+                    if task.done() or name not in plan or plan[name][1] != wanted:
+                        task.cancel()
+                        del running[name]
+                for name, (collector, wanted) in plan.items():
+                    if name not in running:
+                        task = asyncio.create_task(self._stream_one(name, collector, wanted, pending))
+                        running[name] = (wanted, task)
+                if pending:
+                    batch = dict(pending)
+                    pending.clear()
+                    on_rows(batch)
+                await asyncio.sleep(flush_every)
+        finally:
+            for _, task in running.values():
+                task.cancel()
+            await asyncio.gather(*(task for _, task in running.values()), return_exceptions=True)
+
+    def _stream_plan(self, symbols: list[str]) -> dict[str, tuple[Any, frozenset[str]]]:
+        """Collector name -> (collector, symbols whose current quote it supplied)."""
+        now = time.monotonic()
+        plan: dict[str, tuple[Any, frozenset[str]]] = {}
+        for name, collector in self.collectors():
+            if not getattr(collector, "supports_streaming", False):
+                continue
+            status = self._status(name, collector)
+            if now < status.stream_retry_at:
+                continue
+            served = frozenset(
+                s
+                for s in symbols
+                if (row := self.rows.get(s)) is not None
+                and row.quote is not None
+                and row.quote.source == name
+            )
+            if served:
+                plan[name] = (collector, served)
+        return plan
+
+    async def _stream_one(
+        self, name: str, collector: Any, symbols: frozenset[str], pending: dict[str, QuoteRow]
+    ) -> None:
+        status = self._status(name, collector)
+        try:
+            async for tick in collector.stream_quotes(sorted(symbols)):
+                quote = to_quote(tick, symbol=getattr(tick, "symbol", "?"), source=name)
+                if quote.symbol not in symbols:
+                    continue
+                previous = self.rows.get(quote.symbol)
+                merged = merge_tick(previous.quote if previous else None, quote)
+                row = QuoteRow(quote.symbol, merged, stale=self.is_stale(merged))
+                self.rows[quote.symbol] = pending[quote.symbol] = row
+                status.streaming, status.stream_error, status.stream_failures = True, None, 0
+                status.ticks += 1
+            raise DataUnavailable(f"the live stream of {name} ended", source=name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # cannot connect / dropped: poll meanwhile, retry later
+            status.stream_failures += 1
+            status.stream_error = _message(exc)
+            status.stream_retry_at = time.monotonic() + _backoff(status.stream_failures)
+            log.info("live stream of %s unavailable (%s); polling meanwhile", name, status.stream_error)
+        finally:
+            status.streaming = False
+
     # --- history and fundamentals ---------------------------------------------------------
 
     async def history(
@@ -333,6 +417,30 @@ class MarketService:
         raise DataUnavailable(
             f"no fundamentals for {symbol}: " + ("; ".join(reasons) or "no collector"), symbol=symbol
         )
+
+
+def _backoff(attempt: int) -> float:
+    """Seconds to wait after the ``attempt``-th failure in a row: exponential, jittered."""
+    from tenacity import RetryCallState, wait_random_exponential
+
+    retry = RetryCallState(retry_object=None, fn=None, args=(), kwargs={})  # type: ignore[arg-type]
+    retry.attempt_number = attempt
+    return float(wait_random_exponential(multiplier=2, max=300)(retry))
+
+
+def merge_tick(previous: Quote | None, tick: Quote) -> Quote:
+    """A streamed tick on top of the last full quote from the same source: a tick carries only
+    what changed, so absent fields keep their last known value (never reset to missing)."""
+    if previous is None or previous.source != tick.source:
+        return tick
+    known = {k: v for k, v in tick.model_dump().items() if v is not None}
+    if tick.market_state is MarketState.UNKNOWN:
+        known.pop("market_state")
+    if previous.day_high is not None and tick.day_high is None:
+        known["day_high"] = max(previous.day_high, tick.price)
+    if previous.day_low is not None and tick.day_low is None:
+        known["day_low"] = min(previous.day_low, tick.price)
+    return previous.model_copy(update=known)
 
 
 def _fetch_days(timeframe: str, days: int | None) -> int | None:

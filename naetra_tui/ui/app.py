@@ -124,6 +124,12 @@ class NaetraApp(App[int]):
         await self.manager.initialize(["data_collectors"])
         self.market = MarketService(self.manager, self.state, stale_after=app_config.stale_after)
         self.action_refresh()
+        # live ticks between polls from collectors that stream (Yahoo); none offline
+        self.run_worker(
+            self.market.run_streams(lambda: list(self.symbols), self._streamed),
+            group="streams",
+            exit_on_error=False,
+        )
         await self.manager.initialize(["analyzers", "llm", "storage"])
         self.run_worker(self.manager.check_all_health(), group="health", exit_on_error=False)
         self.manager.start_health_checks()
@@ -190,6 +196,12 @@ class NaetraApp(App[int]):
             self._load_sparks(missing)
         await self._check_alerts()
 
+    def _streamed(self, rows: dict[str, QuoteRow]) -> None:
+        """Live ticks (batched by the service): the changed cells only, cursor untouched."""
+        self.rows.update(rows)
+        self.main_screen.show_ticks(rows)
+        self._status()
+
     @work(group="sparks", exit_on_error=False)
     async def _load_sparks(self, symbols: list[str]) -> None:
         assert self.market is not None
@@ -216,7 +228,8 @@ class NaetraApp(App[int]):
             status = self.market.status.get(record.name) if self.market is not None else None
             if status is not None and status.last_error and record.state is PluginState.READY:
                 mark, style = "!", "yellow"  # its last call failed: the next collector filled in
-            parts.append((f"{record.name} {mark}", style))
+            live = " live" if status is not None and status.streaming else ""
+            parts.append((f"{record.name} {mark}{live}", style))
         if self.market is not None and self.market.last_refresh:
             parts.append((f"refreshed {fmt_time(self.market.last_refresh)}", ""))
         elif not self.ready:

@@ -13,7 +13,8 @@ and parsing happens in that thread too (a 1,000-symbol refresh never stalls the 
 yfinance and Yahoo hide errors (empty results, ``null`` bars, errors logged instead of raised):
 an empty answer becomes ``UnknownSymbol`` / ``DataUnavailable``, HTTP 429 and
 ``YFRateLimitError`` become ``RateLimited``. yfinance's timezone cache lives in our cache dir.
-Live quotes are polled (yfinance's websocket stream is not used yet).
+* Live quotes: Yahoo's websocket stream through yfinance (``yahoo_stream.py``) pushes ticks
+  between polls; when it cannot connect or drops, the MarketService simply keeps polling.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlparse
@@ -35,6 +37,9 @@ from naetra_tui.core.normalize import history_from_arrays, to_float, to_fundamen
 from naetra_tui.core.symbols import normalize_symbol
 from naetra_tui.core.threads import run_in_daemon_thread
 from naetra_tui.core.timeframes import default_range_days
+
+from .yahoo_stream import DEFAULT_STREAM_URL
+from .yahoo_stream import stream as yahoo_stream
 
 SOURCE = "yahoo_finance"
 INTERVALS = {"1m": "1m", "5m": "5m", "15m": "15m", "1h": "60m", "1D": "1d", "1W": "1wk", "1M": "1mo"}
@@ -72,6 +77,10 @@ class YahooConfig(BaseModel):
     """Symbols per quote request."""
     api_key: SecretStr | None = None
     """Not needed by Yahoo; accepted so the guide's example config loads."""
+    stream: bool = True
+    """Live ticks from Yahoo's websocket stream between polls (false: poll only)."""
+    stream_url: str = DEFAULT_STREAM_URL
+    """Yahoo's streamer (change only to point at a test server)."""
 
 
 def range_for(timeframe: str, days: int | None) -> str:
@@ -157,10 +166,21 @@ class YahooFinanceCollector(IDataCollector):
     def __init__(self) -> None:
         self.settings = YahooConfig()
         self.requests = 0  # HTTP requests made (for the status line and benchmarks)
+        self.supports_streaming = True  # per instance: `stream: false` turns it off
 
     async def initialize(self, config: dict[str, Any]) -> None:
         self.settings = YahooConfig.model_validate(config)
+        self.supports_streaming = self.settings.stream
         await run_in_daemon_thread(self._prepare)
+
+    def stream_quotes(self, symbols: list[str]) -> AsyncIterator[Quote]:
+        """Live ticks from Yahoo's websocket stream (see ``yahoo_stream``).
+
+        Raises:
+            DataUnavailable: cannot connect, or the connection dropped.
+        """
+        clean = list(dict.fromkeys(normalize_symbol(s) for s in symbols))
+        return yahoo_stream(self.settings.stream_url, clean, self.settings.timeout)
 
     @staticmethod
     def _prepare() -> None:

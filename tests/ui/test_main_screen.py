@@ -224,3 +224,27 @@ async def test_live_update_changes_cells_in_place_keeping_the_cursor(tmp_path: P
         after = watch_rows(table)[1]["last"]
         assert after != before and float(after.replace(",", "")) == round(row.quote.price + 1.0, 2)
         assert table.cursor_row == 1 and table.current_symbol() == "MSFT"
+
+
+async def test_live_ticks_from_yahoos_stream_update_rows_in_place(tmp_path: Path) -> None:
+    from tests.fakes.yahoo_server import fake_yahoo
+    from tests.fakes.yahoo_stream_server import FakeStreamer, fake_streamer
+
+    fake = FakeStreamer()
+    with fake_yahoo() as (base_url, _):
+        async with fake_streamer(fake) as (stream_url, _):
+            collectors = (
+                f"    - {{name: yahoo_finance, plugin: yahoo_finance, config: {{base_url: '{base_url}', "
+                f"stream_url: '{stream_url}', timeout: 3}}}}\n"
+            )
+            app = make_app(app_config(tmp_path, collectors=collectors))
+            async with app.run_test(size=(140, 30)) as pilot:
+                table = await started(pilot, app)
+                table.move_cursor(row=1)
+                await wait_for(pilot, lambda: bool(fake.subscriptions), timeout=10)
+                await fake.push(id="MSFT", price=777.25, market_hours=1)
+                await wait_for(pilot, lambda: watch_rows(table)[1]["last"] == "777.25", timeout=10)
+                assert watch_rows(table)[1]["src"] == "YF" and watch_rows(table)[1]["name"] == "MSFT Corp"
+                assert table.cursor_row == 1  # the cursor stayed
+                status = str(app.main_screen.query_one("#status").render())
+                assert "yahoo_finance ✓ live" in status

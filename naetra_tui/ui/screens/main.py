@@ -163,5 +163,10 @@ class MainScreen(Screen[None]):
         self.table.sparks = sparks
         self.table.refresh_cells()
 
+    def show_ticks(self, rows: dict[str, Any]) -> None:
+        """Live ticks: only these rows' cells are recomputed."""
+        self.table.rows_data.update(rows)
+        self.table.refresh_cells(only=rows.keys())
+
     def show_status(self, parts: list[tuple[str, str]]) -> None:
         self.query_one(StatusBar).show(parts)

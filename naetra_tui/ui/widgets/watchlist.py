@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from rich.text import Text
@@ -166,15 +166,16 @@ class WatchlistTable(DataTable):
         if current in self.rows:
             self.move_cursor(row=self.get_row_index(current), animate=False)
 
-    def refresh_cells(self) -> None:
-        """Update changed cells in place: no flicker, cursor and scroll position unchanged."""
+    def refresh_cells(self, only: Collection[str] | None = None) -> None:
+        """Update changed cells in place: no flicker, cursor and scroll position unchanged.
+        ``only``: just these symbols' rows (a live tick touches a few rows of hundreds)."""
         wanted = self.visible_symbols()
         if [k.value for k in self.rows] != wanted:
             self.rebuild()
             return
         keys = {k for k, _, _ in self.visible_columns()}
         changes: list[tuple[str, str, Text]] = []
-        for symbol in wanted:
+        for symbol in wanted if only is None else [s for s in wanted if s in only]:
             shown = self._shown.get(symbol, {})
             cells = self.cells(symbol)
             changes.extend(
