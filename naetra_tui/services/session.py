@@ -26,6 +26,7 @@ class Session:
 async def open_session(loaded: LoadedConfig) -> Session:
     """Storage first (toggles live there), then every other plugin, then the services."""
     from ..cli import make_manager
+    from ..core.heap import freeze_startup_heap
     from .market import MarketService
     from .state import open_state
 
@@ -33,6 +34,7 @@ async def open_session(loaded: LoadedConfig) -> Session:
     state, choice = await open_state(loaded, manager)
     await manager.initialize()
     market = MarketService(manager, state, stale_after=loaded.config.app.stale_after)
+    freeze_startup_heap()
     return Session(loaded, manager, state, choice, market)
 
 

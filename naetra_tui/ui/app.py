@@ -104,6 +104,7 @@ class NaetraApp(App[int]):
         self.run_worker(self._start(), group="start", exit_on_error=False)
 
     async def _start(self) -> None:
+        from ..core.heap import freeze_startup_heap
         from ..services.analysis import AnalysisService
         from ..services.market import MarketService
         from ..services.session import Session, chat_service
@@ -122,6 +123,7 @@ class NaetraApp(App[int]):
         self._status()
         # collectors first: the watchlist fills in while analyzers and the LLM still start
         await self.manager.initialize(["data_collectors"])
+        freeze_startup_heap()  # before the first refresh allocates (see core/heap.py)
         self.market = MarketService(self.manager, self.state, stale_after=app_config.stale_after)
         self.action_refresh()
         # live ticks between polls from collectors that stream (Yahoo); none offline
@@ -136,6 +138,7 @@ class NaetraApp(App[int]):
         self.analysis = AnalysisService(self.manager, self.market, self.state)
         self.chat = chat_service(Session(self.loaded, self.manager, self.state, self.storage, self.market))
         self.alerts = [Alert.from_record(r) for r in await self.state.alerts()]
+        freeze_startup_heap()  # analyzers and the LLM client imported more long-lived objects
         self.ready = True
         self.sub_title = describe_storage(self.storage) if self.storage.warning else ""
         self.set_interval(app_config.refresh_interval, self.action_refresh)
