@@ -264,10 +264,11 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        cold_start(tmp)
+        cold_start(tmp)  # child processes
+        # first in this process, so its memory figure is the app's, not earlier stages' leftovers
+        await stall_and_memory(tmp, args.minutes)
         await watchlist_update(tmp)
         chart_render()
-        await stall_and_memory(tmp, args.minutes)
         await chat_streaming(tmp)
 
 

@@ -66,8 +66,18 @@ def parse_pricing(message: dict[str, Any], received_at: datetime) -> Quote | Non
     )
 
 
+def _quiet_yfinance_live(record: logging.LogRecord) -> bool:
+    """yfinance's websocket module logs every failed connect with a full traceback; the stream's
+    state and reason are reported by the MarketService instead (status bar, our log)."""
+    return not record.pathname.endswith(("yfinance/live.py", "yfinance\\live.py"))
+
+
 def _client(url: str) -> Any:
     from yfinance.live import AsyncWebSocket
+
+    yf_log = logging.getLogger("yfinance")
+    if _quiet_yfinance_live not in yf_log.filters:
+        yf_log.addFilter(_quiet_yfinance_live)
 
     class Client(AsyncWebSocket):  # type: ignore[misc]
         async def frames(self) -> AsyncIterator[dict[str, Any]]:

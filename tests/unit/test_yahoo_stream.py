@@ -4,6 +4,7 @@ base64 protobuf PricingData); yfinance's client and decoder and our parsing run 
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,10 +66,15 @@ async def test_ticks_are_decoded_into_quotes_and_garbage_is_skipped() -> None:
     assert quotes[2].symbol == "AAPL" and quotes[2].price == pytest.approx(232.0)
 
 
-async def test_unreachable_stream_is_a_clear_error() -> None:
+async def test_unreachable_stream_is_a_clear_error(caplog: pytest.LogCaptureFixture) -> None:
     yahoo = await collector("ws://127.0.0.1:1/?version=2")
-    with pytest.raises(DataUnavailable, match="cannot open Yahoo's live stream"):
+    with (
+        caplog.at_level(logging.DEBUG),
+        pytest.raises(DataUnavailable, match="cannot open Yahoo's live stream"),
+    ):
         await first(yahoo.stream_quotes(["AAPL"]), 1)
+    # yfinance would log a traceback for every retry; the reason is reported once, by us
+    assert not [r for r in caplog.records if r.exc_info and r.name.startswith("yfinance")]
 
 
 async def test_a_dropped_stream_raises_instead_of_going_silent() -> None:

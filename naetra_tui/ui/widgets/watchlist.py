@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -49,6 +51,11 @@ class WatchlistTable(DataTable):
     """
 
     def __init__(self, **kwargs: Any) -> None:
+        # Rendered cells by content. DataTable's own cell cache is keyed by a counter that every
+        # update bumps, so one changed price re-rendered every visible cell (~50-100 ms for a
+        # screenful); this one is keyed by the cell's value, so only changed cells re-render.
+        # (Before super().__init__, which already clears caches.)
+        self._cell_lines: LRUCache[tuple[Any, ...], tuple[object, Any]] = LRUCache(20_000)
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.symbols: list[str] = []
         self.rows_data: dict[str, QuoteRow] = {}
@@ -62,6 +69,33 @@ class WatchlistTable(DataTable):
 
     def on_mount(self) -> None:
         self._apply_layout(layout_for(self.app.size.width))
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> Any:
+        if row_index < 0 or column_index < 0:  # header and labels: DataTable's own cache
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        value = self._data.get(row_key, {}).get(column_key)
+        key = (row_key, column_key, row_index, base_style, width, cursor, hover)
+        key += (self._show_hover_cursor, self._pseudo_class_state)
+        hit = self._cell_lines.get(key)
+        if hit is not None and hit[0] is value:  # the very same cell value: same rendering
+            return hit[1]
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        self._cell_lines[key] = (value, lines)
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._cell_lines.clear()  # theme or style change: component styles differ
 
     def on_resize(self) -> None:
         wanted = layout_for(self.app.size.width)
