@@ -139,8 +139,10 @@ async def test_plugins_screen_toggles_success_failure_and_hang(tmp_path: Path) -
 
         table.move_cursor(row=row_of("data_collectors/simulated"))
         await pilot.press("space")
+        assert state("data_collectors/simulated") in ("◌ stopping…", "○ disabled")  # answered at once
         await wait_for(pilot, lambda: state("data_collectors/simulated") == "○ disabled")
         await pilot.press("space")
+        assert state("data_collectors/simulated") in ("◌ starting…", "● ready")
         await wait_for(pilot, lambda: state("data_collectors/simulated") == "● ready")
 
         table.move_cursor(row=row_of("data_collectors/boom"))

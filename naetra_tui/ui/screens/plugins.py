@@ -129,11 +129,17 @@ class PluginsScreen(Screen[None]):
     def action_toggle(self) -> None:
         record = self.selected()
         if record is not None:
+            # answer the key in this frame; the real state replaces it when the plugin is done
+            self.show_pending(record, "stopping…" if record.loaded else "starting…")
             self.naetra.toggle_plugin(record.category, record.name)
+
+    def show_pending(self, record: PluginRecord, what: str) -> None:
+        self.query_one(DataTable).update_cell(record.key, "state", Text(f"◌ {what}", style="cyan"))
 
     def action_retry(self) -> None:
         record = self.selected()
         if record is not None and record.state is PluginState.FAILED:
+            self.show_pending(record, "starting…")
             self.naetra.toggle_plugin(record.category, record.name, force_on=True)
 
     def action_back(self) -> None:
