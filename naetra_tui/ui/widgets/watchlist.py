@@ -17,7 +17,7 @@ from ..text import fmt_age, fmt_price, fmt_volume, safe, sparkline
 
 COLUMNS: list[tuple[str, str, int | None]] = [
     ("symbol", "Symbol", 10),
-    ("name", "Name", 16),
+    ("name", "Name", 16),  # widened to what the terminal leaves (see _name_width_for)
     ("last", "Last", 11),
     ("chg", "Chg", 9),
     ("pct", "Chg%", 8),
@@ -28,6 +28,7 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("age", "Age", 7),
     ("mkt", "Mkt", 6),
 ]
+NAME_WIDTH = 16
 SOURCE_BADGES = {"yahoo_finance": "YF", "alpha_vantage": "AV", "simulated": "SIM"}
 #: Columns dropped as the terminal narrows (everything still fits at 80 columns).
 DROPPED = {"wide": set(), "medium": {"range", "chg"}, "narrow": {"range", "name", "volume", "chg"}}
@@ -65,6 +66,7 @@ class WatchlistTable(DataTable):
         self.sort_reverse = False
         self.colours: Callable[[], tuple[str, str]] = lambda: ("green", "red")
         self.column_layout = ""
+        self.name_width = NAME_WIDTH
         self._shown: dict[str, dict[str, Text]] = {}  # what each row shows now: update only changes
 
     def on_mount(self) -> None:
@@ -99,11 +101,12 @@ class WatchlistTable(DataTable):
 
     def on_resize(self) -> None:
         wanted = layout_for(self.app.size.width)
-        if wanted != self.column_layout:
+        if wanted != self.column_layout or self._name_width_for(self.app.size.width) != self.name_width:
             self._apply_layout(wanted)
 
     def _apply_layout(self, layout: str) -> None:
         self.column_layout = layout
+        self.name_width = self._name_width_for(self.app.size.width)
         self.clear(columns=True)
         for key, label, width in self.visible_columns():
             self.add_column(label, key=key, width=width)
@@ -111,7 +114,17 @@ class WatchlistTable(DataTable):
 
     def visible_columns(self) -> list[tuple[str, str, int | None]]:
         dropped = DROPPED.get(self.column_layout, set())
-        return [c for c in COLUMNS if c[0] not in dropped]
+        return [
+            (key, label, self.name_width if key == "name" else width)
+            for key, label, width in COLUMNS
+            if key not in dropped
+        ]
+
+    def _name_width_for(self, terminal_width: int) -> int:
+        """Company names get the width the other columns leave (16 to 32 cells)."""
+        dropped = DROPPED.get(layout_for(terminal_width), set())
+        others = sum((w or 0) + 2 for k, _, w in COLUMNS if k not in dropped and k != "name")
+        return max(NAME_WIDTH, min(32, terminal_width - others - 2 - 2))  # name padding, scrollbar
 
     # --- rows ----------------------------------------------------------------------------
 
