@@ -53,6 +53,7 @@ async def test_chat_round_trip_streams_markdown_and_shows_grounding(tmp_path: Pa
             panel = await open_chat(pilot, app)
             await ask(pilot, panel, "How is AAPL?")
             await wait_for(pilot, lambda: panel.last_answer != "")
+            assert not panel.query_one("#chat-status").display  # the provider is fine: no warning
             text = messages_text(panel)
             assert "› How is AAPL?" in text and "**AAPL** is *simulated* here." in text
             assert "grounded on: quote AAPL · SIMULATED" in str(panel.query("Collapsible").last().title)
@@ -112,6 +113,10 @@ async def test_model_not_found_and_server_absent_show_inline_errors(tmp_path: Pa
         await pilot.press("c")
         assert isinstance(app.screen, ChatScreen)
         panel = app.screen.query_one(ChatPanel)
+        status = panel.query_one("#chat-status")
+        # said plainly as soon as the panel opens, before anyone asks
+        await wait_for(pilot, lambda: status.display and "ollama serve" in str(status.render()))
+        assert "Ollama is not reachable at http://127.0.0.1:1" in str(status.render())
         await ask(pilot, panel, "anyone?")
         await wait_for(pilot, lambda: "ollama serve" in messages_text(panel))
         assert panel.query_one("#chat-input").disabled is False

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 
 from ..text import clean, safe
@@ -47,9 +47,9 @@ class ChatInput(Input):
 class ChatPanel(Vertical):
     DEFAULT_CSS = """
     ChatPanel { border: round $primary; padding: 0 1; }
-    ChatPanel #chat-head { height: 3; }
-    ChatPanel #chat-title { width: auto; padding: 1 1 0 0; text-style: bold; }
-    ChatPanel #model { width: 1fr; max-width: 32; }
+    ChatPanel #chat-title { width: 1fr; text-style: bold; }
+    ChatPanel #model { width: 1fr; }
+    ChatPanel #chat-status { color: $warning; display: none; }
     ChatPanel #messages { height: 1fr; }
     ChatPanel .user { color: $accent; margin-top: 1; }
     ChatPanel .error { color: $error; }
@@ -73,9 +73,11 @@ class ChatPanel(Vertical):
         self.last_answer = ""
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="chat-head"):
-            yield Label(self._title(), id="chat-title")
-            yield Select([], prompt="model", id="model", allow_blank=True)
+        # title and model picker on rows of their own: side by side, a model name like
+        # "llama3.2:3b" wrapped onto two lines in a 30-column panel
+        yield Label(self._title(), id="chat-title")
+        yield Select([], prompt="model", id="model", allow_blank=True)
+        yield Static(id="chat-status")  # the provider's problem, before anyone asks
         yield VerticalScroll(id="messages")
         yield ChatInput(id="chat-input")
 
@@ -114,12 +116,19 @@ class ChatPanel(Vertical):
         select = self.query_one("#model", Select)
         if self.chat is None:
             return
-        from ...core.errors import LLMError
+        from ...core.errors import NaetraError
 
+        status = self.query_one("#chat-status", Static)
         try:
             models = await self.chat.models()
-        except LLMError:
+        except NaetraError as exc:  # Ollama not running, no LLM plugin enabled...
             models = []
+            text = Text(clean(str(exc)))
+            text.append("  — ctrl+r checks again", style="dim")
+            status.update(text)
+            status.display = True
+        else:
+            status.display = False
         current = self.chat.model
         options = sorted(set(models) | ({current} if current and current != "?" else set()))
         select.set_options([(m, m) for m in options])
@@ -238,6 +247,7 @@ class ChatPanel(Vertical):
     def action_retry(self) -> None:
         if self.last_question and not self.busy:
             self.ask(self.last_question)
+        self.load_models()  # and see whether the provider is back
 
     async def action_new_chat(self) -> None:
         if self.chat is None:
