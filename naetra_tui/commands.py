@@ -78,7 +78,7 @@ async def check_config(loaded: LoadedConfig) -> int:
         problems: list[Text] = []
         for record in sorted(manager.records.values(), key=lambda r: (r.category, r.index)):
             state = record.state.value
-            source = record.origin or record.entry.reference
+            source = manager.origin(record)
             table.add_row(
                 Text(record.category),
                 Text(record.name),

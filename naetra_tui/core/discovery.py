@@ -105,6 +105,15 @@ def _import_error(exc: BaseException, module_path: str, category: str, name: str
     )
 
 
+def origin_of_entry_point(category: str, plugin_name: str) -> str | None:
+    """Where an installed plugin comes from (``built-in`` or ``package version``), without
+    importing it (for plugins that are configured but disabled); None if not installed."""
+    for ep in _entry_points(category):
+        if ep.name == plugin_name:
+            return _describe(category, ep).origin
+    return None
+
+
 def resolve_entry_point(category: str, plugin_name: str, name: str) -> tuple[type[IPlugin], str]:
     """Load the class registered as ``plugin_name`` in ``naetra.<category>``.
 

@@ -197,6 +197,17 @@ class PluginManager:
 
     # --- loading --------------------------------------------------------------------------
 
+    def origin(self, record: PluginRecord) -> str:
+        """Where a plugin comes from, also for one never loaded (disabled)."""
+        if record.origin:
+            return record.origin
+        if record.entry.plugin:
+            return (
+                discovery.origin_of_entry_point(record.category, record.entry.plugin)
+                or record.entry.reference
+            )
+        return record.entry.reference
+
     def resolve(self, category: str, entry: PluginEntry) -> tuple[type[IPlugin], str]:
         """Find an entry's class without calling anything of it.
 

@@ -379,3 +379,16 @@ def test_cleanup_runs_on_sigterm(tmp_path: Path) -> None:
     proc.terminate()
     assert proc.wait(timeout=10) == 130
     assert "cleanup:x" in marker.read_text()
+
+
+async def test_origin_is_known_for_plugins_never_loaded(tmp_path: Path) -> None:
+    path = config_with(
+        tmp_path,
+        "- {name: av, plugin: alpha_vantage, enabled: false}\n"
+        "- {name: nope, plugin: not_installed, enabled: false}\n"
+        f"- {{name: good, class: {FAKE}.GoodCollector, enabled: false}}\n",
+    )
+    manager = await started(path)
+    origins = {r.name: manager.origin(r) for r in manager.records_of("data_collectors")}
+    assert origins == {"av": "built-in", "nope": "plugin:not_installed", "good": f"{FAKE}.GoodCollector"}
+    await manager.cleanup()

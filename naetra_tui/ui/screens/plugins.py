@@ -76,7 +76,7 @@ class PluginsScreen(Screen[None]):
         return [
             Text(record.category),
             safe(record.name, "bold"),
-            safe(record.origin or record.entry.reference),
+            safe(self.naetra.manager.origin(record)),
             Text(f"{mark} {record.state.value}", style=style),
             safe(reason.splitlines()[0][:200] if reason else ""),
         ]
@@ -116,7 +116,7 @@ class PluginsScreen(Screen[None]):
         text = Text()
         text.append(f"{record.key}", style="bold")
         text.append(f"  {record.state.value}\n", style=STATE_STYLE[record.state][1])
-        text.append(f"from: {clean(record.origin or record.entry.reference)}\n")
+        text.append(f"from: {clean(self.naetra.manager.origin(record))}\n")
         if record.last_health:
             text.append(f"last health check: {fmt_time(record.last_health)} {clean(record.health_detail)}\n")
         if record.error:
