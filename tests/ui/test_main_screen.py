@@ -224,6 +224,14 @@ async def test_live_update_changes_cells_in_place_keeping_the_cursor(tmp_path: P
         after = watch_rows(table)[1]["last"]
         assert after != before and float(after.replace(",", "")) == round(row.quote.price + 1.0, 2)
         assert table.cursor_row == 1 and table.current_symbol() == "MSFT"
+        # the same sparkline, but the day turned from down to up: its colour must follow
+        up, down = app.updown_colours()
+        close = row.quote.previous_close
+        for price, colour in ((close * 0.99, down), (close * 1.01, up)):
+            moved = {"MSFT": QuoteRow("MSFT", row.quote.model_copy(update={"price": price}))}
+            app.main_screen.show_rows(moved, app.sparks)
+            await pilot.pause()
+            assert str(table.get_cell("MSFT", "trend").style) == colour
 
 
 async def test_live_ticks_from_yahoos_stream_update_rows_in_place(tmp_path: Path) -> None:

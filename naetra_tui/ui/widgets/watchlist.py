@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.cache import LRUCache
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -29,9 +29,22 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("mkt", "Mkt", 6),
 ]
 NAME_WIDTH = 16
+MAX_CACHED_CELLS = 20_000
 SOURCE_BADGES = {"yahoo_finance": "YF", "alpha_vantage": "AV", "simulated": "SIM"}
 #: Columns dropped as the terminal narrows (everything still fits at 80 columns).
 DROPPED = {"wide": set(), "medium": {"range", "chg"}, "narrow": {"range", "name", "volume", "chg"}}
+
+
+def _same(shown: Text | None, new: Text) -> bool:
+    """Same text *and look*: rich's Text == ignores the base style, so a sparkline turning
+    from green to red would have kept its old colour."""
+    return (
+        shown is not None
+        and shown.plain == new.plain
+        and shown.style == new.style
+        and shown.spans == new.spans
+        and shown.justify == new.justify
+    )
 
 
 def layout_for(width: int) -> str:
@@ -56,7 +69,8 @@ class WatchlistTable(DataTable):
         # update bumps, so one changed price re-rendered every visible cell (~50-100 ms for a
         # screenful); this one is keyed by the cell's value, so only changed cells re-render.
         # (Before super().__init__, which already clears caches.)
-        self._cell_lines: LRUCache[tuple[Any, ...], tuple[object, Any]] = LRUCache(20_000)
+        # (A dict: Textual's LRUCache.set() keeps the first value stored under a key.)
+        self._cell_lines: dict[tuple[Any, ...], tuple[object, Any]] = {}
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.symbols: list[str] = []
         self.rows_data: dict[str, QuoteRow] = {}
@@ -91,9 +105,49 @@ class WatchlistTable(DataTable):
         hit = self._cell_lines.get(key)
         if hit is not None and hit[0] is value:  # the very same cell value: same rendering
             return hit[1]
-        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if isinstance(value, Text) and not self.fixed_rows and not self.fixed_columns:
+            lines = self._render_text_cell(value, row_index, column_index, base_style, width, cursor, hover)
+        else:
+            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if len(self._cell_lines) > MAX_CACHED_CELLS:
+            self._cell_lines.clear()  # bounded: about a few screens of cells
         self._cell_lines[key] = (value, lines)
         return lines
+
+    def _render_text_cell(
+        self,
+        text: Text,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool,
+        hover: bool,
+    ) -> list[list[Segment]]:
+        """What DataTable's ``_render_cell`` makes of a one-line Text cell, without its
+        Styled(Padding(...)) detour through ``console.render_lines`` (four times the work).
+        The snapshot tests hold it to the same output."""
+        component_style, post_style = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
+        pad = self.cell_padding
+        inner = max(0, width - 2 * pad)
+        options = self.app.console_options.update_dimensions(inner, 1).update(no_wrap=True)
+        rendered = self.app.console.render(text, options)
+        lines = Segment.split_and_crop_lines(rendered, inner, pad=True, include_new_lines=False)
+        line = next(iter(lines), [Segment(" " * inner)])
+        if pad:
+            line = [Segment(" " * pad), *line, Segment(" " * pad)]
+        return [list(Segment.apply_style(line, pre_style, post_style))]
 
     def _clear_caches(self) -> None:
         super()._clear_caches()
@@ -228,7 +282,7 @@ class WatchlistTable(DataTable):
             changes.extend(
                 (symbol, key, value)
                 for key, value in cells.items()
-                if key in keys and shown.get(key) != value
+                if key in keys and not _same(shown.get(key), value)
             )
             self._shown[symbol] = cells
         self._apply(changes)
