@@ -206,6 +206,33 @@ async def stall_and_memory(tmp: Path, minutes: float) -> None:
         server.kill()
 
 
+async def conversation_scrolling(pilot, panel) -> None:
+    """A 20,000-token conversation in the panel: the longest loop stall while paging through it."""
+    from naetra_tui.core.models import ChatMessage
+
+    words = 0
+    for turn in range(20):
+        await panel._mount_message(ChatMessage(role="user", content=f"question {turn}"))
+        paragraphs = [
+            " ".join(f"word{turn}_{p}_{i}" for i in range(100)) + " **bold** and `code`." for p in range(10)
+        ]
+        words += 10 * 103
+        await panel._mount_message(ChatMessage(role="assistant", content="\n\n".join(paragraphs)))
+    box = panel.query_one("#messages")
+    box.focus()
+    await pilot.pause(0.5)
+    async with LagProbe() as probe:
+        start = time.perf_counter()
+        keys = ["home"] + ["pagedown"] * 40 + ["end"] + ["pageup"] * 40
+        for key in keys:
+            await pilot.press(key)
+        elapsed = (time.perf_counter() - start) * 1000
+    print(
+        f"chat: a {words:,}-word conversation ({len(keys)} page keys): longest loop stall while scrolling "
+        f"{probe.worst_ms:.1f} ms (target <= 50 ms), {elapsed / len(keys):.1f} ms per key"
+    )
+
+
 def rss_mib() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -243,6 +270,7 @@ async def chat_streaming(tmp: Path) -> None:
                 f"chat: 2,000 tokens at 200/s into the panel: full answer on screen {lag:.0f} ms after the last token "
                 f"(target <= 100 ms); longest loop stall {probe.worst_ms:.1f} ms (target <= 20 ms)"
             )
+            await conversation_scrolling(pilot, panel)
             # toggling a plugin: how long until the Plugins screen shows the new state
             await pilot.press("escape")
             await pilot.press("p")

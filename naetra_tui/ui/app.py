@@ -12,11 +12,12 @@ import os
 import signal
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
 from ..core.errors import InvalidSymbol, NaetraError
+from ..core.heap import IdleCollector
 from ..core.models import PluginState
 from ..core.symbols import normalize_symbol
 from ..services.alerts import Alert, InvalidAlert, evaluate, needs_analysis, parse_alert
@@ -69,6 +70,7 @@ class NaetraApp(App[int]):
         self.watchlist_names: list[str] = []
         self.symbols: list[str] = []
         self.rows: dict[str, QuoteRow] = {}
+        self.collector = IdleCollector()
         self.sparks: dict[str, list[float]] = {}
         self.undo_stack: list[tuple[str, str, dict[str, Any]]] = []
         self.alerts: list[Alert] = []
@@ -139,6 +141,8 @@ class NaetraApp(App[int]):
         self.chat = chat_service(Session(self.loaded, self.manager, self.state, self.storage, self.market))
         self.alerts = [Alert.from_record(r) for r in await self.state.alerts()]
         freeze_startup_heap()  # analyzers and the LLM client imported more long-lived objects
+        self.collector.defer()  # full collections only when the user is not waiting (core/heap.py)
+        self.set_interval(1.0, self._collect_when_idle)
         self.ready = True
         self.sub_title = describe_storage(self.storage) if self.storage.warning else ""
         self.set_interval(app_config.refresh_interval, self.action_refresh)
@@ -198,6 +202,17 @@ class NaetraApp(App[int]):
         if missing:
             self._load_sparks(missing)
         await self._check_alerts()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+            self.collector.activity()
+        await super().on_event(event)
+
+    def _collect_when_idle(self) -> None:
+        from .widgets.chat_panel import ChatPanel
+
+        busy = any(panel.busy for panel in self.screen.query(ChatPanel))
+        self.collector.maybe_collect(busy=busy)
 
     def _streamed(self, rows: dict[str, QuoteRow]) -> None:
         """Live ticks (batched by the service): the changed cells only, cursor untouched."""
