@@ -30,12 +30,13 @@ class IdleCollector:
     lines); Python's automatic generation-2 collection walks them all in 100-160 ms and ran every
     couple of page-downs while scrolling a long chat, or every few hundred streamed tokens.
     With ``defer()`` the automatic ones (practically) never run, and ``maybe_collect()``, called
-    on a timer, runs one when there has been no input for ``quiet`` seconds, nothing is busy, and
+    on a timer, runs one when there has been no input for ``quiet`` seconds (longer than a smooth
+    scroll lasts), nothing is busy, and
     the last one is ``every`` seconds old, so garbage in cycles is still reclaimed regularly.
     Young generations are collected as usual.
     """
 
-    def __init__(self, every: float = 30.0, quiet: float = 2.0) -> None:
+    def __init__(self, every: float = 30.0, quiet: float = 5.0) -> None:
         self.every = every
         self.quiet = quiet
         now = time.monotonic()
