@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import time
@@ -74,11 +75,33 @@ def expiry(ttl: float | None) -> float | None:
     return time.time() + float(ttl)
 
 
-def pairs(items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
-    """Encode a batch up front so a bad value stops the batch before anything is written."""
+def pairs(items: Mapping[str, Any] | Iterable[tuple[str, Any]], *extra: Any) -> list[tuple[Any, ...]]:
+    """Encode a batch up front so a bad value stops the batch before anything is written.
+
+    Returns ``(key, json_text, *extra)`` per item (``extra``: e.g. an expiry column, so a
+    backend need not copy every row into another tuple)."""
     source = items.items() if isinstance(items, Mapping) else items
     dumps, options = orjson.dumps, _FAST_OPTIONS
-    encoded: list[tuple[str, str]] = []
+    encoded: list[tuple[Any, ...]] = []
+    # A batch allocates tens of thousands of tuples and strings and no reference cycles: the
+    # collector's passes over them (and over the whole heap, if one is triggered) are wasted.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _encode_into(encoded, source, dumps, options, extra)
+    finally:
+        if collecting:
+            gc.enable()
+    return encoded
+
+
+def _encode_into(
+    encoded: list[tuple[Any, ...]],
+    source: Iterable[tuple[str, Any]],
+    dumps: Any,
+    options: int,
+    extra: tuple[Any, ...],
+) -> None:
     # encode()'s fast path inlined: a function call per item costs as much as orjson itself.
     for key, value in source:
         try:
@@ -86,10 +109,9 @@ def pairs(items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> list[tuple[st
         except TypeError:
             fast = None
         if fast is None or b"null" in fast or type(key) is not str:
-            encoded.append((key, encode(key, value)))
+            encoded.append((key, encode(key, value), *extra))
         else:
-            encoded.append((key, fast.decode()))
-    return encoded
+            encoded.append((key, fast.decode(), *extra))
 
 
 def prefix_upper_bound(prefix: str) -> str | None:

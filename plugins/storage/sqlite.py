@@ -155,7 +155,7 @@ class SQLiteStorage(IStorage):
         self, items: Mapping[str, Any] | Iterable[tuple[str, Any]], ttl: float | None = None
     ) -> None:
         expires = expiry(ttl)
-        rows = [(k, v, expires) for k, v in pairs(items)]
+        rows = pairs(items, expires)
         if rows:
             await self._write(self._UPSERT, rows, None)
 
