@@ -25,7 +25,7 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("range", "Day range", 19),
     ("trend", "Trend", 12),
     ("src", "Src", 4),
-    ("age", "Age", 7),
+    ("age", "Age", 9),  # "15s STALE"
     ("mkt", "Mkt", 6),
 ]
 NAME_WIDTH = 16
