@@ -252,6 +252,11 @@ class NaetraApp(App[int]):
             parts.append((f"refreshed {fmt_time(self.market.last_refresh)}", ""))
         elif not self.ready:
             parts.append(("starting…", "dim"))
+        shown = [self.rows[s] for s in self.symbols if s in self.rows]
+        if shown and all(r.quote is None for r in shown) and shown[0].error:
+            # nothing to show: say why in full (the name column only has room for the start)
+            why = clean(shown[0].error)
+            parts.append((f"no prices: {why[:90]}{'…' if len(why) > 90 else ''} (p: Plugins)", "bold red"))
         if any(r.quote is not None and r.quote.simulated for r in self.rows.values()):
             parts.append(("SIMULATED DATA (not real prices)", "bold reverse"))
         if self.storage is not None:

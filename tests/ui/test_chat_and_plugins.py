@@ -173,3 +173,5 @@ async def test_plugins_screen_toggles_success_failure_and_hang(tmp_path: Path) -
         assert again.manager.record("data_collectors", "simulated").state is PluginState.DISABLED
         rows = watch_rows(again.main_screen.query_one("#watchlist"))
         assert "no data collector is running" in rows[0]["name"]
+        status = str(again.main_screen.query_one("#status").render())
+        assert "no prices: no data collector is running (see the Plugins screen)" in status
