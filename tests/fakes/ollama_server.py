@@ -42,6 +42,7 @@ class FakeOllama:
     tokens_per_chunk: int = 1
     requests: list[dict[str, Any]] = field(default_factory=list)
     sent_at: list[float] = field(default_factory=list)  # perf_counter() of each streamed chunk
+    announce: bool = False  # print "last-token <perf_counter>" after each answer (run as a process)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_turn(self) -> Turn:
@@ -216,6 +217,8 @@ def fake_ollama(state: FakeOllama | None = None) -> Iterator[tuple[str, FakeOlla
                 }
             )
             self.wfile.write(b"0\r\n\r\n")
+            if fake.announce:  # perf_counter is CLOCK_MONOTONIC: comparable across processes here
+                print(f"last-token {fake.sent_at[-2]}", flush=True)
 
     with serve(Handler) as url:
         yield url, fake
@@ -232,10 +235,14 @@ def main() -> None:
     parser.add_argument(
         "--answer", default="AAPL is trading at the price shown in your watchlist (simulated data)."
     )
+    parser.add_argument("--script", help="JSON list of answers, given in turn (then --answer)")
     args = parser.parse_args()
     answer = " ".join(f"tok{i}" for i in range(args.answer_tokens)) if args.answer_tokens else args.answer
     state = FakeOllama(
-        default=Turn(content=answer), token_delay=1 / args.tokens_per_second if args.tokens_per_second else 0
+        default=Turn(content=answer),
+        token_delay=1 / args.tokens_per_second if args.tokens_per_second else 0,
+        script=[Turn(content=text) for text in json.loads(args.script)] if args.script else [],
+        announce=bool(args.script),
     )
     with fake_ollama(state) as (url, _):
         print(url, flush=True)
