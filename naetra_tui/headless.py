@@ -7,7 +7,7 @@ import csv
 import json
 import sys
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .config import LoadedConfig
@@ -153,12 +153,29 @@ PROVIDER_HOSTS = {  # provider -> (host, port, the built-in plugin that uses it)
     "Yahoo Finance": ("query1.finance.yahoo.com", 443, "yahoo_finance"),
     "Alpha Vantage": ("www.alphavantage.co", 443, "alpha_vantage"),
 }
+ENABLE_SIMULATED = (
+    "enable `simulated` for offline data (Plugins screen: p, space; or enabled: true in the config)"
+)
 FIXES = {
-    "data_collectors": "check the network and the plugin's config; meanwhile the next collector (simulated) fills in",
+    "data_collectors": "check the network and the plugin's config",
     "analyzers": "check its config in plugins.analyzers",
     "llm": "start Ollama with `ollama serve` and pull the model with `ollama pull MODEL`",
     "storage": "check the storage plugin's config (path, host, credentials)",
 }
+
+
+def _meanwhile(manager: Any, record: Any) -> str:
+    """Who fills in for a failing collector: the next ready one in config order, or nobody."""
+    from .core.models import PluginState
+
+    later = [
+        r.name
+        for r in manager.records_of("data_collectors")
+        if r.index > record.index and r.state is PluginState.READY
+    ]
+    return (
+        f"; meanwhile {later[0]} fills in" if later else f"; no other collector is ready: {ENABLE_SIMULATED}"
+    )
 
 
 def _reach(host: str, port: int, timeout: float = 3.0) -> str | None:
@@ -229,7 +246,12 @@ async def doctor(args: argparse.Namespace, loaded: LoadedConfig) -> int:
                 continue
             healthy = record.state is PluginState.READY
             detail = record.state.value + (f": {record.error or record.health_detail}" if not healthy else "")
-            line(healthy, f"plugin {record.key}", detail, FIXES.get(record.category, ""))
+            fix = FIXES.get(record.category, "")
+            if record.category == "data_collectors":
+                fix += _meanwhile(session.manager, record)
+            line(healthy, f"plugin {record.key}", detail, fix)
+        if not any(r.state is PluginState.READY for r in session.manager.records_of("data_collectors")):
+            line(False, "prices", "no data collector is ready: the watchlist stays empty", ENABLE_SIMULATED)
         for name, instance in session.manager.active("llm"):
             if hasattr(instance, "list_models"):
                 from .core.errors import LLMError

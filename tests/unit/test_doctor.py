@@ -36,3 +36,25 @@ def test_doctor_reports_problems_with_fixes(tmp_path: Path, capsys: pytest.Captu
     assert main(["--config", str(config(tmp_path, "http://127.0.0.1:1")), "doctor"]) == 1
     out = capsys.readouterr().out
     assert "Ollama is not reachable" in out and "fix: ollama serve" in out
+
+
+def test_doctor_says_when_no_collector_can_deliver_prices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path / "c.yaml",
+        "app:\n  storage: sqlite\nplugins:\n  data_collectors:\n"
+        "    - {name: boom, class: tests.fixtures.fake_plugins.RaisingCollector}\n"
+        "    - {name: simulated, plugin: simulated, enabled: false}\n"
+        f"  storage:\n    - {{name: sqlite, plugin: sqlite, config: {{path: '{tmp_path / 'db.sqlite'}'}}}}\n",
+    )
+    assert main(["--config", str(path), "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "[FAIL] plugin data_collectors/boom" in out
+    assert "no other collector is ready: enable `simulated` for offline data" in out
+    assert "[FAIL] prices" in out and "the watchlist stays empty" in out
+    # with simulated on, the failing one is covered, and the fix says by whom
+    path.write_text(path.read_text().replace("enabled: false", "enabled: true"))
+    main(["--config", str(path), "doctor"])
+    out = capsys.readouterr().out
+    assert "meanwhile simulated fills in" in out and "[FAIL] prices" not in out
