@@ -208,3 +208,17 @@ async def test_redis_unreachable_is_a_clear_error() -> None:
         await asyncio.wait_for(
             RedisStorage().initialize({"url": "redis://127.0.0.1:1/0", "socket_timeout": 1}), 20
         )
+
+
+def test_ci_cannot_pass_the_server_tests_by_skipping_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.integration.storage_backends import postgres_dsn, redis_url
+
+    monkeypatch.delenv("NAETRA_TEST_POSTGRES_DSN", raising=False)
+    monkeypatch.delenv("NAETRA_TEST_REDIS_URL", raising=False)
+    monkeypatch.delenv("NAETRA_REQUIRE_SERVERS", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="need NAETRA_TEST_POSTGRES_DSN"):
+        postgres_dsn()
+    monkeypatch.setenv("NAETRA_REQUIRE_SERVERS", "1")
+    for setting in (postgres_dsn, redis_url):
+        with pytest.raises(pytest.fail.Exception, match="forbids skipping them"):
+            setting()
