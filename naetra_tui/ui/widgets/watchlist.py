@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
-from textual.widgets import DataTable
+from textual.geometry import Region
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from ...core.models import MarketState
 from ...services.market import QuoteRow
 from ..text import fmt_age, fmt_price, fmt_volume, safe, sparkline
+from .row_table import RowCachedTable
 
 COLUMNS: list[tuple[str, str, int | None]] = [
     ("symbol", "Symbol", 10),
@@ -29,7 +28,6 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("mkt", "Mkt", 6),
 ]
 NAME_WIDTH = 16
-MAX_CACHED_CELLS = 20_000
 SOURCE_BADGES = {"yahoo_finance": "YF", "alpha_vantage": "AV", "simulated": "SIM"}
 #: Columns dropped as the terminal narrows (everything still fits at 80 columns).
 DROPPED = {"wide": set(), "medium": {"range", "chg"}, "narrow": {"range", "name", "volume", "chg"}}
@@ -57,7 +55,7 @@ def badge(source: str, simulated: bool) -> str:
     return SOURCE_BADGES.get(source, source[:4].upper())
 
 
-class WatchlistTable(DataTable):
+class WatchlistTable(RowCachedTable):
     """Symbols and their quotes. Untrusted names are shown as literal text."""
 
     DEFAULT_CSS = """
@@ -65,12 +63,7 @@ class WatchlistTable(DataTable):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        # Rendered cells by content. DataTable's own cell cache is keyed by a counter that every
-        # update bumps, so one changed price re-rendered every visible cell (~50-100 ms for a
-        # screenful); this one is keyed by the cell's value, so only changed cells re-render.
-        # (Before super().__init__, which already clears caches.)
-        # (A dict: Textual's LRUCache.set() keeps the first value stored under a key.)
-        self._cell_lines: dict[tuple[Any, ...], tuple[object, Any]] = {}
+        self._pending: set[str] = set()  # rows whose cells are recomputed when next shown
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.symbols: list[str] = []
         self.rows_data: dict[str, QuoteRow] = {}
@@ -85,73 +78,6 @@ class WatchlistTable(DataTable):
 
     def on_mount(self) -> None:
         self._apply_layout(layout_for(self.app.size.width))
-
-    def _render_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> Any:
-        if row_index < 0 or column_index < 0:  # header and labels: DataTable's own cache
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        value = self._data.get(row_key, {}).get(column_key)
-        key = (row_key, column_key, row_index, base_style, width, cursor, hover)
-        key += (self._show_hover_cursor, self._pseudo_class_state)
-        hit = self._cell_lines.get(key)
-        if hit is not None and hit[0] is value:  # the very same cell value: same rendering
-            return hit[1]
-        if isinstance(value, Text) and not self.fixed_rows and not self.fixed_columns:
-            lines = self._render_text_cell(value, row_index, column_index, base_style, width, cursor, hover)
-        else:
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        if len(self._cell_lines) > MAX_CACHED_CELLS:
-            self._cell_lines.clear()  # bounded: about a few screens of cells
-        self._cell_lines[key] = (value, lines)
-        return lines
-
-    def _render_text_cell(
-        self,
-        text: Text,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool,
-        hover: bool,
-    ) -> list[list[Segment]]:
-        """What DataTable's ``_render_cell`` makes of a one-line Text cell, without its
-        Styled(Padding(...)) detour through ``console.render_lines`` (four times the work).
-        The snapshot tests hold it to the same output."""
-        component_style, post_style = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
-        pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
-        pad = self.cell_padding
-        inner = max(0, width - 2 * pad)
-        options = self.app.console_options.update_dimensions(inner, 1).update(no_wrap=True)
-        rendered = self.app.console.render(text, options)
-        lines = Segment.split_and_crop_lines(rendered, inner, pad=True, include_new_lines=False)
-        line = next(iter(lines), [Segment(" " * inner)])
-        if pad:
-            line = [Segment(" " * pad), *line, Segment(" " * pad)]
-        return [list(Segment.apply_style(line, pre_style, post_style))]
-
-    def _clear_caches(self) -> None:
-        super()._clear_caches()
-        self._cell_lines.clear()  # theme or style change: component styles differ
 
     def on_resize(self) -> None:
         wanted = layout_for(self.app.size.width)
@@ -260,6 +186,7 @@ class WatchlistTable(DataTable):
         self.clear()
         keys = [k for k, _, _ in self.visible_columns()]
         self._shown = {}
+        self._pending.clear()
         for symbol in self.visible_symbols():
             cells = self.cells(symbol)
             self._shown[symbol] = cells
@@ -269,38 +196,58 @@ class WatchlistTable(DataTable):
 
     def refresh_cells(self, only: Collection[str] | None = None) -> None:
         """Update changed cells in place: no flicker, cursor and scroll position unchanged.
-        ``only``: just these symbols' rows (a live tick touches a few rows of hundreds)."""
+        ``only``: just these symbols' rows (a live tick touches a few rows of hundreds).
+
+        Rows on screen are recomputed now; the others when they scroll into view (a 500-row
+        refresh computes about a screenful of rows, not 5,500 cells)."""
         wanted = self.visible_symbols()
         if [k.value for k in self.rows] != wanted:
             self.rebuild()
             return
-        keys = {k for k, _, _ in self.visible_columns()}
-        changes: list[tuple[str, str, Text]] = []
-        for symbol in wanted if only is None else [s for s in wanted if s in only]:
-            shown = self._shown.get(symbol, {})
-            cells = self.cells(symbol)
-            changes.extend(
-                (symbol, key, value)
-                for key, value in cells.items()
-                if key in keys and not _same(shown.get(key), value)
-            )
-            self._shown[symbol] = cells
-        self._apply(changes)
+        self._pending.update(wanted if only is None else [s for s in wanted if s in only])
+        top = int(self.scroll_y)
+        header = self.header_height if self.show_header else 0
+        width = self.size.width
+        changed = [
+            Region(0, header + row_index - top, width, 1)
+            for row_index in range(top, min(len(wanted), top + self.size.height + 1))
+            if self._settle(wanted[row_index])
+        ]
+        if changed:
+            self.refresh(*changed)
 
-    def _apply(self, changes: list[tuple[str, str, Text]]) -> None:
-        """Set many cells with one repaint (``update_cell`` repaints once per cell: 5,000 repaints
-        for a 500-row refresh)."""
-        if not changes:
-            return
-        data = getattr(self, "_data", None)
-        if not isinstance(data, dict) or not hasattr(self, "_update_count"):
-            for symbol, key, value in changes:  # a Textual without these internals: the slow way
-                self.update_cell(symbol, key, value)
-            return
-        for symbol, key, value in changes:
-            data[RowKey(symbol)][ColumnKey(key)] = value
-        self._update_count += 1
-        self.refresh()
+    def _settle(self, symbol: str) -> bool:
+        """Bring a pending row's cells up to date; True if anything it shows changed."""
+        if symbol not in self._pending:
+            return False
+        self._pending.discard(symbol)
+        row = self._data.get(RowKey(symbol))
+        if row is None:
+            return False
+        shown = self._shown.get(symbol, {})
+        cells = self.cells(symbol)
+        changed = False
+        for column_key in row:
+            value = cells.get(column_key.value)
+            if value is not None and not _same(shown.get(column_key.value), value):
+                row[column_key] = value
+                changed = True
+        self._shown[symbol] = cells
+        if changed:
+            self.row_changed(symbol)
+        return changed
+
+    def _prepare_row(self, row_key: RowKey) -> None:
+        if row_key.value in self._pending:
+            self._settle(row_key.value)
+
+    def get_cell(self, row_key: RowKey | str, column_key: ColumnKey | str) -> Any:
+        self._settle(str(getattr(row_key, "value", row_key)))
+        return super().get_cell(row_key, column_key)
+
+    def get_row(self, row_key: RowKey | str) -> list[Any]:
+        self._settle(str(getattr(row_key, "value", row_key)))
+        return super().get_row(row_key)
 
     def current_symbol(self) -> str | None:
         if not self.row_count:
