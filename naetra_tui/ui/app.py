@@ -7,6 +7,7 @@ plugins start concurrently in a worker, and quotes fill in as collectors answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 1.5
+#: How long analyzers and the LLM wait at start-up for the first prices to be painted (s).
+FIRST_PAINT_WAIT = 2.0
 
 
 class NaetraApp(App[int]):
@@ -72,6 +75,7 @@ class NaetraApp(App[int]):
         self.rows: dict[str, QuoteRow] = {}
         self.collector = IdleCollector()
         self.sparks: dict[str, list[float]] = {}
+        self._refreshed = asyncio.Event()  # set once the first refresh has finished
         self.undo_stack: list[tuple[str, str, dict[str, Any]]] = []
         self.alerts: list[Alert] = []
         self.theme_names: list[str] = []
@@ -134,12 +138,19 @@ class NaetraApp(App[int]):
             group="streams",
             exit_on_error=False,
         )
+        # The rest starts once the first prices are on screen: starting analyzers (TA-Lib
+        # imports pandas) and the LLM client alongside the refresh slowed it about threefold.
+        # A slow network does not hold them back longer than FIRST_PAINT_WAIT.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._refreshed.wait(), FIRST_PAINT_WAIT)
         await self.manager.initialize(["analyzers", "llm", "storage"])
         self.run_worker(self.manager.check_all_health(), group="health", exit_on_error=False)
         self.manager.start_health_checks()
         self.analysis = AnalysisService(self.manager, self.market, self.state)
         self.chat = chat_service(Session(self.loaded, self.manager, self.state, self.storage, self.market))
         self.alerts = [Alert.from_record(r) for r in await self.state.alerts()]
+        if self.alerts:  # the first refresh ran before they were loaded
+            self.run_worker(self._check_alerts(), group="alerts", exit_on_error=False)
         freeze_startup_heap()  # analyzers and the LLM client imported more long-lived objects
         self.collector.defer()  # full collections only when the user is not waiting (core/heap.py)
         self.set_interval(1.0, self._collect_when_idle)
@@ -189,6 +200,12 @@ class NaetraApp(App[int]):
             self.run_worker(self._refresh(), exclusive=True, group="refresh", exit_on_error=False)
 
     async def _refresh(self) -> None:
+        try:
+            await self._refresh_rows()
+        finally:
+            self._refreshed.set()
+
+    async def _refresh_rows(self) -> None:
         assert self.market is not None
         symbols = list(self.symbols)
         if not symbols:

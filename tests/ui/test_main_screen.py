@@ -156,6 +156,23 @@ async def test_alert_fires_and_is_listed(tmp_path: Path) -> None:
         assert "fired" in str(app.screen.query_one("DataTable").get_row_at(0)[1])
 
 
+async def test_an_alert_stored_earlier_is_checked_at_start_up(tmp_path: Path) -> None:
+    """The first refresh runs before the alerts are loaded; they are checked once loaded,
+    not an hour later at the next refresh (the test config refreshes hourly)."""
+    from naetra_tui.services.alerts import parse_alert
+
+    alert = parse_alert("AAPL", "price > 1")
+    first = make_app(app_config(tmp_path))
+    async with first.run_test(size=(140, 30)) as pilot:
+        await started(pilot, first)
+        assert first.state is not None
+        await first.state.save_alert(alert.id, alert.to_record())  # stored, as a past session left it
+    again = make_app(app_config(tmp_path))
+    async with again.run_test(size=(140, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: any("ALERT AAPL price" in n.message for n in again._notifications))
+        assert [a.id for a in again.alerts if not a.active] == [alert.id]
+
+
 async def test_help_lists_every_key(tmp_path: Path) -> None:
     app = make_app(app_config(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
