@@ -16,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 
 from ..text import clean, safe
+from .batched_stream import BatchedStream
 
 if TYPE_CHECKING:
     from ...core.models import ChatMessage
@@ -196,16 +197,19 @@ class ChatPanel(Vertical):
         markdown = Markdown("", open_links=False)
         await box.mount(markdown)
         box.scroll_end(animate=False)
-        stream = Markdown.get_stream(markdown)
+
+        def follow() -> None:  # after each write: keep the answer in view unless scrolled up
+            if box.max_scroll_y - box.scroll_y < 3:
+                box.scroll_end(animate=False, immediate=False)
+
+        stream = BatchedStream(markdown, on_write=follow)
         answer = ""
         self.busy = True
         try:
             async for event in self.chat.ask(text, self.symbol):
                 if event.kind == "token":
                     answer += event.text
-                    await stream.write(event.text)
-                    if box.max_scroll_y - box.scroll_y < 3:  # follow the answer unless scrolled up
-                        box.scroll_end(animate=False, immediate=False)
+                    stream.add(event.text)
                 elif event.kind in ("tool", "notice"):
                     await box.mount(Static(safe(f"· {event.text}"), classes="notice"), before=markdown)
                 elif event.kind == "error":
@@ -224,7 +228,7 @@ class ChatPanel(Vertical):
                         await self._mount_grounding(event.message)
         finally:
             self.busy = False
-            if not stream._stopped:
+            if not stream.stopped:
                 await stream.stop()
                 await markdown.update(answer)
             box.scroll_end(animate=False)
