@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import signal
+import sys
 from typing import TYPE_CHECKING, Any
 
 from textual import events, work
@@ -28,7 +29,6 @@ from .screens.dialogs import PickDialog, PromptDialog
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .screens.plugins import PluginsScreen
-from .screens.symbol import SymbolScreen
 from .text import clean, fmt_time
 from .themes import DEFAULT_THEME, load_themes
 
@@ -160,7 +160,7 @@ class NaetraApp(App[int]):
         from .widgets.chat_panel import ChatPanel
 
         for screen in self.screen_stack:  # screens opened while the services were starting
-            if isinstance(screen, SymbolScreen):
+            if is_symbol_screen(screen):
                 screen.load_chart()
                 screen.load_analysis()
             for panel in screen.query(ChatPanel):
@@ -459,8 +459,10 @@ class NaetraApp(App[int]):
     # --- navigation -----------------------------------------------------------------------
 
     def open_symbol(self, symbol: str) -> None:
-        if isinstance(self.screen, SymbolScreen) and self.screen.symbol == symbol:
+        if is_symbol_screen(self.screen) and self.screen.symbol == symbol:
             return
+        from .screens.symbol import SymbolScreen
+
         self.push_screen(SymbolScreen(symbol))
 
     def action_help(self) -> None:
@@ -474,7 +476,7 @@ class NaetraApp(App[int]):
     def action_chat(self) -> None:
         from .screens.chat import ChatScreen
 
-        if isinstance(self.screen, SymbolScreen):
+        if is_symbol_screen(self.screen):
             self.screen.action_focus_chat()
             return
         if not isinstance(self.screen, ChatScreen):
@@ -520,7 +522,7 @@ class NaetraApp(App[int]):
             screen.refresh_rows()
         if (
             record.category == "analyzers"
-            and isinstance(screen, SymbolScreen)
+            and is_symbol_screen(screen)
             and record.state is not PluginState.STARTING
         ):
             screen.plugins_changed()
@@ -552,3 +554,10 @@ def run_app(loaded: LoadedConfig) -> int:
     app = NaetraApp(loaded)
     app.run()
     return int(app.return_code or 0)
+
+
+def is_symbol_screen(screen: object) -> bool:
+    """Without importing the symbol view (its chart and chat widgets cost ~60 ms at start-up):
+    if its module is not loaded yet, no symbol view can be open."""
+    module = sys.modules.get(f"{__package__}.screens.symbol")
+    return module is not None and isinstance(screen, module.SymbolScreen)

@@ -33,6 +33,7 @@ SOURCE = "simulated"
 EPOCH_DAY = date(2004, 1, 1)
 ANCHOR_DAY = date(2026, 1, 2)
 BRIDGE_DAYS = 90  # recent days whose OHLC comes from the minute-level bridge
+QUOTE_BRIDGED_DAYS = 3  # what a quote reads: today, the last session, the one before
 NEW_YORK = ZoneInfo("America/New_York")
 
 _KNOWN: dict[str, tuple[str, float, str]] = {
@@ -180,7 +181,7 @@ class SimulatedCollector(IDataCollector):
 
     def __init__(self) -> None:
         self.settings = SimulatedConfig()
-        self._daily_cache: dict[tuple[Profile, datetime], tuple[np.ndarray, ...]] = {}
+        self._daily_cache: dict[tuple[Profile, datetime, int], tuple[np.ndarray, ...]] = {}
         self._daily_minute: datetime | None = None
 
     async def initialize(self, config: dict[str, Any]) -> None:
@@ -215,22 +216,24 @@ class SimulatedCollector(IDataCollector):
         volume = float(daily[5][i]) * shape / shape.sum() * np.exp(rng.standard_normal(minutes) * 0.3)
         return stamps, path, volume[:elapsed]
 
-    def _daily(self, profile: Profile, now: datetime):
-        """Daily bars through ``now``; the last (today's) bar is partial and matches the ticks."""
+    def _daily(self, profile: Profile, now: datetime, bridged: int = BRIDGE_DAYS):
+        """Daily bars through ``now``; the last (today's) bar is partial and matches the ticks.
+        The last ``bridged`` days take their OHLC from the minute-level bridge (a quote needs
+        only the last two: 3 instead of 90 bridges is most of a first refresh's work)."""
         minute = now.replace(second=0, microsecond=0)  # bars only change once a minute
-        key = (profile, minute)
+        key = (profile, minute, bridged)
         cached = self._daily_cache.get(key)
         if cached is None:
             if minute != self._daily_minute:
                 self._daily_cache.clear()  # keep only this minute's bars: memory stays flat
                 self._daily_minute = minute
-            cached = self._daily_cache[key] = self._compute_daily(profile, key[1] + (now - key[1]))
+            cached = self._daily_cache[key] = self._compute_daily(profile, minute + (now - minute), bridged)
         return tuple(a.copy() for a in cached)
 
-    def _compute_daily(self, profile: Profile, now: datetime):
+    def _compute_daily(self, profile: Profile, now: datetime, bridged: int = BRIDGE_DAYS):
         days, open_, high, low, close, volume = (a.copy() for a in _daily_path(profile, now.date()))
         keep = np.ones(len(days), dtype=bool)
-        for i in range(max(0, len(days) - BRIDGE_DAYS), len(days)):
+        for i in range(max(0, len(days) - bridged), len(days)):
             day = days[i].astype(date)
             minute = self._minute_bars(profile, day, (days, open_, high, low, close, volume), i, now)
             if minute is None:
@@ -290,7 +293,8 @@ class SimulatedCollector(IDataCollector):
     def quote(self, symbol: str) -> Quote:
         profile = self._profile(symbol)
         now = self.now()
-        days, open_, high, low, close, volume = self._daily(profile, now)
+        # today (which may not have opened yet), the last session and the one before it
+        days, open_, high, low, close, volume = self._daily(profile, now, bridged=QUOTE_BRIDGED_DAYS)
         if len(days) < 2:
             raise DataUnavailable(
                 f"no simulated data for {profile.symbol}", symbol=profile.symbol, source=SOURCE
