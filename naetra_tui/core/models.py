@@ -9,7 +9,6 @@ Price histories are column arrays (numpy), never lists of per-bar objects.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -17,17 +16,10 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from .ages import format_age
 from .clock import utcnow as utcnow  # re-exported: models, services and the UI read one clock
-
-
-class PluginState(enum.StrEnum):
-    """Lifecycle state of one configured plugin."""
-
-    DISABLED = "disabled"
-    STARTING = "starting"
-    READY = "ready"
-    DEGRADED = "degraded"
-    FAILED = "failed"
+from .enums import MarketState as MarketState  # re-exported
+from .enums import PluginState as PluginState  # re-exported
 
 
 class Health(BaseModel):
@@ -39,16 +31,6 @@ class Health(BaseModel):
     healthy: bool
     detail: str = ""
     checked_at: datetime = Field(default_factory=utcnow)
-
-
-class MarketState(enum.StrEnum):
-    """Trading session of the symbol's exchange when the quote was taken."""
-
-    PRE = "PRE"
-    REGULAR = "REG"
-    POST = "POST"
-    CLOSED = "CLOSED"
-    UNKNOWN = "?"
 
 
 class Quote(BaseModel):
@@ -271,14 +253,6 @@ def _fmt(value: float | str) -> str:
     if abs(value) >= 1e6:
         return f"{value / 1e6:.2f}M"
     return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
-def format_age(seconds: float, compact: bool = False) -> str:
-    """How old something is, for people: "12 s", "5 min", "3 h", "2 d" (compact: "12s", "5m" ...)."""
-    for limit, size, unit, short in ((120, 1, "s", "s"), (7200, 60, "min", "m"), (172800, 3600, "h", "h")):
-        if seconds < limit:
-            return f"{seconds / size:.0f}{short}" if compact else f"{seconds / size:.0f} {unit}"
-    return f"{seconds / 86400:.0f}d" if compact else f"{seconds / 86400:.0f} d"
 
 
 class ChatMessage(BaseModel):

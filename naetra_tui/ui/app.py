@@ -18,17 +18,15 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
+from ..core.enums import PluginState
 from ..core.errors import InvalidSymbol, NaetraError
 from ..core.heap import IdleCollector
-from ..core.models import PluginState
 from ..core.symbols import normalize_symbol
 from ..services.alerts import Alert, InvalidAlert, evaluate, needs_analysis, parse_alert
-from ..services.state import InvalidName, check_list_name
 from .commands import NaetraCommands
 from .screens.dialogs import PickDialog, PromptDialog
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
-from .screens.plugins import PluginsScreen
 from .text import clean, fmt_time
 from .themes import DEFAULT_THEME, load_themes
 
@@ -362,6 +360,8 @@ class NaetraApp(App[int]):
         self.action_refresh()
 
     def action_new_watchlist(self) -> None:
+        from ..services.state import InvalidName, check_list_name
+
         def validate(text: str) -> str | None:
             try:
                 check_list_name(text)
@@ -470,6 +470,8 @@ class NaetraApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_plugins(self) -> None:
+        from .screens.plugins import PluginsScreen
+
         if not isinstance(self.screen, PluginsScreen):
             self.push_screen(PluginsScreen())
 
@@ -518,7 +520,8 @@ class NaetraApp(App[int]):
 
     def _plugin_changed(self, record: PluginRecord) -> None:
         screen = self.screen
-        if isinstance(screen, PluginsScreen):
+        plugins = sys.modules.get(f"{__package__}.screens.plugins")  # not imported: not open
+        if plugins is not None and isinstance(screen, plugins.PluginsScreen):
             screen.refresh_rows()
         if (
             record.category == "analyzers"

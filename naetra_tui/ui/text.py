@@ -12,7 +12,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from ..core.models import format_age
+from ..core.ages import format_age
 
 _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f-\x9f]"

@@ -7,10 +7,10 @@ message) and the others still load.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from textual.theme import Theme
 
 from ..paths import user_config_dir
@@ -18,32 +18,39 @@ from ..paths import user_config_dir
 DEFAULT_THEME = "naetra-dark"
 
 
-class ThemeFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@cache
+def _theme_file() -> type:
+    """The theme file's schema (pydantic is imported on first use: not for the first paint)."""
+    from pydantic import BaseModel, ConfigDict, Field
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
-    primary: str
-    secondary: str | None = None
-    accent: str | None = None
-    foreground: str | None = None
-    background: str | None = None
-    surface: str | None = None
-    panel: str | None = None
-    success: str | None = None
-    warning: str | None = None
-    error: str | None = None
-    dark: bool = True
-    variables: dict[str, str] = Field(default_factory=dict)
+    class ThemeFile(BaseModel):
+        model_config = ConfigDict(extra="forbid")
 
-    def to_theme(self) -> Theme:
-        return Theme(**self.model_dump())
+        name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+        primary: str
+        secondary: str | None = None
+        accent: str | None = None
+        foreground: str | None = None
+        background: str | None = None
+        surface: str | None = None
+        panel: str | None = None
+        success: str | None = None
+        warning: str | None = None
+        error: str | None = None
+        dark: bool = True
+        variables: dict[str, str] = Field(default_factory=dict)
+
+        def to_theme(self) -> Theme:
+            return Theme(**self.model_dump())
+
+    return ThemeFile
 
 
 def _parse(text: str, origin: str) -> Theme:
     try:
         data = yaml.safe_load(text)
-        theme = ThemeFile.model_validate(data).to_theme()
-    except (yaml.YAMLError, ValidationError, TypeError, ValueError) as exc:
+        theme = _theme_file().model_validate(data).to_theme()
+    except (yaml.YAMLError, TypeError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
         first = str(exc).strip().splitlines()
         raise ValueError(f"{origin}: {' '.join(first[:3])}") from None
     return theme

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.geometry import Region
 from textual.widgets.data_table import ColumnKey, RowKey
 
-from ...core.models import MarketState
-from ...services.market import QuoteRow
+from ...core.enums import MarketState
 from ..text import fmt_age, fmt_price, fmt_volume, safe, sparkline
 from .row_table import RowCachedTable
+
+if TYPE_CHECKING:
+    from ...services.market import QuoteRow
 
 COLUMNS: list[tuple[str, str, int | None]] = [
     ("symbol", "Symbol", 10),
