@@ -106,6 +106,29 @@ def make_manager(loaded: LoadedConfig, *, remember: bool = True) -> PluginManage
     return PluginManager(config=loaded, toggles=toggle_store_for(loaded) if remember else None)
 
 
+def start_from_snapshot(args: argparse.Namespace) -> int | None:
+    """Run the app painting the rows the last session showed before loading the config (and
+    pydantic, numpy, the plugins); None if there is no usable snapshot for this config."""
+    from .config_discovery import discover_config_path
+    from .core.errors import ConfigurationError
+    from .ui.snapshot import load_snapshot
+
+    path, _ = discover_config_path(args.config)
+    snapshot = load_snapshot(path)
+    if snapshot is None:
+        return None
+    from .ui.app import run_app_from_snapshot
+
+    code, problem = run_app_from_snapshot(snapshot, lambda: load(args))
+    if problem is None:
+        return code
+    if isinstance(problem, ConfigurationError):
+        error(f"config error: {problem}")
+        return EXIT_CONFIG
+    error(str(problem))
+    return EXIT_FAILED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.version:
@@ -124,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .commands import list_plugins
 
             return list_plugins()
+        if not args.command and not args.check_config:
+            started = start_from_snapshot(args)
+            if started is not None:
+                return started
         loaded = load(args)
         if args.check_config:
             from .commands import check_config

@@ -20,6 +20,7 @@ from .ages import format_age
 from .clock import utcnow as utcnow  # re-exported: models, services and the UI read one clock
 from .enums import MarketState as MarketState  # re-exported
 from .enums import PluginState as PluginState  # re-exported
+from .quote_math import QuoteMath
 
 
 class Health(BaseModel):
@@ -33,7 +34,7 @@ class Health(BaseModel):
     checked_at: datetime = Field(default_factory=utcnow)
 
 
-class Quote(BaseModel):
+class Quote(QuoteMath, BaseModel):
     """The latest price of one symbol, with where it came from and how old it is."""
 
     model_config = ConfigDict(frozen=True)
@@ -52,21 +53,6 @@ class Quote(BaseModel):
     simulated: bool = False
     as_of: datetime = Field(default_factory=utcnow, description="When the price was traded.")
     fetched_at: datetime = Field(default_factory=utcnow, description="When we received it.")
-
-    @property
-    def change(self) -> float | None:
-        if self.previous_close is None:
-            return None
-        return self.price - self.previous_close
-
-    @property
-    def change_pct(self) -> float | None:
-        if not self.previous_close:
-            return None
-        return (self.price - self.previous_close) / self.previous_close * 100.0
-
-    def age_seconds(self, now: datetime | None = None) -> float:
-        return max(0.0, ((now or utcnow()) - self.fetched_at).total_seconds())
 
 
 @dataclass

@@ -31,12 +31,15 @@ from .text import clean, fmt_time
 from .themes import DEFAULT_THEME, load_themes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..config import LoadedConfig
-    from ..core.plugin_manager import PluginRecord
+    from ..core.plugin_manager import PluginManager, PluginRecord
     from ..services.analysis import AnalysisService
     from ..services.chat import ChatService
     from ..services.market import MarketService, QuoteRow
     from ..services.state import AppState, StorageChoice
+    from .snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 1.5
@@ -56,12 +59,27 @@ class NaetraApp(App[int]):
         Binding("t", "next_theme", "Theme", show=False),
     ]
 
-    def __init__(self, loaded: LoadedConfig) -> None:
+    def __init__(
+        self,
+        loaded: LoadedConfig | None = None,
+        *,
+        load: Callable[[], LoadedConfig] | None = None,
+        snapshot: Snapshot | None = None,
+    ) -> None:
+        """``loaded``: a loaded config. Or ``load``: how to load it, called after the first
+        paint (which then shows ``snapshot``, the rows the last session showed, if any)."""
         super().__init__()
-        from ..cli import make_manager
-
+        if loaded is None and load is None:
+            raise ValueError("NaetraApp needs a loaded config or a way to load one")
         self.loaded = loaded
-        self.manager = make_manager(loaded)
+        self._load = load
+        self.snapshot = snapshot
+        self.startup_error: Exception | None = None  # why the config could not be loaded (fast start)
+        self.manager: PluginManager | None = None
+        if loaded is not None:
+            from ..cli import make_manager
+
+            self.manager = make_manager(loaded)
         self.state: AppState | None = None
         self.storage: StorageChoice | None = None
         self.market: MarketService | None = None
@@ -85,12 +103,39 @@ class NaetraApp(App[int]):
     def main_screen(self) -> MainScreen:
         return self.get_screen("main")  # type: ignore[return-value]
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        if self.loaded is not None:
+            self._load_themes()
+        elif self.snapshot is not None and self.snapshot.theme:
+            self._use_cached_theme(self.snapshot.theme)
+        self.install_screen(MainScreen(), "main")
+        if self.snapshot is not None:
+            await self.push_screen("main")  # composed: the table can take the cached rows
+            self._paint_snapshot(self.snapshot)
+        else:
+            self.push_screen("main")
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+        if self.snapshot is not None:
+            # after the cached rows are on screen: loading the config imports pydantic, numpy
+            # and the plugins in a thread, which would compete with that first paint
+            self.call_after_refresh(self._begin)
+        else:
+            self._begin()
+
+    def _begin(self) -> None:
+        self.run_worker(self._start(), group="start", exit_on_error=False)
+
+    def _load_themes(self) -> None:
+        assert self.loaded is not None
         themes, problems = load_themes()
         for theme in themes:
             self.register_theme(theme)
         self.theme_names = [t.name for t in themes]
-        self.set_theme(self.loaded.config.app.theme, remember=False)
+        if self.theme not in self.theme_names or self.snapshot is None:
+            self.set_theme(self.loaded.config.app.theme, remember=False)
         if problems:
             self.notify(
                 "Some theme files could not be loaded:\n" + "\n".join(problems),
@@ -98,22 +143,56 @@ class NaetraApp(App[int]):
                 markup=False,
                 timeout=15,
             )
-        self.install_screen(MainScreen(), "main")
-        self.push_screen("main")
-        self.manager.subscribe(self._plugin_changed)
+
+    def _use_cached_theme(self, fields: dict[str, Any]) -> None:
+        """The theme the last session ended with, without reading (and validating) theme files."""
+        from textual.theme import Theme
+
         try:
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
-        self.run_worker(self._start(), group="start", exit_on_error=False)
+            theme = Theme(**fields)
+        except (TypeError, ValueError) as exc:
+            log.info("cached theme ignored: %s", exc)
+            return
+        self.register_theme(theme)
+        self.theme = theme.name
+
+    def _paint_snapshot(self, snapshot: Snapshot) -> None:
+        """The rows the last session showed, marked STALE with their real ages, until the
+        first refresh replaces them."""
+        self.watchlist_name = snapshot.watchlist
+        self.title = f"naetra-tui · {snapshot.watchlist}"
+        self.symbols = list(snapshot.symbols)
+        self.rows = dict(snapshot.rows)  # type: ignore[arg-type]  # QuoteRow look-alikes
+        self.sparks = dict(snapshot.sparks)
+        self.main_screen.show_symbols(self.symbols)
+        self.main_screen.show_rows(self.rows, self.sparks)
+        self.main_screen.show_status(
+            [(f"cached prices from {fmt_time(snapshot.saved_at)}: refreshing…", "bold yellow")]
+        )
 
     async def _start(self) -> None:
         from ..core.heap import freeze_startup_heap
+
+        if self.loaded is None:
+            assert self._load is not None
+            try:
+                # pydantic, numpy and the services are imported here, after the first paint
+                self.loaded = await asyncio.to_thread(self._load)
+            except Exception as exc:  # the config is invalid: said after the screen is gone
+                self.startup_error = exc
+                self.exit(return_code=2)
+                return
+            from ..cli import make_manager
+
+            self.manager = make_manager(self.loaded)
+            self._load_themes()
         from ..services.analysis import AnalysisService
         from ..services.market import MarketService
         from ..services.session import Session, chat_service
         from ..services.state import describe_storage, open_state
 
+        assert self.manager is not None
+        self.manager.subscribe(self._plugin_changed)
         app_config = self.loaded.config.app
         self.state, self.storage = await open_state(self.loaded, self.manager)
         if self.storage.warning:
@@ -185,7 +264,8 @@ class NaetraApp(App[int]):
         from ..services.state import close_choice
 
         try:
-            await asyncio.wait_for(self.manager.cleanup(), SHUTDOWN_TIMEOUT)
+            if self.manager is not None:
+                await asyncio.wait_for(self.manager.cleanup(), SHUTDOWN_TIMEOUT)
             if self.storage is not None:
                 await asyncio.wait_for(close_choice(self.storage), 0.5)
         except (TimeoutError, Exception) as exc:  # quitting must never hang on a plugin
@@ -213,6 +293,7 @@ class NaetraApp(App[int]):
         self.rows.update(rows)
         self.main_screen.show_rows(rows, self.sparks)
         self._status()
+        self._save_snapshot()
         missing = [s for s in symbols if s not in self.sparks]
         if missing:
             self._load_sparks(missing)
@@ -247,7 +328,31 @@ class NaetraApp(App[int]):
             self.sparks[symbol] = history.close[-12:].tolist()
         self.main_screen.show_rows({}, self.sparks)
 
+    @work(group="snapshot", exclusive=True, exit_on_error=False)
+    async def _save_snapshot(self) -> None:
+        """What is on screen, for the next start's first paint (see ui/snapshot.py)."""
+        from .snapshot import save_snapshot
+
+        path = self.loaded.path if self.loaded is not None else None
+        if path is None:
+            return
+        theme = self.get_theme(self.theme)
+        try:
+            await asyncio.to_thread(
+                save_snapshot,
+                path,
+                self.watchlist_name,
+                list(self.symbols),
+                dict(self.rows),
+                dict(self.sparks),
+                theme,
+            )
+        except (OSError, ValueError, TypeError) as exc:  # a cache: never worth an error on screen
+            log.info("start-up snapshot not saved: %s", exc)
+
     def _status(self) -> None:
+        if self.manager is None:
+            return  # the config is still loading: the snapshot's status line stays
         parts: list[tuple[str, str]] = []
         for record in self.manager.records_of("data_collectors"):
             if record.state is PluginState.DISABLED:
@@ -472,6 +577,10 @@ class NaetraApp(App[int]):
     def action_plugins(self) -> None:
         from .screens.plugins import PluginsScreen
 
+        if self.manager is None:
+            self.notify("The plugins are still starting; try again in a moment.", markup=False)
+            return
+
         if not isinstance(self.screen, PluginsScreen):
             self.push_screen(PluginsScreen())
 
@@ -557,6 +666,16 @@ def run_app(loaded: LoadedConfig) -> int:
     app = NaetraApp(loaded)
     app.run()
     return int(app.return_code or 0)
+
+
+def run_app_from_snapshot(
+    snapshot: Snapshot, load: Callable[[], LoadedConfig]
+) -> tuple[int, Exception | None]:
+    """Paint ``snapshot`` first and load the config after; the exit code and, if the config
+    could not be loaded, why."""
+    app = NaetraApp(load=load, snapshot=snapshot)
+    app.run()
+    return int(app.return_code or 0), app.startup_error
 
 
 def is_symbol_screen(screen: object) -> bool:

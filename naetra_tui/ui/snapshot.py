@@ -1,0 +1,182 @@
+"""What the watchlist last showed, kept for the next start's first paint.
+
+After each refresh the app writes the rows on screen (quotes as plain JSON), the watchlist,
+the theme and the sparklines to a small file in the user cache directory, one per config file.
+The next ``naetra-tui`` paints it before the services, pydantic and numpy are even imported,
+then refreshes as usual. Cached rows are marked STALE and keep their real age, so nobody
+mistakes them for live prices.
+
+A snapshot is used only if the config file is unchanged since it was written (same
+modification time and size); anything unreadable or unexpected is ignored, never an error.
+This module imports only the standard library and the app's light modules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..core.clock import utcnow
+from ..core.enums import MarketState
+from ..core.quote_math import QuoteMath
+from ..paths import user_cache_dir
+
+log = logging.getLogger(__name__)
+VERSION = 1
+#: Quote fields written to and read from the snapshot (those the watchlist and status bar read).
+QUOTE_FIELDS = (
+    "symbol",
+    "price",
+    "source",
+    "name",
+    "previous_close",
+    "open",
+    "day_high",
+    "day_low",
+    "volume",
+    "currency",
+    "market_state",
+    "simulated",
+    "as_of",
+    "fetched_at",
+)
+
+
+@dataclass(frozen=True)
+class CachedQuote(QuoteMath):
+    """A quote read back from the snapshot: what the watchlist reads of a ``Quote``."""
+
+    symbol: str
+    price: float
+    source: str
+    name: str | None = None
+    previous_close: float | None = None
+    open: float | None = None
+    day_high: float | None = None
+    day_low: float | None = None
+    volume: float | None = None
+    currency: str | None = None
+    market_state: MarketState = MarketState.UNKNOWN
+    simulated: bool = False
+    as_of: datetime = field(default_factory=utcnow)
+    fetched_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class CachedRow:
+    """A watchlist row from the snapshot; always stale until the first refresh replaces it."""
+
+    symbol: str
+    quote: CachedQuote | None = None
+    error: str | None = None
+    stale: bool = True
+
+
+@dataclass
+class Snapshot:
+    watchlist: str
+    symbols: list[str]
+    rows: dict[str, CachedRow]
+    sparks: dict[str, list[float]]
+    theme: dict[str, Any] | None
+    saved_at: datetime
+
+
+def snapshot_file(config_path: Path) -> Path:
+    key = hashlib.sha256(str(config_path.resolve()).encode()).hexdigest()[:16]
+    return user_cache_dir() / "startup" / f"{key}.json"
+
+
+def _config_stamp(config_path: Path) -> list[float]:
+    stat = config_path.stat()
+    return [stat.st_mtime, stat.st_size]
+
+
+def save_snapshot(
+    config_path: Path,
+    watchlist: str,
+    symbols: list[str],
+    rows: dict[str, Any],
+    sparks: dict[str, list[float]],
+    theme: Any | None,
+) -> None:
+    """Write atomically (a reader never sees half a file). ``rows`` hold Quote-like objects."""
+    data = {
+        "version": VERSION,
+        "config": _config_stamp(config_path),
+        "watchlist": watchlist,
+        "symbols": list(symbols),
+        "rows": {symbol: _row_to_json(rows[symbol]) for symbol in symbols if symbol in rows},
+        "sparks": {symbol: [float(v) for v in sparks[symbol]] for symbol in symbols if symbol in sparks},
+        "theme": dataclasses.asdict(theme) if dataclasses.is_dataclass(theme) else None,
+        "saved_at": utcnow().isoformat(),
+    }
+    path = snapshot_file(config_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(data, allow_nan=False), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def load_snapshot(config_path: Path) -> Snapshot | None:
+    """The snapshot for this config, or None (missing, config changed, unreadable)."""
+    try:
+        path = snapshot_file(config_path)
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != VERSION or data.get("config") != _config_stamp(config_path):
+            return None
+        symbols = [str(s) for s in data["symbols"]]
+        rows = {str(symbol): _row_from_json(str(symbol), row) for symbol, row in data["rows"].items()}
+        sparks = {str(s): [float(v) for v in values] for s, values in data["sparks"].items()}
+        theme = data.get("theme")
+        return Snapshot(
+            watchlist=str(data["watchlist"]),
+            symbols=symbols,
+            rows=rows,
+            sparks=sparks,
+            theme=theme if isinstance(theme, dict) else None,
+            saved_at=datetime.fromisoformat(data["saved_at"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.info("start-up snapshot ignored: %s", exc)
+        return None
+
+
+def _row_to_json(row: Any) -> dict[str, Any]:
+    quote = getattr(row, "quote", None)
+    encoded = None
+    if quote is not None:
+        encoded = {name: getattr(quote, name, None) for name in QUOTE_FIELDS}
+        encoded["market_state"] = str(getattr(quote.market_state, "value", quote.market_state))
+        encoded["as_of"] = quote.as_of.isoformat()
+        encoded["fetched_at"] = quote.fetched_at.isoformat()
+    return {"quote": encoded, "error": getattr(row, "error", None)}
+
+
+def _row_from_json(symbol: str, row: dict[str, Any]) -> CachedRow:
+    encoded = row.get("quote")
+    error = row.get("error")
+    if encoded is None:
+        return CachedRow(symbol, None, None if error is None else str(error))
+    values = {name: encoded.get(name) for name in QUOTE_FIELDS}
+    values["market_state"] = MarketState(values["market_state"])
+    values["as_of"] = datetime.fromisoformat(values["as_of"])
+    values["fetched_at"] = datetime.fromisoformat(values["fetched_at"])
+    values["price"] = float(values["price"])
+    for name in ("previous_close", "open", "day_high", "day_low", "volume"):
+        values[name] = None if values[name] is None else float(values[name])
+    for name in ("name", "currency"):
+        values[name] = None if values[name] is None else str(values[name])
+    values["symbol"] = str(values["symbol"])
+    values["source"] = str(values["source"])
+    values["simulated"] = bool(values["simulated"])
+    return CachedRow(symbol, CachedQuote(**values), None if error is None else str(error))

@@ -1,0 +1,68 @@
+"""A second start paints what the last session showed before the config, the plugins and the
+services load, marks it STALE, then replaces it with fresh prices."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from naetra_tui.config import load_config
+from naetra_tui.core.errors import ConfigurationError
+from naetra_tui.ui.app import NaetraApp
+from naetra_tui.ui.snapshot import load_snapshot
+from naetra_tui.ui.widgets.status_bar import StatusBar
+from tests.ui.conftest import app_config, make_app, wait_for, watch_rows
+
+
+async def first_session(path: Path) -> list[dict[str, str]]:
+    app = make_app(path)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+        await wait_for(pilot, lambda: load_snapshot(path) is not None)  # written after the refresh
+        return watch_rows(app.main_screen.table)
+
+
+async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them(tmp_path: Path) -> None:
+    path = app_config(tmp_path)
+    before = await first_session(path)
+    snapshot = load_snapshot(path)
+    assert snapshot is not None
+    release = threading.Event()
+
+    def load_slowly():  # the config (and with it pydantic, numpy, the plugins) still loading
+        release.wait(10)
+        return load_config(path)
+
+    app = NaetraApp(load=load_slowly, snapshot=snapshot)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        table = app.main_screen.table
+        cached = watch_rows(table)
+        assert app.loaded is None and not app.ready
+        assert [r["symbol"] for r in cached] == [r["symbol"] for r in before]
+        assert [r["last"] for r in cached] == [r["last"] for r in before]  # the prices last shown
+        assert all("STALE" in r["age"] for r in cached)  # never mistaken for live prices
+        assert "cached prices from" in str(app.main_screen.query_one(StatusBar).render())
+        await pilot.press("p")  # nothing to show yet: says so instead of failing
+        assert app.screen is app.main_screen
+        release.set()
+        await wait_for(pilot, lambda: app.ready and all(not r.stale for r in app.rows.values()))
+        await pilot.pause()
+        assert all("STALE" not in r["age"] for r in watch_rows(table))
+        assert "cached prices" not in str(app.main_screen.query_one(StatusBar).render())
+
+
+async def test_a_config_that_no_longer_loads_ends_the_app_with_its_error(tmp_path: Path) -> None:
+    path = app_config(tmp_path)
+    await first_session(path)
+    snapshot = load_snapshot(path)
+    assert snapshot is not None
+
+    def broken():
+        raise ConfigurationError("app.refresh_interval: must be at least 1")
+
+    app = NaetraApp(load=broken, snapshot=snapshot)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 2
+    assert isinstance(app.startup_error, ConfigurationError)
