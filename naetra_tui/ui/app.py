@@ -76,6 +76,9 @@ class NaetraApp(App[int]):
         self.snapshot = snapshot
         self.startup_error: Exception | None = None  # why the config could not be loaded (fast start)
         self.manager: PluginManager | None = None
+        if snapshot is not None and snapshot.theme:
+            # before the app starts: its CSS is then built once, with this theme's colours
+            self._use_cached_theme(snapshot.theme)
         if loaded is not None:
             from ..cli import make_manager
 
@@ -106,8 +109,6 @@ class NaetraApp(App[int]):
     async def on_mount(self) -> None:
         if self.loaded is not None:
             self._load_themes()
-        elif self.snapshot is not None and self.snapshot.theme:
-            self._use_cached_theme(self.snapshot.theme)
         self.install_screen(MainScreen(), "main")
         if self.snapshot is not None:
             await self.push_screen("main")  # composed: the table can take the cached rows
@@ -154,7 +155,22 @@ class NaetraApp(App[int]):
             log.info("cached theme ignored: %s", exc)
             return
         self.register_theme(theme)
-        self.theme = theme.name
+        # Called before the app runs: what App._watch_theme does, minus the CSS refresh (the
+        # CSS is built once at start with this theme; a refresh would parse it all again).
+        self.set_reactive(App.theme, theme.name)
+        self.update_classes(
+            {
+                **{name: False for name in self.classes if name.startswith("-theme-")},
+                f"-theme-{theme.name}": True,
+                "-dark-mode": theme.dark,
+                "-light-mode": not theme.dark,
+            },
+            update=False,
+        )
+        refresh_filter = getattr(self, "_refresh_truecolor_filter", None)
+        if refresh_filter is not None:
+            refresh_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())  # not parsed yet: cheap
 
     def _paint_snapshot(self, snapshot: Snapshot) -> None:
         """The rows the last session showed, marked STALE with their real ages, until the

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from textual.theme import Theme
 
 from ..paths import user_config_dir
@@ -47,6 +46,8 @@ def _theme_file() -> type:
 
 
 def _parse(text: str, origin: str) -> Theme:
+    import yaml  # on first use: the first paint uses the cached theme instead
+
     try:
         data = yaml.safe_load(text)
         theme = _theme_file().model_validate(data).to_theme()

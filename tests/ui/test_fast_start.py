@@ -14,17 +14,27 @@ from naetra_tui.ui.widgets.status_bar import StatusBar
 from tests.ui.conftest import app_config, make_app, wait_for, watch_rows
 
 
-async def first_session(path: Path) -> list[dict[str, str]]:
+async def first_session(path: Path, theme: str | None = None) -> tuple[list[dict[str, str]], str]:
+    """The rows it showed and its screen's background colour."""
     app = make_app(path)
     async with app.run_test(size=(140, 30)) as pilot:
         await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
-        await wait_for(pilot, lambda: load_snapshot(path) is not None)  # written after the refresh
-        return watch_rows(app.main_screen.table)
+        if theme:
+            app.set_theme(theme)
+            app.action_refresh()
+
+        def saved() -> bool:  # written after each refresh
+            snapshot = load_snapshot(path)
+            return snapshot is not None and (theme is None or (snapshot.theme or {}).get("name") == theme)
+
+        await wait_for(pilot, saved)
+        await pilot.pause()
+        return watch_rows(app.main_screen.table), app.main_screen.styles.background.hex
 
 
 async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them(tmp_path: Path) -> None:
     path = app_config(tmp_path)
-    before = await first_session(path)
+    before, background = await first_session(path, theme="amber")
     snapshot = load_snapshot(path)
     assert snapshot is not None
     release = threading.Event()
@@ -39,6 +49,8 @@ async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them
         table = app.main_screen.table
         cached = watch_rows(table)
         assert app.loaded is None and not app.ready
+        assert app.theme == "amber" and "-theme-amber" in app.classes  # the last session's theme
+        assert app.main_screen.styles.background.hex == background  # its colours, from the first frame
         assert [r["symbol"] for r in cached] == [r["symbol"] for r in before]
         assert [r["last"] for r in cached] == [r["last"] for r in before]  # the prices last shown
         assert all("STALE" in r["age"] for r in cached)  # never mistaken for live prices
@@ -50,6 +62,7 @@ async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them
         await pilot.pause()
         assert all("STALE" not in r["age"] for r in watch_rows(table))
         assert "cached prices" not in str(app.main_screen.query_one(StatusBar).render())
+        assert app.theme == "amber"  # and the remembered one once settings are read
 
 
 async def test_a_config_that_no_longer_loads_ends_the_app_with_its_error(tmp_path: Path) -> None:

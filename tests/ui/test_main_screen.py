@@ -273,3 +273,20 @@ async def test_live_ticks_from_yahoos_stream_update_rows_in_place(tmp_path: Path
                 assert table.cursor_row == 1  # the cursor stayed
                 status = str(app.main_screen.query_one("#status").render())
                 assert "yahoo_finance ✓ live" in status
+
+
+async def test_key_hints_show_the_screens_keys_and_a_click_presses_one(tmp_path: Path) -> None:
+    from naetra_tui.ui.screens.help import HelpScreen
+    from naetra_tui.ui.widgets.key_hints import KeyHints
+
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await started(pilot, app)
+        hints = app.main_screen.query_one(KeyHints)
+        text = hints.render().plain
+        for hint in ("a Add", "d Remove", "s Sort", "/ Filter", "q Quit", "? Help", "^p palette"):
+            assert hint in text, hint
+        assert text.rstrip().endswith("^p palette")  # at the right edge
+        await pilot.click(KeyHints, offset=(text.index("? Help") + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

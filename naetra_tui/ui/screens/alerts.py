@@ -8,9 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from ..text import safe
+from ..widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from ..app import NaetraApp
@@ -26,7 +27,7 @@ class AlertsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="alerts", cursor_type="row")
-        yield Footer()
+        yield KeyHints()
 
     @property
     def naetra(self) -> NaetraApp:

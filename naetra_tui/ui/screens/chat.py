@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..widgets.chat_panel import ChatPanel
+from ..widgets.key_hints import KeyHints
 
 
 class ChatScreen(Screen[None]):
@@ -20,7 +21,7 @@ class ChatScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield ChatPanel(self.symbol, id="chat")
-        yield Footer()
+        yield KeyHints()
 
     def on_mount(self) -> None:
         self.sub_title = f"Chat · {self.symbol or 'general'}"

@@ -8,8 +8,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input
+from textual.widgets import DataTable, Header, Input
 
+from ..widgets.key_hints import KeyHints
 from ..widgets.status_bar import StatusBar
 from ..widgets.watchlist import COLUMNS, WatchlistTable
 
@@ -44,9 +45,8 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield WatchlistTable(id="watchlist")
-        yield Input(placeholder="filter symbols or names (Esc clears)", id="filter")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyHints()
 
     @property
     def naetra(self) -> NaetraApp:
@@ -117,8 +117,12 @@ class MainScreen(Screen[None]):
         self.table.sort_column = key
         self.table.rebuild()
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+    async def action_filter(self) -> None:
+        boxes = self.query("#filter").results(Input)
+        box = next(boxes, None)
+        if box is None:  # mounted on first use: one widget less before the first paint
+            box = Input(placeholder="filter symbols or names (Esc clears)", id="filter")
+            await self.mount(box, before=self.query_one(StatusBar))
         box.add_class("visible")
         box.focus()
 
@@ -132,8 +136,8 @@ class MainScreen(Screen[None]):
         self.table.focus()
 
     def key_escape(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_class("visible"):
+        box = next(self.query("#filter").results(Input), None)
+        if box is not None and box.has_class("visible"):
             box.value = ""
             box.remove_class("visible")
             self.table.focus()

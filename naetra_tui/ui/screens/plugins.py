@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from ...core.models import PluginState
 from ..text import clean, fmt_time, safe
+from ..widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from ...core.plugin_manager import PluginRecord
@@ -46,7 +47,7 @@ class PluginsScreen(Screen[None]):
         yield DataTable(id="plugins", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="detail"):
             yield Static(Text("Select a plugin to see its details.", style="dim"), id="detail-text")
-        yield Footer()
+        yield KeyHints()
 
     @property
     def naetra(self) -> NaetraApp:

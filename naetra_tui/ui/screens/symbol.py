@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...core.errors import NaetraError
 from ...core.models import PriceHistory
@@ -18,6 +18,7 @@ from ..text import safe
 from ..widgets.analysis_pane import AnalysisPane
 from ..widgets.chart import KINDS, ChartOptions, LowerChart, PriceChart, VolumeChart
 from ..widgets.chat_panel import ChatPanel
+from ..widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from ..app import NaetraApp
@@ -77,7 +78,7 @@ class SymbolScreen(Screen[None]):
                 yield LowerChart()
             yield VerticalScroll(id="panes")
             yield ChatPanel(self.symbol, id="chat")
-        yield Footer()
+        yield KeyHints()
 
     @property
     def naetra(self) -> NaetraApp:
