@@ -343,6 +343,7 @@ class NaetraApp(App[int]):
                 continue
             self.sparks[symbol] = history.close[-12:].tolist()
         self.main_screen.show_rows({}, self.sparks)
+        self._save_snapshot()  # the next start paints the sparklines too
 
     @work(group="snapshot", exclusive=True, exit_on_error=False)
     async def _save_snapshot(self) -> None:

@@ -25,7 +25,11 @@ async def first_session(path: Path, theme: str | None = None) -> tuple[list[dict
 
         def saved() -> bool:  # written after each refresh
             snapshot = load_snapshot(path)
-            return snapshot is not None and (theme is None or (snapshot.theme or {}).get("name") == theme)
+            return (
+                snapshot is not None
+                and all(symbol in snapshot.sparks for symbol in snapshot.symbols)  # saved again once loaded
+                and (theme is None or (snapshot.theme or {}).get("name") == theme)
+            )
 
         await wait_for(pilot, saved)
         await pilot.pause()
@@ -54,6 +58,7 @@ async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them
         assert [r["symbol"] for r in cached] == [r["symbol"] for r in before]
         assert [r["last"] for r in cached] == [r["last"] for r in before]  # the prices last shown
         assert all("STALE" in r["age"] for r in cached)  # never mistaken for live prices
+        assert [r["trend"] for r in cached] == [r["trend"] for r in before] and cached[0]["trend"]
         assert "cached prices from" in str(app.main_screen.query_one(StatusBar).render())
         await pilot.press("p")  # nothing to show yet: says so instead of failing
         assert app.screen is app.main_screen
