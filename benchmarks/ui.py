@@ -286,14 +286,12 @@ async def conversation_scrolling(pilot, panel) -> None:
     box.focus()
     await pilot.pause(0.5)
     async with LagProbe() as probe:
-        start = time.perf_counter()
         keys = ["home"] + ["pagedown"] * 40 + ["end"] + ["pageup"] * 40
-        for key in keys:
+        for key in keys:  # (pilot.press waits for the whole screen to settle: not timed)
             await pilot.press(key)
-        elapsed = (time.perf_counter() - start) * 1000
     print(
         f"chat: a {words:,}-word conversation ({len(keys)} page keys): longest loop stall while scrolling "
-        f"{probe.worst_ms:.1f} ms (target <= 50 ms), {elapsed / len(keys):.1f} ms per key"
+        f"{probe.worst_ms:.1f} ms (target <= 50 ms)"
     )
 
 
@@ -367,17 +365,38 @@ async def _chat_streaming(tmp: Path, url: str, server: subprocess.Popen) -> None
             return str(table.get_cell("analyzers/technical", "state"))
 
         before = state_cell()
+        from textual.screen import Screen
+
+        painted: list[float] = []
+        original = Screen._compositor_refresh
+
+        def recorded(screen: Screen) -> None:
+            original(screen)
+            painted.append(time.perf_counter())
+
+        Screen._compositor_refresh = recorded  # type: ignore[method-assign]
+        changed: list[tuple[float, str]] = []
+
+        async def watch() -> None:  # the first moment the row shows something else
+            while not changed:
+                if state_cell() != before:
+                    changed.append((time.perf_counter(), state_cell()))
+                await asyncio.sleep(0.0005)
+
+        watcher = asyncio.create_task(watch())
         start = time.perf_counter()
-        await pilot.press("space")  # returns once the key is handled and the screen updated
-        reacted = (time.perf_counter() - start) * 1000
-        changed = state_cell()
+        await pilot.press("space")
+        await watcher
         while app.manager.record("analyzers", "technical").loaded:
             await pilot.pause(0.001)
         await pilot.pause()
+        Screen._compositor_refresh = original  # type: ignore[method-assign]
+        moment, shown = changed[0]
+        frame = min((t for t in painted if t >= moment), default=float("nan"))
         print(
-            f"plugin toggle: the row showed {changed!r} (was {before!r}) {reacted:.1f} ms after the key "
-            f"(one frame is ~16 ms); the plugin was off and shown {(time.perf_counter() - start) * 1000:.1f} ms "
-            "after the key"
+            f"plugin toggle: the row showed {shown!r} (was {before!r}) {(moment - start) * 1000:.1f} ms after "
+            f"the key, painted {(frame - start) * 1000:.1f} ms after it (one frame is ~16 ms); the plugin was "
+            f"off and shown {(time.perf_counter() - start) * 1000:.1f} ms after the key"
         )
 
 

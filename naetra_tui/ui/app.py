@@ -76,6 +76,8 @@ class NaetraApp(App[int]):
         self.snapshot = snapshot
         self.startup_error: Exception | None = None  # why the config could not be loaded (fast start)
         self.manager: PluginManager | None = None
+        self._state_ready = asyncio.Event()  # set once storage is open: edits made before wait for it
+        self._manager_ready = asyncio.Event()  # set once the manager exists (at once, unless fast start)
         if snapshot is not None and snapshot.theme:
             # before the app starts: its CSS is then built once, with this theme's colours
             self._use_cached_theme(snapshot.theme)
@@ -83,6 +85,7 @@ class NaetraApp(App[int]):
             from ..cli import make_manager
 
             self.manager = make_manager(loaded)
+            self._manager_ready.set()
         self.state: AppState | None = None
         self.storage: StorageChoice | None = None
         self.market: MarketService | None = None
@@ -125,6 +128,22 @@ class NaetraApp(App[int]):
             self.call_after_refresh(self._begin)
         else:
             self._begin()
+
+    async def _state_opened(self, timeout: float = 15.0) -> bool:
+        """True once storage is open (an edit made while the app starts waits, not vanishes)."""
+        if self.state is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._state_ready.wait(), timeout)
+        if self.state is None:
+            self.notify(
+                "Storage is not open yet; the change was not saved.", severity="warning", markup=False
+            )
+            return False
+        return True
+
+    async def _plugins_when_loaded(self) -> None:
+        await self._manager_ready.wait()
+        self.action_plugins()
 
     def _begin(self) -> None:
         self.run_worker(self._start(), group="start", exit_on_error=False)
@@ -201,6 +220,7 @@ class NaetraApp(App[int]):
             from ..cli import make_manager
 
             self.manager = make_manager(self.loaded)
+            self._manager_ready.set()
             self._load_themes()
         from ..services.analysis import AnalysisService
         from ..services.market import MarketService
@@ -211,6 +231,7 @@ class NaetraApp(App[int]):
         self.manager.subscribe(self._plugin_changed)
         app_config = self.loaded.config.app
         self.state, self.storage = await open_state(self.loaded, self.manager)
+        self._state_ready.set()
         if self.storage.warning:
             self.notify(self.storage.warning, severity="warning", markup=False, timeout=20)
         await self._restore_settings()
@@ -425,7 +446,7 @@ class NaetraApp(App[int]):
 
     @work(group="edit", exit_on_error=False)
     async def _added(self, text: str | None) -> None:
-        if not text or self.state is None:
+        if not text or not await self._state_opened():
             return
         symbol = await self.state.add_symbol(self.watchlist_name, text)
         await self._load_watchlist()
@@ -434,7 +455,7 @@ class NaetraApp(App[int]):
 
     @work(group="edit", exit_on_error=False)
     async def remove_symbol(self, symbol: str) -> None:
-        if self.state is None:
+        if not await self._state_opened():
             return
         record = await self.state.remove_symbol(self.watchlist_name, symbol)
         if record is not None:
@@ -455,7 +476,7 @@ class NaetraApp(App[int]):
 
     @work(group="edit", exit_on_error=False)
     async def move_symbol(self, symbol: str, offset: int) -> None:
-        if self.state is None:
+        if not await self._state_opened():
             return
         await self.state.move_symbol(self.watchlist_name, symbol, offset)
         await self._load_watchlist()
@@ -474,7 +495,7 @@ class NaetraApp(App[int]):
 
     @work(group="edit", exit_on_error=False)
     async def switch_watchlist(self, name: str) -> None:
-        if self.state is None:
+        if not await self._state_opened():
             return
         self.watchlist_name = name
         await self.state.set_setting("active_watchlist", name)
@@ -495,7 +516,7 @@ class NaetraApp(App[int]):
 
     @work(group="edit", exit_on_error=False)
     async def _new_list(self, name: str | None) -> None:
-        if not name or self.state is None:
+        if not name or not await self._state_opened():
             return
         await self.state.create_watchlist(name, [])
         self.watchlist_names = await self.state.watchlist_names()
@@ -522,7 +543,7 @@ class NaetraApp(App[int]):
 
     @work(group="edit", exit_on_error=False)
     async def _save_alert(self, symbol: str, text: str | None) -> None:
-        if not text or self.state is None:
+        if not text or not await self._state_opened():
             return
         alert = parse_alert(symbol, text)
         self.alerts.append(alert)
@@ -565,7 +586,7 @@ class NaetraApp(App[int]):
         self.push_screen(AlertsScreen())
 
     async def delete_alert(self, alert_id: str) -> None:
-        if self.state is None:
+        if not await self._state_opened():
             return
         self.alerts = [a for a in self.alerts if a.id != alert_id]
         await self.state.delete_alert(alert_id)
@@ -594,8 +615,8 @@ class NaetraApp(App[int]):
     def action_plugins(self) -> None:
         from .screens.plugins import PluginsScreen
 
-        if self.manager is None:
-            self.notify("The plugins are still starting; try again in a moment.", markup=False)
+        if self.manager is None:  # pressed during the first paint: open once the config is loaded
+            self.run_worker(self._plugins_when_loaded(), group="plugins-screen", exclusive=True)
             return
 
         if not isinstance(self.screen, PluginsScreen):

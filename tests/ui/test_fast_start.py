@@ -60,12 +60,17 @@ async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them
         assert all("STALE" in r["age"] for r in cached)  # never mistaken for live prices
         assert [r["trend"] for r in cached] == [r["trend"] for r in before] and cached[0]["trend"]
         assert "cached prices from" in str(app.main_screen.query_one(StatusBar).render())
-        await pilot.press("p")  # nothing to show yet: says so instead of failing
+        first = table.current_symbol()
+        await pilot.press("d")  # removed while storage is not open yet: done once it is, not lost
+        await pilot.press("p")  # the plugins are not known yet: the screen opens once they are
         assert app.screen is app.main_screen
         release.set()
-        await wait_for(pilot, lambda: app.ready and all(not r.stale for r in app.rows.values()))
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PluginsScreen")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.ready and all(not app.rows[s].stale for s in app.symbols))
+        assert first not in app.symbols and first not in [r["symbol"] for r in watch_rows(table)]
         await pilot.pause()
-        assert all("STALE" not in r["age"] for r in watch_rows(table))
+        assert watch_rows(table) and all("STALE" not in r["age"] for r in watch_rows(table))
         assert "cached prices" not in str(app.main_screen.query_one(StatusBar).render())
         assert app.theme == "amber"  # and the remembered one once settings are read
 

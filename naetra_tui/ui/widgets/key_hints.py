@@ -49,7 +49,7 @@ class KeyHints(Widget):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-hints--key")
         description_style = self.get_component_rich_style("key-hints--description")
-        line = Text(no_wrap=True, overflow="crop", end="")
+        hints: list[Text] = []
         seen: set[str] = set()
         palette = None
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
@@ -59,23 +59,29 @@ class KeyHints(Widget):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            self._append(line, binding, enabled, key_style, description_style)
+            hints.append(self._hint(binding, enabled, key_style, description_style))
+        tail = Text(end="")
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
-            hint = Text(no_wrap=True, end="")
-            hint.append("▏", style=description_style)
-            self._append(hint, palette, True, key_style, description_style)
-            # the palette's key always shows: the other hints give way to it on narrow screens
-            keep = max(0, self.size.width - hint.cell_len)
-            line.truncate(keep, pad=True)
+            tail.append("▏", style=description_style)
+            tail.append_text(self._hint(palette, True, key_style, description_style))
+        # whole hints, as many as fit before the palette's (which always shows, at the right)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        room = self.size.width - tail.cell_len
+        for hint in hints:
+            if line.cell_len + hint.cell_len > room:
+                break
             line.append_text(hint)
+        if tail:
+            line.append(" " * max(0, room - line.cell_len))
+            line.append_text(tail)
         return line
 
-    def _append(
-        self, line: Text, binding: Any, enabled: bool, key_style: Style, description_style: Style
-    ) -> None:
+    def _hint(self, binding: Any, enabled: bool, key_style: Style, description_style: Style) -> Text:
+        """ " a Add ": the key, its description; clicking it presses the key."""
         key = binding.key.split(",")[0]
         click = Style.from_meta({"@click": f"app.simulate_key({key!r})"})
         dim = Style(dim=True) if not enabled else Style()
-        line.append(f" {self.app.get_key_display(binding)} ", key_style + dim + click)
+        hint = Text(f" {self.app.get_key_display(binding)} ", key_style + dim + click, end="")
         if binding.description:
-            line.append(f"{binding.description} ", description_style + dim + click)
+            hint.append(f"{binding.description} ", description_style + dim + click)
+        return hint
