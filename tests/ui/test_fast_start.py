@@ -66,6 +66,8 @@ async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them
         assert app.screen is app.main_screen
         release.set()
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PluginsScreen")
+        technical = str(app.screen.query_one("DataTable").get_cell("analyzers/technical", "state"))
+        assert "disabled" not in technical, technical  # enabled but not started yet: "to start"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.ready and all(not app.rows[s].stale for s in app.symbols))
         assert first not in app.symbols and first not in [r["symbol"] for r in watch_rows(table)]

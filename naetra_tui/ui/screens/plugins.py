@@ -72,13 +72,17 @@ class PluginsScreen(Screen[None]):
         self.refresh_rows()  # states may have changed while another screen was on top
 
     def _cells(self, record: PluginRecord) -> list[Text]:
+        manager = self.naetra.manager
         mark, style = STATE_STYLE[record.state]
+        state = record.state.value
+        if record.state is PluginState.DISABLED and manager.is_enabled(record) and record.error is None:
+            mark, style, state = "…", "cyan", "to start"  # enabled, its category not started yet
         reason = record.error or (record.health_detail if record.state is not PluginState.READY else "") or ""
         return [
             Text(record.category),
             safe(record.name, "bold"),
-            safe(self.naetra.manager.origin(record)),
-            Text(f"{mark} {record.state.value}", style=style),
+            safe(manager.origin(record)),
+            Text(f"{mark} {state}", style=style),
             safe(reason.splitlines()[0][:200] if reason else ""),
         ]
 
