@@ -75,7 +75,8 @@ class PluginsScreen(Screen[None]):
         manager = self.naetra.manager
         mark, style = STATE_STYLE[record.state]
         state = record.state.value
-        if record.state is PluginState.DISABLED and manager.is_enabled(record) and record.error is None:
+        never_started = record.started_in is None and record.error is None
+        if record.state is PluginState.DISABLED and never_started and manager.is_enabled(record):
             mark, style, state = "…", "cyan", "to start"  # enabled, its category not started yet
         reason = record.error or (record.health_detail if record.state is not PluginState.READY else "") or ""
         return [
