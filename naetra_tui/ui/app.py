@@ -97,6 +97,8 @@ class NaetraApp(App[int]):
         self.rows: dict[str, QuoteRow] = {}
         self.collector = IdleCollector()
         self.sparks: dict[str, list[float]] = {}
+        self._sparks_loaded: set[str] = set()
+        self._sparks_loading: set[str] = set()
         self._refreshed = asyncio.Event()  # set once the first refresh has finished
         self.undo_stack: list[tuple[str, str, dict[str, Any]]] = []
         self.alerts: list[Alert] = []
@@ -331,8 +333,10 @@ class NaetraApp(App[int]):
         self.main_screen.show_rows(rows, self.sparks)
         self._status()
         self._save_snapshot()
-        missing = [s for s in symbols if s not in self.sparks]
+        # sparklines loaded this session (the snapshot's may be days old), one loader per symbol
+        missing = [s for s in symbols if s not in self._sparks_loaded and s not in self._sparks_loading]
         if missing:
+            self._sparks_loading.update(missing)
             self._load_sparks(missing)
         await self._check_alerts()
 
@@ -356,13 +360,17 @@ class NaetraApp(App[int]):
     @work(group="sparks", exit_on_error=False)
     async def _load_sparks(self, symbols: list[str]) -> None:
         assert self.market is not None
-        for symbol in symbols:
-            try:
-                history = await self.market.history(symbol, "1D", "1M")
-            except NaetraError:
-                self.sparks[symbol] = []
-                continue
-            self.sparks[symbol] = history.close[-12:].tolist()
+        try:
+            for symbol in symbols:
+                try:
+                    history = await self.market.history(symbol, "1D", "1M")
+                    self.sparks[symbol] = history.close[-12:].tolist()
+                except NaetraError:
+                    self.sparks[symbol] = []
+                self._sparks_loaded.add(symbol)
+                self._sparks_loading.discard(symbol)
+        finally:
+            self._sparks_loading.difference_update(symbols)  # cancelled: the next refresh retries
         self.main_screen.show_rows({}, self.sparks)
         self._save_snapshot()  # the next start paints the sparklines too
 

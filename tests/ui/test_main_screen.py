@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 
@@ -290,3 +291,29 @@ async def test_key_hints_show_the_screens_keys_and_a_click_presses_one(tmp_path:
         await pilot.click(KeyHints, offset=(text.index("? Help") + 1, 0))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_sparklines_load_once_per_symbol_however_many_refreshes_come_meanwhile(tmp_path: Path) -> None:
+    """A slow history source and frequent refreshes used to start a new loader per refresh,
+    each fetching every still-missing symbol again (memory grew while they piled up)."""
+    app = make_app(app_config(tmp_path, watchlist="[AAPL, MSFT, SPY, NVDA]"))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await started(pilot, app)
+        assert app.market is not None
+        calls: list[str] = []
+        release = asyncio.Event()
+        original = app.market.history
+
+        async def slow_history(symbol: str, *args: object, **kwargs: object) -> object:
+            calls.append(symbol)
+            await release.wait()
+            return await original(symbol, *args, **kwargs)
+
+        app.market.history = slow_history  # type: ignore[method-assign]
+        app._sparks_loaded.clear()  # as if none had loaded yet
+        for _ in range(4):
+            app.action_refresh()
+            await pilot.pause(0.1)
+        release.set()
+        await wait_for(pilot, lambda: app._sparks_loaded >= set(app.symbols))
+        assert sorted(calls) == sorted(app.symbols)  # each once
