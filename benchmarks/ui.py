@@ -400,12 +400,23 @@ async def _chat_streaming(tmp: Path, url: str, server: subprocess.Popen) -> None
         )
 
 
+def machine_speed() -> str:
+    """A fixed pure-Python loop: this machine's speed varies by up to 2x from hour to hour, so
+    every figure here is printed next to it (lower is faster)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return f"calibration: a 5,000,000-step Python loop took {(time.perf_counter() - start) * 1000:.0f} ms"
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--minutes", type=float, default=1.0, help="how long to watch memory (the target is for 10)"
     )
     args = parser.parse_args()
+    print(machine_speed())
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         cold_start(tmp)  # child processes
@@ -414,6 +425,7 @@ async def main() -> None:
         await watchlist_update(tmp)
         chart_render()
         await chat_streaming(tmp)
+    print(machine_speed())
 
 
 if __name__ == "__main__":

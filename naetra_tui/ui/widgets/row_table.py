@@ -43,6 +43,7 @@ class Frame(NamedTuple):
     foreground_css: bool
     background_css: bool
     widths: list[int]
+    column_keys: list[ColumnKey]
     width: int
     header_height: int
     scroll_x: int
@@ -156,13 +157,15 @@ class RowCachedTable(DataTable):
         if not self._is_plain_layout():
             return super().render_lines(crop)
         scroll_x, scroll_y = self.scroll_offset
+        columns = self.ordered_columns  # a property that sorts on every call
         self._frame = Frame(
             base_style=self.rich_style,
             show_cursor=self.show_cursor,
             show_hover=self._show_hover_cursor,
             foreground_css=self.cursor_foreground_priority == "css",
             background_css=self.cursor_background_priority == "css",
-            widths=[column.get_render_width(self) for column in self.ordered_columns],
+            widths=[column.get_render_width(self) for column in columns],
+            column_keys=[column.key for column in columns],
             width=self.size.width,
             header_height=self.header_height if self.show_header else 0,
             scroll_x=scroll_x,
@@ -216,7 +219,7 @@ class RowCachedTable(DataTable):
             return shown.lines
         reusable = shown is not None and shown.state == state
         row_data = self._data.get(row_key, {})
-        values = [row_data.get(column.key) for column in self.ordered_columns]
+        values = [row_data.get(key) for key in frame.column_keys]
         widths = frame.widths
         row_style = self._row_style(row_index, base_style)
         component_style, post_style = self._get_styles_to_render_cell(
@@ -249,9 +252,7 @@ class RowCachedTable(DataTable):
         extend_style, _ = self._get_styles_to_render_cell(
             False, False, False, hover, cursor, show_cursor, show_hover, False, False
         )
-        extend_style = (
-            row_style + extend_style + Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
-        )
+        extend_style = row_style + extend_style + self._meta(row_index, -1)
         extension = [Segment(" " * max(0, frame.width - sum(widths)), extend_style)]
         lines: tuple[SegmentLines, SegmentLines] = ([], [*cells, extension])
         self._row_lines[row_key] = RenderedRow(state, version, values, widths, cells, lines)
@@ -261,9 +262,11 @@ class RowCachedTable(DataTable):
         """The click target of a cell (one Style per cell, not one per render)."""
         meta = self._cell_meta.get((row_index, column_index))
         if meta is None:
-            meta = self._cell_meta[row_index, column_index] = Style.from_meta(
-                {"row": row_index, "column": column_index}
-            )
+            # column -1: the padding right of the last column (DataTable's "out of bounds" cell)
+            data = {"row": row_index, "column": column_index}
+            if column_index < 0:
+                data = {"row": row_index, "column": 0, "out_of_bounds": True}
+            meta = self._cell_meta[row_index, column_index] = Style.from_meta(data)
         return meta
 
     def _row_style(self, row_index: int, base_style: Style) -> Style:
