@@ -675,8 +675,7 @@ class NaetraApp(App[int]):
 
     def _plugin_changed(self, record: PluginRecord) -> None:
         screen = self.screen
-        plugins = sys.modules.get(f"{__package__}.screens.plugins")  # not imported: not open
-        if plugins is not None and isinstance(screen, plugins.PluginsScreen):
+        if _is_open(screen, "plugins", "PluginsScreen"):
             screen.refresh_rows()
         if (
             record.category == "analyzers"
@@ -724,8 +723,13 @@ def run_app_from_snapshot(
     return int(app.return_code or 0), app.startup_error
 
 
+def _is_open(screen: object, module: str, class_name: str) -> bool:
+    """Is ``screen`` a ``screens.<module>.<class_name>``, without importing that module (the
+    symbol view's chart and chat widgets cost ~60 ms at start-up): a screen whose module is
+    not loaded yet cannot be open."""
+    loaded = sys.modules.get(f"{__package__}.screens.{module}")
+    return loaded is not None and isinstance(screen, getattr(loaded, class_name))
+
+
 def is_symbol_screen(screen: object) -> bool:
-    """Without importing the symbol view (its chart and chat widgets cost ~60 ms at start-up):
-    if its module is not loaded yet, no symbol view can be open."""
-    module = sys.modules.get(f"{__package__}.screens.symbol")
-    return module is not None and isinstance(screen, module.SymbolScreen)
+    return _is_open(screen, "symbol", "SymbolScreen")

@@ -30,23 +30,6 @@ from ..paths import user_cache_dir
 
 log = logging.getLogger(__name__)
 VERSION = 1
-#: Quote fields written to and read from the snapshot (those the watchlist and status bar read).
-QUOTE_FIELDS = (
-    "symbol",
-    "price",
-    "source",
-    "name",
-    "previous_close",
-    "open",
-    "day_high",
-    "day_low",
-    "volume",
-    "currency",
-    "market_state",
-    "simulated",
-    "as_of",
-    "fetched_at",
-)
 
 
 @dataclass(frozen=True)
@@ -67,6 +50,10 @@ class CachedQuote(QuoteMath):
     simulated: bool = False
     as_of: datetime = field(default_factory=utcnow)
     fetched_at: datetime = field(default_factory=utcnow)
+
+
+#: Quote fields written to and read from the snapshot: those the watchlist and status bar read.
+QUOTE_FIELDS = tuple(f.name for f in dataclasses.fields(CachedQuote))
 
 
 @dataclass
