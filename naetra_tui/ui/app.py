@@ -77,7 +77,9 @@ class NaetraApp(App[int]):
         self.startup_error: Exception | None = None  # why the config could not be loaded (fast start)
         self.manager: PluginManager | None = None
         self._state_ready = asyncio.Event()  # set once storage is open: edits made before wait for it
-        self._manager_ready = asyncio.Event()  # set once the manager exists (at once, unless fast start)
+        # set once the plugins' remembered on/off choices are read (the first initialize reads
+        # them): the Plugins screen opened before that would show defaults, not the user's choices
+        self._plugins_known = asyncio.Event()
         if snapshot is not None and snapshot.theme:
             # before the app starts: its CSS is then built once, with this theme's colours
             self._use_cached_theme(snapshot.theme)
@@ -85,7 +87,6 @@ class NaetraApp(App[int]):
             from ..cli import make_manager
 
             self.manager = make_manager(loaded)
-            self._manager_ready.set()
         self.state: AppState | None = None
         self.storage: StorageChoice | None = None
         self.market: MarketService | None = None
@@ -144,7 +145,7 @@ class NaetraApp(App[int]):
         return True
 
     async def _plugins_when_loaded(self) -> None:
-        await self._manager_ready.wait()
+        await self._plugins_known.wait()
         self.action_plugins()
 
     def _begin(self) -> None:
@@ -222,7 +223,6 @@ class NaetraApp(App[int]):
             from ..cli import make_manager
 
             self.manager = make_manager(self.loaded)
-            self._manager_ready.set()
             self._load_themes()
         from ..services.analysis import AnalysisService
         from ..services.market import MarketService
@@ -245,6 +245,7 @@ class NaetraApp(App[int]):
         self._status()
         # collectors first: the watchlist fills in while analyzers and the LLM still start
         await self.manager.initialize(["data_collectors"])
+        self._plugins_known.set()
         freeze_startup_heap()  # before the first refresh allocates (see core/heap.py)
         self.market = MarketService(self.manager, self.state, stale_after=app_config.stale_after)
         self.action_refresh()
@@ -623,7 +624,7 @@ class NaetraApp(App[int]):
     def action_plugins(self) -> None:
         from .screens.plugins import PluginsScreen
 
-        if self.manager is None:  # pressed during the first paint: open once the config is loaded
+        if not self._plugins_known.is_set():  # pressed while starting: open once choices are read
             self.run_worker(self._plugins_when_loaded(), group="plugins-screen", exclusive=True)
             return
 

@@ -14,7 +14,9 @@ from naetra_tui.ui.widgets.status_bar import StatusBar
 from tests.ui.conftest import app_config, make_app, wait_for, watch_rows
 
 
-async def first_session(path: Path, theme: str | None = None) -> tuple[list[dict[str, str]], str]:
+async def first_session(
+    path: Path, theme: str | None = None, switch_off: str | None = None
+) -> tuple[list[dict[str, str]], str]:
     """The rows it showed and its screen's background colour."""
     app = make_app(path)
     async with app.run_test(size=(140, 30)) as pilot:
@@ -22,6 +24,9 @@ async def first_session(path: Path, theme: str | None = None) -> tuple[list[dict
         if theme:
             app.set_theme(theme)
             app.action_refresh()
+        if switch_off:
+            assert app.manager is not None
+            await app.manager.disable(*switch_off.split("/"))  # a choice the next start must show
 
         def saved() -> bool:  # written after each refresh
             snapshot = load_snapshot(path)
@@ -38,7 +43,7 @@ async def first_session(path: Path, theme: str | None = None) -> tuple[list[dict
 
 async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them(tmp_path: Path) -> None:
     path = app_config(tmp_path)
-    before, background = await first_session(path, theme="amber")
+    before, background = await first_session(path, theme="amber", switch_off="analyzers/fundamental")
     snapshot = load_snapshot(path)
     assert snapshot is not None
     release = threading.Event()
@@ -66,8 +71,11 @@ async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them
         assert app.screen is app.main_screen
         release.set()
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PluginsScreen")
+        await wait_for(pilot, lambda: "analyzers/fundamental" in app.screen.query_one("DataTable").rows)
         technical = str(app.screen.query_one("DataTable").get_cell("analyzers/technical", "state"))
         assert "disabled" not in technical, technical  # enabled but not started yet: "to start"
+        fundamental = str(app.screen.query_one("DataTable").get_cell("analyzers/fundamental", "state"))
+        assert "disabled" in fundamental, fundamental  # switched off last session: says so at once
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.ready and all(not app.rows[s].stale for s in app.symbols))
         assert first not in app.symbols and first not in [r["symbol"] for r in watch_rows(table)]

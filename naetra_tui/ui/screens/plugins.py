@@ -90,6 +90,8 @@ class PluginsScreen(Screen[None]):
     def refresh_rows(self) -> None:
         manager = self.naetra.manager
         table = self.query_one(DataTable)
+        if not table.columns:  # a plugin changed before on_mount built the table: it fills it then
+            return
         records = sorted(manager.records.values(), key=lambda r: (r.category, r.index))
         keys = [r.key for r in records]
         if [k.value for k in table.rows] != keys:
