@@ -1,7 +1,7 @@
 """UI figures (headless Textual): start-up, watchlist updates, chart rendering, loop stalls,
 memory, chat streaming and plugin toggling. Prints figures; never fails.
 
-Run: python benchmarks/ui.py [--minutes 1]      (the issue's memory figure uses --minutes 10)
+Run: python benchmarks/ui.py [--minutes 1] [--only chat ...]   (the issue's memory figure uses --minutes 10)
 """
 
 from __future__ import annotations
@@ -415,16 +415,28 @@ async def main() -> None:
     parser.add_argument(
         "--minutes", type=float, default=1.0, help="how long to watch memory (the target is for 10)"
     )
+    parser.add_argument(
+        "--only",
+        choices=["start", "stall", "update", "chart", "chat"],
+        action="append",
+        help="run only these stages (repeatable); all by default",
+    )
     args = parser.parse_args()
+    wanted = set(args.only or ["start", "stall", "update", "chart", "chat"])
     print(machine_speed())
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        cold_start(tmp)  # child processes
-        # first in this process, so its memory figure is the app's, not earlier stages' leftovers
-        await stall_and_memory(tmp, args.minutes)
-        await watchlist_update(tmp)
-        chart_render()
-        await chat_streaming(tmp)
+        if "start" in wanted:
+            cold_start(tmp)  # child processes
+        if "stall" in wanted:
+            # first in this process, so its memory figure is the app's, not earlier stages' leftovers
+            await stall_and_memory(tmp, args.minutes)
+        if "update" in wanted:
+            await watchlist_update(tmp)
+        if "chart" in wanted:
+            chart_render()
+        if "chat" in wanted:
+            await chat_streaming(tmp)
     print(machine_speed())
 
 

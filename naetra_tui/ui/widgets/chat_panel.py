@@ -15,11 +15,15 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 
+from .. import incremental_wrap
 from ..text import clean, safe
 from .batched_stream import BatchedStream
+from .streamed_markdown import StreamedMarkdown
 
 if TYPE_CHECKING:
     from ...core.models import ChatMessage
+
+incremental_wrap.install()  # a streamed paragraph is re-wrapped from its last line, not its first
 
 
 class ChatInput(Input):
@@ -194,7 +198,7 @@ class ChatPanel(Vertical):
     async def _ask(self, text: str) -> None:
         box = self.query_one("#messages", VerticalScroll)
         await box.mount(Static(safe(f"› {text}"), classes="user"))
-        markdown = Markdown("", open_links=False)
+        markdown = StreamedMarkdown("", open_links=False)
         await box.mount(markdown)
         box.scroll_end(animate=False)
 

@@ -1,0 +1,94 @@
+"""Streamed paragraphs repaint only what changed: the screen must still match Textual's own
+Markdown fed the same text, after every write."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.strip import Strip
+from textual.widgets import Markdown
+
+from naetra_tui.ui.widgets.streamed_markdown import StreamedMarkdown, StreamedParagraph
+
+WIDTH = 36  # each side
+
+ANSWER = (
+    "AAPL closed at **$189.30**, up *1.2%* on the day, with volume near its `20-day` average. "
+    "The RSI sits at 58 and the MACD line crossed above its signal two sessions ago, which "
+    "traders read as momentum turning up; see [the chart](https://example.com/aapl) for the "
+    "whole picture.\n\n"
+    "## What to watch\n\n"
+    "- the 50-day SMA at 184\n- earnings on the 30th\n\n"
+    + " ".join(f"word{i}" for i in range(120))
+    + " and a final **bold** finish.\n\nLast paragraph, short."
+)
+
+
+class SideBySide(App[None]):
+    CSS = f"""
+    VerticalScroll {{ width: {WIDTH}; height: 1fr; scrollbar-size: 0 0; }}
+    """
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            with VerticalScroll(id="left"):
+                yield StreamedMarkdown("", id="streamed")
+            with VerticalScroll(id="right"):
+                yield Markdown("", id="plain")
+
+
+def cells(strip: Strip) -> list[tuple[str, Any]]:
+    return [(char, segment.style) for segment in strip for char in segment.text]
+
+
+def halves(app: App[None]) -> tuple[list[list[tuple[str, Any]]], list[list[tuple[str, Any]]]]:
+    strips = app.screen._compositor.render_strips()
+    left = [cells(strip.crop(0, WIDTH)) for strip in strips]
+    right = [cells(strip.crop(WIDTH, 2 * WIDTH)) for strip in strips]
+    return left, right
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_streamed_answer_looks_like_textuals_markdown_after_every_write(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refreshes: list[tuple[bool, int]] = []  # (asked for a layout, regions given)
+    original = StreamedParagraph.refresh
+
+    def spy(self: StreamedParagraph, *regions: Any, **kwargs: Any) -> Any:
+        refreshes.append((bool(kwargs.get("layout")), len(regions)))
+        return original(self, *regions, **kwargs)
+
+    monkeypatch.setattr(StreamedParagraph, "refresh", spy)
+    rng = random.Random(seed)
+    app = SideBySide()
+    async with app.run_test(size=(2 * WIDTH, 45)) as pilot:
+        streamed = app.query_one("#streamed", StreamedMarkdown)
+        plain = app.query_one("#plain", Markdown)
+        position = writes = 0
+        while position < len(ANSWER):
+            chunk = ANSWER[position : position + rng.randint(1, 20)]
+            position += len(chunk)
+            writes += 1
+            await streamed.append(chunk)
+            await plain.update(ANSWER[:position])
+            await pilot.pause()
+            left, right = halves(app)
+            assert left == right, f"differs after {ANSWER[:position]!r}"
+    partial = sum(1 for layout, regions in refreshes if regions and not layout)
+    assert partial > writes / 3  # many writes repainted a line or two, without a layout
+
+
+def test_grew_at_end_needs_the_same_styles_not_just_the_same_text() -> None:
+    from textual.content import Content
+
+    from naetra_tui.ui.widgets.streamed_markdown import grew_at_end
+
+    old = Content("price **up")
+    assert grew_at_end(old, Content("price **up 2%"))
+    assert not grew_at_end(old, Content("price ") + Content.styled("up 2%", "bold"))
+    assert not grew_at_end(Content("abc"), Content("abd"))
