@@ -92,3 +92,19 @@ def test_grew_at_end_needs_the_same_styles_not_just_the_same_text() -> None:
     assert grew_at_end(old, Content("price **up 2%"))
     assert not grew_at_end(old, Content("price ") + Content.styled("up 2%", "bold"))
     assert not grew_at_end(Content("abc"), Content("abd"))
+
+
+async def test_a_streamed_paragraph_reports_the_text_it_shows() -> None:
+    app = SideBySide()
+    async with app.run_test(size=(2 * WIDTH, 20)) as pilot:
+        streamed = app.query_one("#streamed", StreamedMarkdown)
+        await streamed.append("first words")
+        await pilot.pause()
+        await streamed.append(" and more")
+        await pilot.pause()
+        paragraph = streamed.query_one(StreamedParagraph)
+        assert str(paragraph.content) == str(paragraph.visual) == "first words and more"
+        paragraph.content = "replaced"
+        await pilot.pause()
+        assert str(paragraph.visual) == "replaced"
+        assert "replaced" in "".join(text for text, _ in halves(app)[0][0])

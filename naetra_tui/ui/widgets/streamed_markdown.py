@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from textual.content import Content
 from textual.geometry import Region
-from textual.visual import Visual, visualize
-from textual.widgets import Markdown
+from textual.visual import Visual, VisualType, visualize
+from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownBlock, MarkdownParagraph
 
 
@@ -23,10 +23,25 @@ def grew_at_end(old: Content, new: Content) -> bool:
 
 
 class StreamedParagraph(MarkdownParagraph):
+    # What set_content() set, kept here rather than through Static.update(), which would
+    # repaint every line; ``visual``, ``content`` and render() all answer with it.
     _visual_now: Visual | None = None
 
+    @property
+    def visual(self) -> Visual:
+        return self._visual_now if self._visual_now is not None else super().visual
+
+    @property
+    def content(self) -> VisualType:
+        return self._content if self._visual_now is not None else super().content
+
+    @content.setter
+    def content(self, content: VisualType) -> None:
+        self._visual_now = None
+        Static.content.fset(self, content)  # type: ignore[attr-defined]
+
     def render(self) -> Visual:
-        return self._visual_now if self._visual_now is not None else super().render()
+        return self.visual
 
     def set_content(self, content: Content) -> None:
         width, height = self._content_height_cache  # from the last layout, if any
