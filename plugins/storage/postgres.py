@@ -269,10 +269,16 @@ class _Guard:
                 exc, asyncpg.exceptions.DataError | asyncpg.exceptions.IntegrityConstraintViolationError
             )
         )
+        # A server shutting the session down (57P01 after a restart or pg_terminate_backend)
+        # or a connection-class error (08xxx) can arrive before asyncpg marks the connection
+        # closed: the pool's other connections are as dead, so they are all expired too.
+        session_ended = isinstance(
+            exc, asyncpg.exceptions.OperatorInterventionError | asyncpg.exceptions.PostgresConnectionError
+        )
         if (
             broken
             and self._conn is not None
-            and (self._conn.is_closed() or not isinstance(exc, asyncpg.PostgresError))
+            and (self._conn.is_closed() or session_ended or not isinstance(exc, asyncpg.PostgresError))
         ):
             self._conn.terminate()
             await self.storage.pool.expire_connections()

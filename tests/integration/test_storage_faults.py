@@ -184,6 +184,29 @@ async def test_postgres_connection_lost_mid_run(tmp_path: Path) -> None:
         await drop("postgres", config)
 
 
+async def test_postgres_session_ended_by_the_server_expires_the_connection(tmp_path: Path) -> None:
+    """The server's 'terminating connection' (57P01) can arrive before asyncpg has seen the
+    socket close: the connection must still be dropped, not handed to the next operation."""
+    import asyncpg
+
+    from plugins.storage.postgres import _Guard
+
+    config = backend_config("postgres", tmp_path)
+    try:
+        async with opened("postgres", config) as storage:
+            await storage.store("before", 1)
+            with pytest.raises(StorageError, match="nothing was half-written"):
+                async with _Guard(storage, "store") as conn:
+                    ended = conn.get_server_pid()
+                    raise asyncpg.exceptions.AdminShutdownError("terminating connection")
+            async with _Guard(storage, "read") as conn:
+                assert conn.get_server_pid() != ended  # a fresh connection, not the ended one
+            await storage.store("after", 2)
+            assert await storage.retrieve("before") == 1 and await storage.retrieve("after") == 2
+    finally:
+        await drop("postgres", config)
+
+
 async def test_redis_connection_killed_mid_run_reconnects(tmp_path: Path) -> None:
     config = backend_config("redis", tmp_path)
     try:
