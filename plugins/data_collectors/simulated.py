@@ -3,8 +3,9 @@
 Prices follow a seeded random walk per symbol (daily closes anchored so that the price on
 2026-01-02 is the symbol's usual level); each recent trading day is filled by a seeded Brownian
 bridge at one-minute resolution, so intraday bars, live ticks and the daily bar agree. Ticks
-move only during the exchange's hours (US equities 9:30–16:00 New York, FX on weekdays, crypto
-always). Everything it returns carries ``simulated=True`` and the source ``simulated``.
+move only during the exchange's hours (US equities 9:30–16:00 New York on the exchange's
+trading days, 13:00 on its early closes; FX on weekdays; crypto always). Everything it
+returns carries ``simulated=True`` and the source ``simulated``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from naetra_tui.core.clock import utcnow
 from naetra_tui.core.errors import DataUnavailable
+from naetra_tui.core.exchange_calendar import is_nyse_holiday, nyse_early_close, nyse_holidays
 from naetra_tui.core.interfaces import IDataCollector
 from naetra_tui.core.models import Fundamentals, MarketState, PriceHistory, Quote
 from naetra_tui.core.normalize import history_from_arrays
@@ -92,15 +94,22 @@ class Profile:
     def trades_weekends(self) -> bool:
         return self.kind == "CRYPTOCURRENCY"
 
+    @property
+    def trades_on_nyse_days(self) -> bool:
+        return self.kind in ("EQUITY", "ETF", "INDEX")
+
     def session(self, day: date) -> tuple[datetime, datetime] | None:
         """UTC open and close of the trading session on ``day`` (None: no session)."""
         if not self.trades_weekends and day.weekday() >= 5:
             return None
-        if self.kind in ("CRYPTOCURRENCY", "CURRENCY"):
+        if not self.trades_on_nyse_days:
             start = datetime(day.year, day.month, day.day, tzinfo=UTC)
             return start, start + timedelta(days=1)
+        if is_nyse_holiday(day):
+            return None
         local_open = datetime(day.year, day.month, day.day, 9, 30, tzinfo=NEW_YORK)
-        local_close = datetime(day.year, day.month, day.day, 16, 0, tzinfo=NEW_YORK)
+        close_hour = 13 if nyse_early_close(day) else 16
+        local_close = datetime(day.year, day.month, day.day, close_hour, 0, tzinfo=NEW_YORK)
         return local_open.astimezone(UTC), local_close.astimezone(UTC)
 
 
@@ -135,6 +144,9 @@ def _daily_path(
     all_days = np.arange(np.datetime64(EPOCH_DAY), np.datetime64(last_day) + 1, dtype="datetime64[D]")
     weekday = (all_days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3)
     days = all_days if profile.trades_weekends else all_days[weekday < 5]
+    if profile.trades_on_nyse_days:
+        closed = [d for year in range(EPOCH_DAY.year, last_day.year + 1) for d in nyse_holidays(year)]
+        days = days[~np.isin(days, np.array(closed, dtype="datetime64[D]"))]
     n = len(days)
     rng = np.random.default_rng(_stable_int(profile.seed, profile.symbol, "daily"))
     # Draw a fixed-size stream so any prefix is the same whatever `last_day` is.

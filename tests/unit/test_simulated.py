@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from naetra_tui.core.enums import MarketState
 from plugins.data_collectors.simulated import BRIDGE_DAYS, SimulatedCollector
 
 SYMBOLS = ["AAPL", "SPY", "^GSPC", "BTC-USD", "EURUSD=X", "ZZZT"]
@@ -15,6 +16,8 @@ MOMENTS = [
     datetime(2026, 11, 25, 22, 0, tzinfo=UTC),  # after the close
     datetime(2026, 11, 28, 18, 0, tzinfo=UTC),  # Saturday: only crypto trades
     datetime(2026, 11, 30, 14, 31, tzinfo=UTC),  # Monday, a minute after the open
+    datetime(2026, 11, 26, 16, 0, tzinfo=UTC),  # Thanksgiving: the exchange is closed
+    datetime(2026, 11, 27, 17, 30, tzinfo=UTC),  # the day after: closes early, at 13:00
 ]
 
 
@@ -51,3 +54,33 @@ def test_same_seed_same_quotes() -> None:
     first = collector_at(MOMENTS[0]).quote("AAPL")
     again = collector_at(MOMENTS[0]).quote("AAPL")
     assert first == again
+
+
+def test_on_an_exchange_holiday_us_markets_are_closed_and_do_not_move() -> None:
+    thanksgiving_noon = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
+    before = collector_at(datetime(2026, 11, 25, 23, 0, tzinfo=UTC))  # Wednesday evening
+    during = collector_at(thanksgiving_noon)
+    for symbol in ("AAPL", "SPY", "^GSPC"):
+        quote = during.quote(symbol)
+        assert quote.market_state == MarketState.CLOSED
+        assert quote.price == before.quote(symbol).price  # Wednesday's close, unchanged
+        assert quote.as_of < thanksgiving_noon.replace(hour=0)  # as of Wednesday's close
+        days = during.history(symbol, "1D").timestamps
+        assert all(str(d)[:10] != "2026-11-26" for d in days)
+    # FX and crypto trade that day
+    assert during.quote("EURUSD=X").market_state == MarketState.REGULAR
+    assert during.quote("BTC-USD").market_state == MarketState.REGULAR
+
+
+def test_the_morning_of_a_holiday_is_not_pre_market() -> None:
+    quote = collector_at(datetime(2026, 11, 26, 12, 0, tzinfo=UTC)).quote("AAPL")  # 07:00 New York
+    assert quote.market_state == MarketState.CLOSED
+
+
+def test_an_early_close_ends_the_session_at_one_in_the_afternoon() -> None:
+    at_two = collector_at(datetime(2026, 11, 27, 19, 0, tzinfo=UTC))  # 14:00 New York
+    quote = at_two.quote("AAPL")
+    assert quote.market_state == MarketState.POST
+    assert quote.as_of == datetime(2026, 11, 27, 18, 0, tzinfo=UTC)  # 13:00 New York
+    at_noon = collector_at(datetime(2026, 11, 27, 17, 0, tzinfo=UTC))
+    assert at_noon.quote("AAPL").market_state == MarketState.REGULAR
