@@ -227,6 +227,18 @@ async def test_narrow_terminal_keeps_the_essential_columns(tmp_path: Path) -> No
         assert len(watch_rows(table)) == 3
 
 
+def test_no_terminal_width_makes_the_watchlist_scroll_sideways() -> None:
+    from naetra_tui.ui.widgets.watchlist import COLUMNS, DROPPED, SCROLLBAR, WatchlistTable, layout_for
+
+    table = WatchlistTable.__new__(WatchlistTable)  # only its width arithmetic
+    for width in range(80, 201):
+        layout = layout_for(width)
+        name = table._name_width_for(width)
+        shown = [w if k != "name" else name for k, _, w in COLUMNS if k not in DROPPED[layout]]
+        assert sum(w + 2 for w in shown) + SCROLLBAR <= width, (width, layout)
+    assert layout_for(80) == "narrow" and layout_for(100) == "medium" and layout_for(160) == "wide"
+
+
 async def test_live_update_changes_cells_in_place_keeping_the_cursor(tmp_path: Path) -> None:
     from naetra_tui.services.market import QuoteRow
 

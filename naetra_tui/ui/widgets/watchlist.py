@@ -47,8 +47,23 @@ def _same(shown: Text | None, new: Text) -> bool:
     )
 
 
+#: The narrowest company name each layout accepts: below it, the next narrower layout is used.
+NAME_MIN = {"wide": NAME_WIDTH, "medium": 10}
+SCROLLBAR = 2  # the vertical scrollbar's columns when the list is taller than the screen
+
+
+def _others_width(layout: str) -> int:
+    """Cells the columns other than the name take in ``layout`` (each padded by 1 each side)."""
+    dropped = DROPPED[layout]
+    return sum((w or 0) + 2 for k, _, w in COLUMNS if k not in dropped and k != "name")
+
+
 def layout_for(width: int) -> str:
-    return "wide" if width >= 140 else "medium" if width >= 100 else "narrow"
+    """The widest layout that fits ``width`` without scrolling sideways."""
+    for layout in ("wide", "medium"):
+        if _others_width(layout) + NAME_MIN[layout] + 2 + SCROLLBAR <= width:
+            return layout
+    return "narrow"
 
 
 def badge(source: str, simulated: bool) -> str:
@@ -103,10 +118,10 @@ class WatchlistTable(RowCachedTable):
         ]
 
     def _name_width_for(self, terminal_width: int) -> int:
-        """Company names get the width the other columns leave (16 to 32 cells)."""
-        dropped = DROPPED.get(layout_for(terminal_width), set())
-        others = sum((w or 0) + 2 for k, _, w in COLUMNS if k not in dropped and k != "name")
-        return max(NAME_WIDTH, min(32, terminal_width - others - 2 - 2))  # name padding, scrollbar
+        """Company names get the width the other columns leave (up to 32 cells)."""
+        layout = layout_for(terminal_width)
+        room = terminal_width - _others_width(layout) - 2 - SCROLLBAR  # the name's own padding
+        return max(NAME_MIN.get(layout, NAME_WIDTH), min(32, room))
 
     # --- rows ----------------------------------------------------------------------------
 
