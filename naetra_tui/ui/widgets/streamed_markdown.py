@@ -10,7 +10,7 @@ as they were, only the last line needs painting again.
 from __future__ import annotations
 
 from textual.content import Content
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.visual import Visual, VisualType, visualize
 from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownBlock, MarkdownParagraph
@@ -43,6 +43,23 @@ class StreamedParagraph(MarkdownParagraph):
     def render(self) -> Visual:
         return self.visual
 
+    _grown: tuple[int, int, int] | None = None  # (content width, first line that may differ, height)
+
+    def _set_dirty(self, *regions: Region) -> None:
+        grown = self._grown
+        if not regions and grown is not None and grown[0] == self.content_region.width:
+            width, first, height = grown
+            regions = (Region(0, first, width, height - first),)
+        super()._set_dirty(*regions)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        try:
+            return super()._size_updated(size, virtual_size, container_size, layout)
+        finally:
+            self._grown = None  # the new size is in place: later repaints are whole again
+
     def set_content(self, content: Content) -> None:
         width, height = self._content_height_cache  # from the last layout, if any
         old = self._content
@@ -52,9 +69,15 @@ class StreamedParagraph(MarkdownParagraph):
             self.refresh(layout=True)
             return
         # as Widget.get_content_height measures a non-container (its cache holds the old text)
-        if visual.get_height(self.styles, width) != height:
+        new_height = visual.get_height(self.styles, width)
+        grew = bool(height) and grew_at_end(old, content)
+        if new_height != height:
+            # A paragraph that gained lines keeps the ones before its old last line: the
+            # repaint that follows (now, and when the layout gives it its new size) need only
+            # cover the lines from there down, not all of a long paragraph's lines.
+            self._grown = (width, max(0, height - 2), new_height) if grew and new_height > height else None
             self.refresh(layout=True)
-        elif height and grew_at_end(old, content):
+        elif grew:
             # the last line changed; the one before too if its last word moved down
             first = max(0, height - 2)
             self.refresh(Region(0, first, width, height - first))
