@@ -3,6 +3,7 @@ Markdown fed the same text, after every write."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -108,3 +109,29 @@ async def test_a_streamed_paragraph_reports_the_text_it_shows() -> None:
         await pilot.pause()
         assert str(paragraph.visual) == "replaced"
         assert "replaced" in "".join(text for text, _ in halves(app)[0][0])
+
+
+async def test_a_streaming_answer_keeps_lines_reserved_below_it_in_steps() -> None:
+    from naetra_tui.ui.widgets.streamed_markdown import RESERVE_LINES
+
+    app = SideBySide()
+    async with app.run_test(size=(2 * WIDTH, 45)) as pilot:
+        streamed = app.query_one("#streamed", StreamedMarkdown)
+        reservations = []
+        for word in range(150):
+            await streamed.append(f"word{word} ")
+            await pilot.pause()
+            streamed.reserve_ahead()
+            await pilot.pause()
+            paragraph = streamed.query_one(StreamedParagraph)
+            # never less room than the text needs, and always some blank lines ahead of it
+            assert streamed.outer_size.height >= paragraph.outer_size.height + 2
+            reservations.append(streamed.styles.min_height.value if streamed.styles.min_height else 0)
+        paragraph_lines = paragraph.outer_size.height
+        steps = sorted(set(reservations))
+        assert len(steps) < paragraph_lines  # renewed every few lines, not every line
+        assert all(b - a >= RESERVE_LINES - 2 for a, b in itertools.pairwise(steps))
+        streamed.release_reserve()
+        await pilot.pause()
+        assert streamed.styles.min_height is None
+        assert streamed.outer_size.height == paragraph.outer_size.height + 1  # its bottom margin

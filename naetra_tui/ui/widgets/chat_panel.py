@@ -203,6 +203,7 @@ class ChatPanel(Vertical):
         box.scroll_end(animate=False)
 
         def follow() -> None:  # after each write: keep the answer in view unless scrolled up
+            markdown.reserve_ahead()
             if box.max_scroll_y - box.scroll_y < 3:
                 box.scroll_end(animate=False, immediate=False)
 
@@ -218,12 +219,14 @@ class ChatPanel(Vertical):
                     await box.mount(Static(safe(f"· {event.text}"), classes="notice"), before=markdown)
                 elif event.kind == "error":
                     await stream.stop()
+                    markdown.release_reserve()
                     await markdown.update(answer)
                     await box.mount(self._error_widget(event.text, bool(answer)))
                     if event.message is not None:
                         await self._mount_grounding(event.message)
                 elif event.kind == "done":
                     await stream.stop()
+                    markdown.release_reserve()
                     if "```" in answer or "|" in answer:
                         # fenced code and tables can stay half-rendered after streaming: redo them
                         await markdown.update(answer)
@@ -235,6 +238,7 @@ class ChatPanel(Vertical):
             if not stream.stopped:
                 await stream.stop()
                 await markdown.update(answer)
+            markdown.release_reserve()
             box.scroll_end(animate=False)
 
     # --- actions --------------------------------------------------------------------------

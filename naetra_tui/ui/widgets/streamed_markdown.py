@@ -86,5 +86,33 @@ class StreamedParagraph(MarkdownParagraph):
             self.refresh()
 
 
+RESERVE_LINES = 8  # blank lines kept below a streaming answer, renewed in steps
+
+
 class StreamedMarkdown(Markdown):
+    """Markdown for a streaming answer.
+
+    While it streams, ``reserve_ahead()`` keeps a few blank lines below the text and renews
+    them in steps. An answer that grew by a line changed the conversation's scrollable height,
+    and Textual repaints the whole visible conversation for that (~15 ms at 160x50); with the
+    lines reserved, that happens every few lines instead of every line, and in between only
+    the growing paragraph is repainted.
+    """
+
     BLOCKS: dict[str, type[MarkdownBlock]] = {**Markdown.BLOCKS, "paragraph_open": StreamedParagraph}
+    _reserved = 0
+
+    def reserve_ahead(self) -> None:
+        """Call after each write while streaming."""
+        used = sum(
+            child.outer_size.height + child.styles.margin.top + child.styles.margin.bottom
+            for child in self.children
+        )
+        if used + 2 >= self._reserved:
+            self._reserved = used + RESERVE_LINES
+            self.styles.min_height = self._reserved
+
+    def release_reserve(self) -> None:
+        """The stream has ended: the answer takes only the lines it needs."""
+        self._reserved = 0
+        self.styles.min_height = None
