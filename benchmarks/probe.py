@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 
 
@@ -13,6 +14,22 @@ class LagProbe:
         self.worst = 0.0
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        # garbage collections during the probe, (generation, ms): they stall the loop too
+        self.collections: list[tuple[int, float]] = []
+        self._gc_started = 0.0
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.collections.append((info["generation"], (time.perf_counter() - self._gc_started) * 1000))
+
+    def gc_summary(self) -> str:
+        """e.g. "gc: 212 collections, longest 3.1 ms (generation 1)"."""
+        if not self.collections:
+            return "gc: none"
+        generation, longest = max(self.collections, key=lambda c: c[1])
+        return f"gc: {len(self.collections)} collections, longest {longest:.1f} ms (generation {generation})"
 
     async def _run(self) -> None:
         while not self._stop.is_set():
@@ -21,6 +38,7 @@ class LagProbe:
             self.worst = max(self.worst, time.perf_counter() - start - 0.001)
 
     async def __aenter__(self) -> LagProbe:
+        gc.callbacks.append(self._on_gc)
         self._task = asyncio.create_task(self._run())
         return self
 
@@ -28,6 +46,7 @@ class LagProbe:
         self._stop.set()
         if self._task is not None:
             await self._task
+        gc.callbacks.remove(self._on_gc)
 
     @property
     def worst_ms(self) -> float:

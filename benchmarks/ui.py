@@ -351,7 +351,7 @@ async def _chat_streaming(tmp: Path, url: str, server: subprocess.Popen) -> None
             print(
                 f"chat: 2,000 tokens at 200/s into the panel ({shape}): full answer on screen {lag:.0f} ms "
                 f"after the last token (target <= 100 ms); longest loop stall {probe.worst_ms:.1f} ms "
-                "(target <= 20 ms)"
+                f"(target <= 20 ms; {probe.gc_summary()})"
             )
         await conversation_scrolling(pilot, panel)
         # toggling a plugin: how long until the Plugins screen shows the new state
