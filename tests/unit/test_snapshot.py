@@ -115,3 +115,20 @@ def test_a_damaged_snapshot_is_ignored(tmp_path: Path, damage) -> None:  # type:
 
 def test_no_snapshot_yet(tmp_path: Path) -> None:
     assert load_snapshot(write(tmp_path / "config.yaml", "app: {}\n")) is None
+
+
+def test_the_cached_quote_mirrors_the_quote_model() -> None:
+    """CachedQuote repeats Quote's fields so the first paint needs no pydantic: the two must
+    not drift apart (same names, same defaults)."""
+    import dataclasses
+
+    from naetra_tui.ui.snapshot import CachedQuote
+
+    cached = {f.name: f for f in dataclasses.fields(CachedQuote)}
+    assert set(cached) == set(Quote.model_fields)
+    for name, field in cached.items():
+        model_field = Quote.model_fields[name]
+        if field.default is not dataclasses.MISSING:
+            assert field.default == model_field.default, name
+        else:  # required, or a factory on both sides
+            assert model_field.is_required() == (field.default_factory is dataclasses.MISSING), name

@@ -81,9 +81,11 @@ class StreamedParagraph(MarkdownParagraph):
             # the last line changed; the one before too if its last word moved down
             first = max(0, height - 2)
             self.refresh(Region(0, first, width, height - first))
-            self._content_height_cache = (width, height)  # refresh() forgot it; it holds
         else:
             self.refresh()
+        # refresh() forgot the height; it was just measured with this text at this width, so
+        # the layout need not wrap the paragraph again (another width misses this cache)
+        self._content_height_cache = (width, new_height)
 
 
 RESERVE_LINES = 8  # blank lines kept below a streaming answer, renewed in steps
