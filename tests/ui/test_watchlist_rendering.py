@@ -157,3 +157,24 @@ async def test_reading_a_cell_off_screen_gives_the_new_value(tmp_path: Path) -> 
         last = SYMBOLS[-1]
         assert table.get_cell(last, "last").plain == fmt_price(rows[last].quote.price)
         assert table.get_row(last)[2].plain == fmt_price(rows[last].quote.price)
+
+
+async def test_an_update_recomputes_exactly_the_rows_on_screen_and_repaints_them(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path, watchlist="[" + ", ".join(SYMBOLS) + "]"))
+    async with app.run_test(size=(120, 20)) as pilot:
+        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in SYMBOLS))
+        table = app.main_screen.table
+        table.move_cursor(row=25, animate=False)  # scrolled: rows above and below are off screen
+        await pilot.pause()
+        top = table.scroll_offset.y
+        shown = table.size.height - table.header_height
+        assert 0 < top and top + shown < len(SYMBOLS)
+        rows = moved(app.rows, 3.0)
+        app.main_screen.show_rows(rows, app.sparks)
+        on_screen = SYMBOLS[top : top + shown]
+        assert not table._pending & set(on_screen)
+        assert {SYMBOLS[top - 1], SYMBOLS[top + shown]} <= table._pending  # just off screen
+        await pilot.pause()
+        painted = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        for symbol in (on_screen[0], on_screen[-1]):
+            assert fmt_price(rows[symbol].quote.price) in painted, symbol

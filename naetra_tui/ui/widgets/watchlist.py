@@ -92,6 +92,7 @@ class WatchlistTable(RowCachedTable):
         self.column_layout = ""
         self.name_width = NAME_WIDTH
         self._shown: dict[str, dict[str, Text]] = {}  # what each row shows now: update only changes
+        self._trends: dict[str, tuple[list[float], str]] = {}  # each symbol's closes and their sparkline
 
     def on_mount(self) -> None:
         self._apply_layout(layout_for(self.app.size.width))
@@ -155,8 +156,19 @@ class WatchlistTable(RowCachedTable):
         value = values.get(self.sort_column or "symbol")
         return (1, 0) if value is None else (0, value)
 
-    def cells(self, symbol: str) -> dict[str, Text]:
-        up, down = self.colours()
+    def _trend(self, symbol: str) -> str:
+        """The sparkline, drawn again only when the symbol's closes are a new list."""
+        closes = self.sparks.get(symbol)
+        if not closes:
+            return ""
+        drawn = self._trends.get(symbol)
+        if drawn is None or drawn[0] is not closes:
+            drawn = self._trends[symbol] = (closes, sparkline(closes))
+        return drawn[1]
+
+    def cells(self, symbol: str, colours: tuple[str, str] | None = None) -> dict[str, Text]:
+        """``colours``: the theme's up and down colours, when the caller has read them already."""
+        up, down = colours or self.colours()
         row = self.rows_data.get(symbol)
         q = row.quote if row else None
         if q is None:
@@ -189,7 +201,7 @@ class WatchlistTable(RowCachedTable):
             "pct": Text("—" if pct is None else f"{pct:+.2f}%", style=colour, justify="right"),
             "volume": Text(fmt_volume(q.volume), justify="right"),
             "range": Text(day_range),
-            "trend": Text(sparkline(self.sparks.get(symbol)), style=colour),
+            "trend": Text(self._trend(symbol), style=colour),
             "src": Text(src, style="reverse" if q.simulated else ""),
             "age": age,
             "mkt": Text(q.market_state.value, style=state_style),
@@ -204,6 +216,7 @@ class WatchlistTable(RowCachedTable):
         keys = [k for k, _, _ in self.visible_columns()]
         self._shown = {}
         self._pending.clear()
+        self._trends = {s: drawn for s, drawn in self._trends.items() if s in self.symbols}
         for symbol in self.visible_symbols():
             cells = self.cells(symbol)
             self._shown[symbol] = cells
@@ -222,18 +235,19 @@ class WatchlistTable(RowCachedTable):
             self.rebuild()
             return
         self._pending.update(wanted if only is None else [s for s in wanted if s in only])
-        top = int(self.scroll_y)
+        top = self.scroll_offset.y  # (rounded, as the paint rounds it)
         header = self.header_height if self.show_header else 0
         width = self.size.width
+        colours = self.colours()
         changed = [
             Region(0, header + row_index - top, width, 1)
-            for row_index in range(top, min(len(wanted), top + self.size.height + 1))
-            if self._settle(wanted[row_index])
+            for row_index in range(top, min(len(wanted), top + self.size.height - header))
+            if self._settle(wanted[row_index], colours)
         ]
         if changed:
             self.refresh(*changed)
 
-    def _settle(self, symbol: str) -> bool:
+    def _settle(self, symbol: str, colours: tuple[str, str] | None = None) -> bool:
         """Bring a pending row's cells up to date; True if anything it shows changed."""
         if symbol not in self._pending:
             return False
@@ -242,7 +256,7 @@ class WatchlistTable(RowCachedTable):
         if row is None:
             return False
         shown = self._shown.get(symbol, {})
-        cells = self.cells(symbol)
+        cells = self.cells(symbol, colours)
         changed = False
         for column_key in row:
             value = cells.get(column_key.value)
