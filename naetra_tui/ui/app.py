@@ -23,6 +23,7 @@ from ..core.errors import InvalidSymbol, NaetraError
 from ..core.heap import IdleCollector
 from ..core.symbols import normalize_symbol
 from ..services.alerts import Alert, InvalidAlert, evaluate, needs_analysis, parse_alert
+from . import lazy_strip_caches
 from .commands import NaetraCommands
 from .screens.dialogs import PickDialog, PromptDialog
 from .screens.help import HelpScreen
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 log = logging.getLogger(__name__)
+lazy_strip_caches.install()  # every painted line makes several Strips: their caches only when used
 SHUTDOWN_TIMEOUT = 1.5
 #: How long analyzers and the LLM wait at start-up for the first prices to be painted (s).
 FIRST_PAINT_WAIT = 2.0
