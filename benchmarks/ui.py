@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import compileall
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -422,6 +423,8 @@ async def main() -> None:
         help="run only these stages (repeatable); all by default",
     )
     args = parser.parse_args()
+    # as the naetra-tui command sets it up: yfinance logs its expected misses (no crumb offline)
+    logging.getLogger("yfinance").setLevel(logging.CRITICAL)
     wanted = set(args.only or ["start", "stall", "update", "chart", "chat"])
     print(machine_speed())
     with tempfile.TemporaryDirectory() as name:
