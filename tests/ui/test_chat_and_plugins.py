@@ -175,3 +175,54 @@ async def test_plugins_screen_toggles_success_failure_and_hang(tmp_path: Path) -
         assert "no data collector is running" in rows[0]["name"]
         status = str(again.main_screen.query_one("#status").render())
         assert "no prices: no data collector is running (see the Plugins screen)" in status
+
+
+def newest_word_on_screen(app: Any) -> int:
+    """The highest n of the words "w<n>" painted on the screen (-1 if none)."""
+    import re
+
+    painted = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return max((int(n) for n in re.findall(r"\bw(\d+)\b", painted)), default=-1)
+
+
+async def test_a_streaming_answer_stays_in_view_unless_the_user_scrolls_up(tmp_path: Path) -> None:
+    earlier = Turn(content=" ".join(f"v{i}" for i in range(300)))  # a conversation taller than the view
+    fake = FakeOllama(
+        script=[earlier, Turn(content=" ".join(f"w{i}" for i in range(1000)))], token_delay=0.005
+    )
+    with fake_ollama(fake) as (url, _):
+        app = make_app(app_config(tmp_path, ollama_url=url))
+        async with app.run_test(size=(80, 24)) as pilot:  # a small terminal: a few lines of chat
+            await wait_for(pilot, lambda: app.ready)
+            await pilot.press("c")
+            panel = app.screen.query_one(ChatPanel)
+            box = panel.query_one("#messages")
+            await ask(pilot, panel, "first")
+            await wait_for(pilot, lambda: panel.last_answer != "")
+            panel.last_answer = ""
+            await ask(pilot, panel, "talk")
+
+            def streamed() -> int:  # the newest word the answer has received
+                source = panel.query(Markdown).last().source.split()
+                return int(source[-1][1:]) if source and source[-1][1:].isdigit() else -1
+
+            for target in (150, 300, 450):  # several renewals of the reserved lines
+                await wait_for(pilot, lambda t=target: streamed() >= t)
+                received = streamed()
+                await pilot.pause(0.3)
+                assert newest_word_on_screen(app) >= received - 12, (
+                    target,
+                    received,
+                    newest_word_on_screen(app),
+                )
+            box.scroll_to(y=0, animate=False, immediate=True)  # the user scrolls up to read
+            await pilot.pause(0.5)
+            assert box.scroll_y == 0 and newest_word_on_screen(app) == -1  # left where the user put it
+            box.scroll_end(animate=False, immediate=True)  # ...and back down: following again
+            await wait_for(pilot, lambda: streamed() >= 700 or panel.last_answer != "")
+            received = streamed()
+            await pilot.pause(0.3)
+            assert panel.last_answer or newest_word_on_screen(app) >= received - 12
+            await wait_for(pilot, lambda: panel.last_answer != "", timeout=20)
+            await pilot.pause(0.2)
+            assert newest_word_on_screen(app) == 999  # the end of the answer is in view

@@ -202,10 +202,17 @@ class ChatPanel(Vertical):
         await box.mount(markdown)
         box.scroll_end(animate=False)
 
+        # Where following last sent the view. "At the end" cannot be judged by distance from
+        # the end: a write (and the lines reserved below it) moves the end by more than a few
+        # lines before the view has caught up, and the view then stopped following.
+        followed_to = 0.0
+
         def follow() -> None:  # after each write: keep the answer in view unless scrolled up
+            nonlocal followed_to
             markdown.reserve_ahead()
-            if box.max_scroll_y - box.scroll_y < 3:
+            if box.scroll_y >= followed_to - 2:  # not scrolled up by the user since
                 box.scroll_end(animate=False, immediate=False)
+                followed_to = box.max_scroll_y  # (the end so far; the layout may move it on)
 
         stream = BatchedStream(markdown, on_write=follow)
         answer = ""
