@@ -111,6 +111,14 @@ async def test_a_streamed_paragraph_reports_the_text_it_shows() -> None:
         assert "replaced" in "".join(text for text, _ in halves(app)[0][0])
 
 
+def test_a_small_view_reserves_fewer_lines() -> None:
+    from naetra_tui.ui.widgets.streamed_markdown import RESERVE_LINES, RESERVE_MIN, lines_to_reserve
+
+    assert lines_to_reserve(45) == RESERVE_LINES  # a tall view: the full step
+    assert lines_to_reserve(13) == RESERVE_MIN < RESERVE_LINES  # the chat at 80x24
+    assert all(RESERVE_MIN <= lines_to_reserve(h) <= h // 2 for h in range(RESERVE_MIN * 2, 100))
+
+
 async def test_a_streaming_answer_keeps_lines_reserved_below_it_in_steps() -> None:
     from naetra_tui.ui.widgets.streamed_markdown import RESERVE_LINES
 

@@ -120,6 +120,12 @@ class StreamedParagraph(MarkdownParagraph):
 
 
 RESERVE_LINES = 8  # blank lines kept below a streaming answer, renewed in steps
+RESERVE_MIN = 4  # ...fewer in a small view, where 8 blank lines were half of what it shows
+
+
+def lines_to_reserve(view_height: int) -> int:
+    """Blank lines to keep below a streaming answer in a view this tall."""
+    return max(RESERVE_MIN, min(RESERVE_LINES, view_height // 3))
 
 
 class StreamedMarkdown(Markdown):
@@ -151,7 +157,8 @@ class StreamedMarkdown(Markdown):
             for child in self.children
         )
         if used + 2 >= self._reserved:
-            self._reserved = used + RESERVE_LINES
+            view = self.parent.outer_size.height if isinstance(self.parent, Widget) else 0
+            self._reserved = used + lines_to_reserve(view)
             self.styles.min_height = self._reserved
 
     def release_reserve(self) -> None:
