@@ -216,7 +216,8 @@ class WatchlistTable(RowCachedTable):
         keys = [k for k, _, _ in self.visible_columns()]
         self._shown = {}
         self._pending.clear()
-        self._trends = {s: drawn for s, drawn in self._trends.items() if s in self.symbols}
+        listed = set(self.symbols)  # (a list lookup per symbol was quadratic at 500 rows)
+        self._trends = {s: drawn for s, drawn in self._trends.items() if s in listed}
         for symbol in self.visible_symbols():
             cells = self.cells(symbol)
             self._shown[symbol] = cells
