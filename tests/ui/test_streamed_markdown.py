@@ -53,15 +53,28 @@ def halves(app: App[None]) -> tuple[list[list[tuple[str, Any]]], list[list[tuple
     return left, right
 
 
+def looks_same(row: list[tuple[str, Any]], other: list[tuple[str, Any]]) -> bool:
+    """The same cells, or both blank on the same background (a blank line inside a
+    paragraph's kept room carries the text colour, a margin line does not: both look empty)."""
+    if row == other:
+        return True
+    blank = all(char == " " for char, _ in row) and all(char == " " for char, _ in other)
+    return blank and [style.bgcolor for _, style in row] == [style.bgcolor for _, style in other]
+
+
 @pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("reserve", [False, True], ids=["as-is", "with-reserve"])
 async def test_streamed_answer_looks_like_textuals_markdown_after_every_write(
-    seed: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, reserve: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    refreshes: list[tuple[bool, int]] = []  # (asked for a layout, regions given)
+    """With ``reserve`` the chat's blank lines are kept below the text (the paragraph being
+    written holds them): the text must look the same, the lines below it blank."""
+    refreshes: list[tuple[bool, int]] = []  # on screen: (asked for a layout, regions given)
     original = StreamedParagraph.refresh
 
     def spy(self: StreamedParagraph, *regions: Any, **kwargs: Any) -> Any:
-        refreshes.append((bool(kwargs.get("layout")), len(regions)))
+        if self.is_mounted:
+            refreshes.append((bool(kwargs.get("layout")), len(regions)))
         return original(self, *regions, **kwargs)
 
     monkeypatch.setattr(StreamedParagraph, "refresh", spy)
@@ -77,11 +90,24 @@ async def test_streamed_answer_looks_like_textuals_markdown_after_every_write(
             writes += 1
             await streamed.append(chunk)
             await plain.update(ANSWER[:position])
+            if reserve:
+                streamed.reserve_ahead()
             await pilot.pause()
             left, right = halves(app)
-            assert left == right, f"differs after {ANSWER[:position]!r}"
+            if reserve:
+                text_rows = plain.outer_size.height
+                assert all(map(looks_same, left[:text_rows], right[:text_rows])), (
+                    f"differs after {ANSWER[:position]!r}"
+                )
+                below = left[text_rows : streamed.outer_size.height]  # (on screen)
+                assert below or text_rows >= len(left)
+                assert all(char == " " for row in below for char, _ in row)
+            else:
+                assert left == right, f"differs after {ANSWER[:position]!r}"
     partial = sum(1 for layout, regions in refreshes if regions and not layout)
     assert partial > writes / 3  # many writes repainted a line or two, without a layout
+    if reserve:  # the paragraph grew into the room it holds: a layout only every few lines
+        assert sum(1 for layout, _ in refreshes if layout) < writes / 5
 
 
 def test_grew_at_end_needs_the_same_styles_not_just_the_same_text() -> None:
@@ -133,7 +159,8 @@ async def test_a_streaming_answer_keeps_lines_reserved_below_it_in_steps() -> No
             await pilot.pause()
             paragraph = streamed.query_one(StreamedParagraph)
             # never less room than the text needs, and always some blank lines ahead of it
-            assert streamed.outer_size.height >= paragraph.outer_size.height + 2
+            assert paragraph.outer_size.height >= paragraph.text_height()
+            assert streamed.outer_size.height >= paragraph.text_height() + 2
             reservations.append(streamed.styles.min_height.value if streamed.styles.min_height else 0)
         paragraph_lines = paragraph.outer_size.height
         steps = sorted(set(reservations))

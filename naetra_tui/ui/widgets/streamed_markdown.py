@@ -20,6 +20,8 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownBlock, MarkdownParagraph
 
+from .. import quick_link_pretest
+
 
 def grew_at_end(old: Content, new: Content) -> bool:
     """True if ``new`` is ``old`` (text and styles) with more appended."""
@@ -29,8 +31,11 @@ def grew_at_end(old: Content, new: Content) -> bool:
 
 @functools.cache
 def shared_parser() -> MarkdownIt:
-    """The parser Textual's Markdown uses by default, made once."""
-    return MarkdownIt("gfm-like")
+    """The parser Textual's Markdown uses by default, made once, with a cheaper first look
+    for links (see quick_link_pretest)."""
+    parser = MarkdownIt("gfm-like")
+    quick_link_pretest.install(parser.linkify)
+    return parser
 
 
 def whole_area(widget: Widget) -> tuple[Region, ...]:
@@ -86,32 +91,67 @@ class StreamedParagraph(MarkdownParagraph):
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
+        # layout=False: Textual sets a widget's virtual size during a layout as a reactive
+        # that asks for another layout of the whole screen (a second arrange, ~2 ms, after
+        # every line the paragraph grew). Nothing is laid out inside a paragraph, and its
+        # parent measures it by its content height, so that second layout changes nothing.
         try:
-            return super()._size_updated(size, virtual_size, container_size, layout)
+            return super()._size_updated(size, virtual_size, container_size, layout=False)
         finally:
             self._grown = None  # the new size is in place: later repaints are whole again
+
+    _room = 0  # lines laid out for the text while it streams (0: as many as it has)
+
+    def keep_room(self, lines: int) -> None:
+        """Be laid out at least ``lines`` tall: the text grows into them without a layout."""
+        if lines == self._room:
+            return
+        width, laid_out = self.size
+        if width:  # its text is unchanged: only lines between the old and the new bottom change
+            self._expect_change(width, laid_out, max(lines, self.text_height()))
+        self._room = lines
+        self.styles.min_height = lines + self.styles.gutter.height if lines else None
+
+    def _expect_change(self, width: int, old_height: int, new_height: int) -> None:
+        """The next layout changes this many lines only (see _set_dirty), merged with any
+        change already expected before that layout."""
+        first, last = min(old_height, new_height), max(old_height, new_height)
+        if self._grown is not None and self._grown[0] == width:
+            first, last = min(first, self._grown[1]), max(last, self._grown[2])
+        self._grown = (width, first, last)
+
+    def text_height(self) -> int:
+        """Lines the text takes at the width last laid out (not counting the room kept)."""
+        _, height = self._content_height_cache
+        if height is not None:
+            return height
+        return self.visual.get_height(self.styles, self.size.width) if self.size.width else 0
 
     def set_content(self, content: Content) -> None:
         width, height = self._content_height_cache  # from the last layout, if any
         old = self._content
         self._content = content
         self._visual_now = visual = visualize(self, content)
-        if width is None or not self.is_mounted:
+        if width is None or height is None or not self.is_mounted:
             self.refresh(layout=True)
             return
         # as Widget.get_content_height measures a non-container (its cache holds the old text)
         new_height = visual.get_height(self.styles, width)
         grew = bool(height) and grew_at_end(old, content)
-        if new_height != height:
+        if max(new_height, self._room) != max(height, self._room):
             # A paragraph that gained lines keeps the ones before its old last line: the
             # repaint that follows (now, and when the layout gives it its new size) need only
             # cover the lines from there down, not all of a long paragraph's lines.
-            self._grown = (width, max(0, height - 2), new_height) if grew and new_height > height else None
+            if grew and new_height > height:
+                self._expect_change(width, max(0, height - 2), new_height)
+            else:
+                self._grown = None
             self.refresh(layout=True)
         elif grew:
-            # the last line changed; the one before too if its last word moved down
+            # the last line changed (the one before too if its last word moved down), and
+            # lines below it if the text grew into the room kept for it
             first = max(0, height - 2)
-            self.refresh(Region(0, first, width, height - first))
+            self.refresh(Region(0, first, width, max(height, new_height) - first))
         else:
             self.refresh()
         # refresh() forgot the height; it was just measured with this text at this width, so
@@ -140,6 +180,7 @@ class StreamedMarkdown(Markdown):
 
     BLOCKS: dict[str, type[MarkdownBlock]] = {**Markdown.BLOCKS, "paragraph_open": StreamedParagraph}
     _reserved = 0
+    _room_holder: StreamedParagraph | None = None
 
     def __init__(self, markdown: str | None = None, **kwargs: Any) -> None:
         # Markdown makes a new parser for every streamed write (~0.3 ms each); parsing keeps
@@ -152,16 +193,45 @@ class StreamedMarkdown(Markdown):
 
     def reserve_ahead(self) -> None:
         """Call after each write while streaming."""
-        used = sum(
-            child.outer_size.height + child.styles.margin.top + child.styles.margin.bottom
-            for child in self.children
-        )
+        blocks = list(self.children)
+        used = sum(_lines_used(block) for block in blocks)
         if used + 2 >= self._reserved:
             view = self.parent.outer_size.height if isinstance(self.parent, Widget) else 0
-            self._reserved = used + lines_to_reserve(view)
+            ahead = lines_to_reserve(view)
+            self._reserved = used + ahead
             self.styles.min_height = self._reserved
+            # The reserved lines go to the paragraph being written, so that its next lines
+            # fall into space it already has: no layout (which repaints the whole visible
+            # conversation) until the reserve is renewed.
+            last = blocks[-1] if blocks else None
+            if isinstance(last, StreamedParagraph):
+                if self._room_holder is not last:
+                    self._release_room()
+                self._room_holder = last
+                last.keep_room(last.text_height() + ahead)
+
+    def _release_room(self) -> None:
+        if self._room_holder is not None:
+            self._room_holder.keep_room(0)
+            self._room_holder = None
+
+    def mount_all(self, widgets: Any, *args: Any, **kwargs: Any) -> Any:
+        # A new block follows the paragraph holding the room: the room goes in the same
+        # update (the answer's own reserve keeps its height, so nothing below moves).
+        self._release_room()
+        return super().mount_all(widgets, *args, **kwargs)
 
     def release_reserve(self) -> None:
         """The stream has ended: the answer takes only the lines it needs."""
+        self._release_room()
         self._reserved = 0
         self.styles.min_height = None
+
+
+def _lines_used(block: Widget) -> int:
+    """Lines a block of the answer takes, with its margins; a streaming paragraph's text
+    only, not the room it holds."""
+    margin = block.styles.margin.top + block.styles.margin.bottom
+    if isinstance(block, StreamedParagraph):
+        return block.text_height() + block.styles.gutter.height + margin
+    return block.outer_size.height + margin
