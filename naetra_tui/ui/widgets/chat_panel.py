@@ -18,7 +18,7 @@ from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 from .. import incremental_wrap
 from ..text import clean, safe
 from .batched_stream import BatchedStream
-from .streamed_markdown import StreamedMarkdown
+from .streamed_markdown import OneLayoutPerResize, StreamedMarkdown
 
 if TYPE_CHECKING:
     from ...core.models import ChatMessage
@@ -47,6 +47,10 @@ class ChatInput(Input):
             self.cursor_position = len(self.value)
             event.stop()
             event.prevent_default()
+
+
+class Conversation(OneLayoutPerResize, VerticalScroll):
+    """The scrolling list of messages (one layout per change of its height)."""
 
 
 class ChatPanel(Vertical):
@@ -83,7 +87,7 @@ class ChatPanel(Vertical):
         yield Label(self._title(), id="chat-title")
         yield Select([], prompt="model", id="model", allow_blank=True)
         yield Static(id="chat-status")  # the provider's problem, before anyone asks
-        yield VerticalScroll(id="messages")
+        yield Conversation(id="messages")
         yield ChatInput(id="chat-input")
 
     def _title(self) -> Text:

@@ -13,6 +13,7 @@ import functools
 from typing import Any
 
 from markdown_it import MarkdownIt
+from textual.await_complete import AwaitComplete
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.visual import Visual, VisualType, visualize
@@ -55,7 +56,24 @@ def whole_area(widget: Widget) -> tuple[Region, ...]:
     return (Region(-left, -top, width, height),)
 
 
-class StreamedParagraph(MarkdownParagraph):
+class OneLayoutPerResize:
+    """Textual sets a widget's virtual size during a layout through a reactive that asks for
+    another full layout of the screen (an arrange and repaint, ~2-4 ms in a long chat). For a
+    widget whose virtual size nothing else is laid out by, that second layout changes
+    nothing: a scroll container's scrollbars are updated in the same step and ask for their
+    own layout when they appear or go, and Textual's own ScrollView skips it the same way."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # (a mixin, not a Widget: as a Widget subclass it would change the CSS its users get)
+        resized: bool = super()._size_updated(  # type: ignore[misc]
+            size, virtual_size, container_size, layout=False
+        )
+        return resized
+
+
+class StreamedParagraph(OneLayoutPerResize, MarkdownParagraph):
     # What set_content() set, kept here rather than through Static.update(), which would
     # repaint every line; ``visual``, ``content`` and render() all answer with it.
     _visual_now: Visual | None = None
@@ -91,16 +109,16 @@ class StreamedParagraph(MarkdownParagraph):
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
     ) -> bool:
-        # layout=False: Textual sets a widget's virtual size during a layout as a reactive
-        # that asks for another layout of the whole screen (a second arrange, ~2 ms, after
-        # every line the paragraph grew). Nothing is laid out inside a paragraph, and its
-        # parent measures it by its content height, so that second layout changes nothing.
         try:
-            return super()._size_updated(size, virtual_size, container_size, layout=False)
+            return super()._size_updated(size, virtual_size, container_size, layout)
         finally:
             self._grown = None  # the new size is in place: later repaints are whole again
 
     _room = 0  # lines laid out for the text while it streams (0: as many as it has)
+
+    @property
+    def room(self) -> int:
+        return self._room
 
     def keep_room(self, lines: int) -> None:
         """Be laid out at least ``lines`` tall: the text grows into them without a layout."""
@@ -168,7 +186,7 @@ def lines_to_reserve(view_height: int) -> int:
     return max(RESERVE_MIN, min(RESERVE_LINES, view_height // 3))
 
 
-class StreamedMarkdown(Markdown):
+class StreamedMarkdown(OneLayoutPerResize, Markdown):
     """Markdown for a streaming answer.
 
     While it streams, ``reserve_ahead()`` keeps a few blank lines below the text and renews
@@ -192,23 +210,41 @@ class StreamedMarkdown(Markdown):
         super()._set_dirty(*(regions or whole_area(self)))  # (refreshed after every mount)
 
     def reserve_ahead(self) -> None:
-        """Call after each write while streaming."""
+        """Call after each write while streaming (it is called again after each append the
+        stream makes, so a block it added gets its room in the same update)."""
         blocks = list(self.children)
         used = sum(_lines_used(block) for block in blocks)
         if used + 2 >= self._reserved:
             view = self.parent.outer_size.height if isinstance(self.parent, Widget) else 0
-            ahead = lines_to_reserve(view)
-            self._reserved = used + ahead
+            self._reserved = used + lines_to_reserve(view)
             self.styles.min_height = self._reserved
-            # The reserved lines go to the paragraph being written, so that its next lines
-            # fall into space it already has: no layout (which repaints the whole visible
-            # conversation) until the reserve is renewed.
-            last = blocks[-1] if blocks else None
-            if isinstance(last, StreamedParagraph):
-                if self._room_holder is not last:
-                    self._release_room()
+        # The reserved lines go to the paragraph being written, so that its next lines fall
+        # into space it already has: no layout (which repaints the whole visible
+        # conversation) until the reserve is renewed. Its room stays the same size while
+        # its text grows into it, and never shrinks while it streams: a paragraph added by
+        # the last write is measured before its first layout (no text, no margin yet), and
+        # correcting its room by a line or two afterwards cost a layout of its own.
+        last = blocks[-1] if blocks else None
+        if isinstance(last, StreamedParagraph):
+            room = last.text_height() + self._reserved - used
+            if self._room_holder is not last:
+                self._release_room()
                 self._room_holder = last
-                last.keep_room(last.text_height() + ahead)
+                last.keep_room(room)
+            elif room > last.room:
+                last.keep_room(room)
+
+    def append(self, markdown: str) -> AwaitComplete:
+        appended = super().append(markdown)
+        if not self._reserved:
+            return appended
+
+        async def append_then_reserve() -> None:
+            await appended
+            if self._reserved:  # (not released meanwhile: the stream may have ended)
+                self.reserve_ahead()
+
+        return AwaitComplete(append_then_reserve())
 
     def _release_room(self) -> None:
         if self._room_holder is not None:
