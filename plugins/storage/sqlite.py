@@ -73,12 +73,26 @@ class SQLiteStorage(IStorage):
             raise StorageUnavailable(f"cannot open the SQLite database {self.path}: {exc}") from None
         try:
             await self._db.execute(f"PRAGMA busy_timeout={int(settings.busy_timeout_ms)}")
-            await self._db.execute("PRAGMA journal_mode=WAL")
+            await self._switch_to_wal(settings.busy_timeout_ms / 1000)
             await self._db.execute("PRAGMA synchronous=FULL")
             await self._migrate()
         except sqlite3.Error as exc:
             await self.cleanup()
             raise StorageUnavailable(f"cannot use the SQLite database {self.path}: {exc}") from None
+
+    async def _switch_to_wal(self, patience: float) -> None:
+        """Two processes opening a new file at once: switching its journal mode can fail at
+        once with "database is locked" (SQLite does not wait on the busy timeout for it), so
+        it is retried for as long as the busy timeout allows."""
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                await self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                await asyncio.sleep(0.02)
 
     @staticmethod
     def _refuse_foreign_file(path: Path) -> None:
