@@ -227,11 +227,10 @@ class StreamedMarkdown(OneLayoutPerResize, Markdown):
         last = blocks[-1] if blocks else None
         if isinstance(last, StreamedParagraph):
             room = last.text_height() + self._reserved - used
-            if self._room_holder is not last:
+            if self._room_holder is not last:  # (a paragraph not holding the room has none)
                 self._release_room()
                 self._room_holder = last
-                last.keep_room(room)
-            elif room > last.room:
+            if room > last.room:
                 last.keep_room(room)
 
     def append(self, markdown: str) -> AwaitComplete:
