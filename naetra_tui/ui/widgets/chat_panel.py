@@ -16,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 
 from .. import incremental_wrap
+from ..restyle_changed_lines import QuickVerticalScrollBar, RestyleChangedLines
 from ..text import clean, safe
 from .batched_stream import BatchedStream
 from .streamed_markdown import OneLayoutPerResize, StreamedMarkdown
@@ -49,8 +50,9 @@ class ChatInput(Input):
             event.prevent_default()
 
 
-class Conversation(OneLayoutPerResize, VerticalScroll):
-    """The scrolling list of messages (one layout per change of its height)."""
+class Conversation(RestyleChangedLines, QuickVerticalScrollBar, OneLayoutPerResize, VerticalScroll):
+    """The scrolling list of messages: one layout per change of its height, and only the
+    changed lines of its background and scroll bar restyled when it scrolls or grows."""
 
 
 class ChatPanel(Vertical):

@@ -22,6 +22,7 @@ from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownBlock, MarkdownParagraph
 
 from .. import quick_link_pretest
+from ..restyle_changed_lines import RestyleChangedLines
 
 
 def grew_at_end(old: Content, new: Content) -> bool:
@@ -186,7 +187,7 @@ def lines_to_reserve(view_height: int) -> int:
     return max(RESERVE_MIN, min(RESERVE_LINES, view_height // 3))
 
 
-class StreamedMarkdown(OneLayoutPerResize, Markdown):
+class StreamedMarkdown(RestyleChangedLines, OneLayoutPerResize, Markdown):
     """Markdown for a streaming answer.
 
     While it streams, ``reserve_ahead()`` keeps a few blank lines below the text and renews
