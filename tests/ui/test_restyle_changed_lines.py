@@ -7,15 +7,23 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from rich.style import Style as RichStyle
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.filter import NoColor
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from naetra_tui.ui.restyle_changed_lines import QuickScrollBar, QuickVerticalScrollBar, RestyleChangedLines
+from naetra_tui.ui.restyle_changed_lines import (
+    QuickScrollBar,
+    QuickVerticalScrollBar,
+    RestyleChangedLines,
+    ReuseLastRender,
+)
 
 
 class Scroller(RestyleChangedLines, QuickVerticalScrollBar, VerticalScroll):
@@ -129,3 +137,44 @@ async def test_a_widget_with_a_top_or_bottom_gutter_is_restyled_whole() -> None:
         await pilot.pause()
         # the bottom border moves: its old line is now content
         assert len(await restyled_by(pilot, widget, lambda: setattr(widget.styles, "height", 8))) == 8
+
+
+class Reusing(ReuseLastRender, Static):
+    pass
+
+
+async def test_a_repaint_with_nothing_changed_reuses_the_last_lines_and_nothing_else() -> None:
+    class ReusingApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Reusing(Content.from_markup("see [@click=app.bell]the chart[/] for more"))
+
+    app = ReusingApp()
+    async with app.run_test(size=(30, 6)) as pilot:
+        widget = app.query_one(Reusing)
+        await pilot.pause()
+        crop = Region(0, 0, *widget.outer_size)
+        shown = widget.render_lines(crop)
+        assert widget.render_lines(crop) is shown  # nothing changed: the same answer
+        assert widget.render_lines(Region(0, 0, 10, 1)) == Widget.render_lines(widget, Region(0, 0, 10, 1))
+
+        async def changed(change: Callable[[], object]) -> None:
+            nonlocal shown
+            change()
+            await pilot.pause()
+            now = widget.render_lines(crop)
+            assert now == Widget.render_lines(widget, crop)  # what Textual itself paints
+            assert now != shown
+            shown = now
+
+        link = next(s.style for s in shown[0] if s.style and "@click" in s.style.meta)
+        await changed(lambda: setattr(widget, "hover_style", link))  # the link is hovered
+        await changed(lambda: setattr(widget, "hover_style", RichStyle()))
+        await changed(lambda: setattr(app, "theme", "textual-light"))
+        await changed(lambda: app._filters.append(NoColor()))
+        await changed(lambda: widget.update("other text"))
+        # the same look, but not the same styled lines or the same filters: made again
+        widget._styles_cache.clear()  # (as Textual's DataTable does to its own)
+        assert widget.render_lines(crop) is not shown
+        shown = widget.render_lines(crop)
+        app._filters[-1] = NoColor()
+        assert widget.render_lines(crop) is not shown

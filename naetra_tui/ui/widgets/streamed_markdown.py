@@ -22,7 +22,7 @@ from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownBlock, MarkdownParagraph
 
 from .. import quick_link_pretest
-from ..restyle_changed_lines import RestyleChangedLines
+from ..restyle_changed_lines import RestyleChangedLines, ReuseLastRender
 
 
 def grew_at_end(old: Content, new: Content) -> bool:
@@ -74,7 +74,7 @@ class OneLayoutPerResize:
         return resized
 
 
-class StreamedParagraph(OneLayoutPerResize, MarkdownParagraph):
+class StreamedParagraph(ReuseLastRender, OneLayoutPerResize, MarkdownParagraph):
     # What set_content() set, kept here rather than through Static.update(), which would
     # repaint every line; ``visual``, ``content`` and render() all answer with it.
     _visual_now: Visual | None = None
