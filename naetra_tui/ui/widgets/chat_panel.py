@@ -61,7 +61,7 @@ class ChatPanel(Vertical):
     ChatPanel #chat-title { width: 1fr; text-style: bold; }
     ChatPanel #model { width: 1fr; }
     ChatPanel #chat-status { color: $warning; display: none; }
-    ChatPanel #messages { height: 1fr; }
+    ChatPanel #messages { height: 1fr; scrollbar-gutter: stable; }
     ChatPanel .user { color: $accent; margin-top: 1; }
     ChatPanel .error { color: $error; }
     ChatPanel .notice { color: $warning; }
