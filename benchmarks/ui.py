@@ -302,7 +302,7 @@ async def conversation_scrolling(pilot, panel) -> None:
     print(
         f"chat: a {words:,}-word conversation ({len(keys)} page keys): longest loop stall while scrolling "
         f"{probe.worst_ms:.1f} ms (target <= 50 ms; the view went down to line {lowest:.0f} of "
-        f"{box.max_scroll_y} and back to {box.scroll_y:.0f})"
+        f"{box.max_scroll_y} and back to {box.scroll_y:.0f}; {probe.gc_summary()})"
     )
 
 
