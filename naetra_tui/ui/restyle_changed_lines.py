@@ -13,7 +13,10 @@ content line equals the old one and nothing else a styled line depends on has ch
 colours behind it, gutter, tint, opacity, text opacity); every other line is styled afresh.
 Only for widgets with no top or bottom gutter: their screen line y is content line y.
 
-tests/ui/test_restyle_changed_lines.py compares the result line by line with Textual's own.
+``ReuseLastRender`` goes one step further for a widget painted again with nothing changed:
+it returns the lines it returned last time (see there).
+
+tests/ui/test_restyle_changed_lines.py compares both with Textual's own output line by line.
 """
 
 from __future__ import annotations
@@ -89,11 +92,9 @@ class RestyleChangedLines:
         widget: Widget = self  # type: ignore[assignment]
         if widget._dirty_regions:
             widget._render_content()  # as the first line styled would, before we compare
-        if self._look() != kept.look:
+        if self._look() != kept.look:  # (the look holds the width too)
             return
         cache = widget._styles_cache
-        if cache._width != widget.outer_size.width:
-            return
         for y, line in enumerate(widget._render_cache.lines):
             styled = kept.styled.get(y)
             if styled is not None and y < len(kept.content) and kept.content[y] == line:
