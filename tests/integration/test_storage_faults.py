@@ -159,9 +159,11 @@ async def test_postgres_connection_lost_mid_run(tmp_path: Path) -> None:
             await storage.store("before", 1)
             admin = await asyncpg.connect(config["dsn"])
             try:
-                # kill every connection of our pool, as a server restart would
+                # kill every connection of our pool, as a server restart would; the timeout
+                # makes the call wait until they are gone (without it, a backend could die
+                # during a later attempt than the ones this test expects to meet it)
                 await admin.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid() "
                     "AND application_name = '' AND state IS NOT NULL"
                 )
