@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -29,3 +32,17 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def sqlite_threads() -> list[threading.Thread]:
+    """aiosqlite's worker threads still running: each one keeps the process alive at exit."""
+    return [
+        t for t in threading.enumerate() if t.is_alive() and "_connection_worker_thread" in repr(t._target)
+    ]  # type: ignore[attr-defined]
+
+
+async def wait_for_no_sqlite_threads(seconds: float = 3.0) -> list[threading.Thread]:
+    deadline = time.monotonic() + seconds
+    while sqlite_threads() and time.monotonic() < deadline:  # noqa: ASYNC110  (threads: no event to await)
+        await asyncio.sleep(0.01)
+    return sqlite_threads()

@@ -250,6 +250,11 @@ class PluginManager:
                 config = self.plugin_config(record, cls)
                 instance = cls()
                 await self._call_with_timeout(instance.initialize(config), timeout, record, "initialize()")
+            except asyncio.CancelledError:
+                if instance is not None:  # what initialize() opened before it was stopped
+                    await self._safe_cleanup(record, instance)
+                self._set_state(record, PluginState.DISABLED)
+                raise
             except ConfigurationError as exc:
                 record.error_is_config = True
                 self._set_state(record, PluginState.FAILED, str(exc))
@@ -278,7 +283,15 @@ class PluginManager:
             PluginTimeout: it did not finish in time.
         """
         task = asyncio.ensure_future(coro)
-        done, _ = await asyncio.wait({task}, timeout=timeout)
+        try:
+            done, _ = await asyncio.wait({task}, timeout=timeout)
+        except asyncio.CancelledError:
+            # The caller gave up (the app is quitting): so does the plugin's call. Left
+            # running, an initialize() finished alone with its connections open and nobody
+            # to close them, and an open SQLite connection's thread kept the process alive.
+            task.cancel()
+            await asyncio.wait({task}, timeout=CLEANUP_TIMEOUT)
+            raise
         if not done:
             task.cancel()
             self._orphans.add(task)

@@ -79,6 +79,12 @@ class SQLiteStorage(IStorage):
         except sqlite3.Error as exc:
             await self.cleanup()
             raise StorageUnavailable(f"cannot use the SQLite database {self.path}: {exc}") from None
+        except BaseException:
+            # cancelled (the app quit while storage opened): nothing may be awaited now, and
+            # the connection's thread would keep the process alive at exit
+            db, self._db = self._db, None
+            db.stop()
+            raise
 
     async def _switch_to_wal(self, patience: float) -> None:
         """Two processes opening a new file at once: switching its journal mode can fail at

@@ -9,7 +9,9 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +19,7 @@ from naetra_tui.core.errors import StorageError, StorageUnavailable
 from plugins.storage.postgres import PostgresStorage
 from plugins.storage.redis import RedisStorage
 from plugins.storage.sqlite import SQLiteStorage
+from tests.conftest import sqlite_threads, wait_for_no_sqlite_threads
 from tests.integration.storage_backends import backend_config, drop, opened
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -247,3 +250,49 @@ def test_ci_cannot_pass_the_server_tests_by_skipping_them(monkeypatch: pytest.Mo
     for setting in (postgres_dsn, redis_url):
         with pytest.raises(pytest.fail.Exception, match="forbids skipping them"):
             setting()
+
+
+async def cancelled_after(opening: Coroutine[Any, Any, Any], steps: int, kept: list[BaseException]) -> bool:
+    """Run ``opening`` this many short steps (the connection opens in a thread), then cancel
+    it; True if it had finished first."""
+    task = asyncio.ensure_future(opening)
+    for _ in range(steps):
+        await asyncio.sleep(0.0005)
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError as cancelled:
+        # kept, as the app's worker keeps the error it ended with: what that references is
+        # not collected, so only closing the connection ends its thread
+        kept.append(cancelled)
+        return False
+    return True
+
+
+async def test_quitting_while_sqlite_opens_leaves_no_thread_behind(tmp_path: Path) -> None:
+    """Quitting the app while storage was still opening hung the process at exit: the start
+    was cancelled, the plugin's initialize() went on alone, and its open connection was never
+    closed. Cancelled at every point of the start, nothing is left running."""
+    from naetra_tui.core.plugin_manager import PluginManager
+    from tests.conftest import write
+
+    config = write(
+        tmp_path / "config.yaml",
+        f"plugins:\n  storage:\n    - {{name: sqlite, plugin: sqlite, config: {{path: '{tmp_path}/s.db'}}}}\n",
+    )
+    assert not sqlite_threads()
+    kept: list[BaseException] = []
+    for steps in range(0, 40, 3):  # through the plugin manager, as the app opens its storage
+        manager = PluginManager(str(config))
+        await cancelled_after(manager.start("storage", "sqlite"), steps, kept)
+        await manager.cleanup()
+        assert await wait_for_no_sqlite_threads() == [], f"the manager left a connection open ({steps} steps)"
+    for steps in range(0, 40, 3):  # the plugin alone, as the app opens its fallback SQLite
+        storage = SQLiteStorage()
+        if await cancelled_after(storage.initialize({"path": f"{tmp_path}/s.db"}), steps, kept):
+            await storage.cleanup()  # it finished opening before the cancel: closed as usual
+        assert await wait_for_no_sqlite_threads() == [], f"the plugin left a connection open ({steps} steps)"
+    # and the database is intact: a later start opens it and sees its schema
+    async with opened("sqlite", {"path": f"{tmp_path}/s.db"}) as storage:
+        await storage.store("after", 1)
+        assert await storage.retrieve("after") == 1

@@ -3,7 +3,9 @@ services load, marks it STALE, then replaces it with fresh prices."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
 from pathlib import Path
 
 from naetra_tui.config import load_config
@@ -11,6 +13,7 @@ from naetra_tui.core.errors import ConfigurationError
 from naetra_tui.ui.app import NaetraApp
 from naetra_tui.ui.snapshot import load_snapshot
 from naetra_tui.ui.widgets.status_bar import StatusBar
+from tests.conftest import wait_for_no_sqlite_threads
 from tests.ui.conftest import app_config, make_app, wait_for, watch_rows
 
 
@@ -99,3 +102,28 @@ async def test_a_config_that_no_longer_loads_ends_the_app_with_its_error(tmp_pat
         await wait_for(pilot, lambda: app.return_code is not None)
     assert app.return_code == 2
     assert isinstance(app.startup_error, ConfigurationError)
+
+
+async def test_quitting_at_any_moment_of_the_start_leaves_nothing_running(tmp_path: Path) -> None:
+    """Quitting while storage was still opening left its connection's thread running, and the
+    process hung at exit with a blank terminal (seen in tmux: 'q' 0.5 s after starting).
+    Quit at many moments of both starts (fresh, and from the last session's rows)."""
+    path = app_config(tmp_path)
+    await first_session(path)
+    snapshot = load_snapshot(path)
+    assert snapshot is not None
+    for cached in (False, True):
+        for delay in (0.0, 0.01, 0.03, 0.06, 0.1, 0.15, 0.25, 0.4, 0.7):
+            app = NaetraApp(load=lambda: load_config(path), snapshot=snapshot) if cached else make_app(path)
+            async with app.run_test(size=(140, 30)):
+                await asyncio.sleep(delay)
+                quit_at = time.monotonic()
+                app.exit()
+            assert time.monotonic() - quit_at < 2.0
+            left = await wait_for_no_sqlite_threads()
+            assert left == [], (
+                f"a storage connection outlived the app (quit {delay} s into a {'cached' if cached else 'fresh'} start)"
+            )
+    app = make_app(path)  # and the storage is intact
+    async with app.run_test(size=(140, 30)) as pilot:
+        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))

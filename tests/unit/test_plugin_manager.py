@@ -192,6 +192,32 @@ async def test_enable_disable_and_toggles_survive_a_restart(tmp_path: Path) -> N
     await third.cleanup()
 
 
+async def test_a_start_cancelled_midway_stops_the_plugin_and_closes_what_it_opened(tmp_path: Path) -> None:
+    """The app quitting while a plugin starts cancels the start: the plugin's initialize()
+    must not run on alone (it finished with its connections open and nobody to close them)."""
+    fake_plugins.EVENTS.clear()
+    manager = PluginManager(
+        str(
+            config_with(
+                tmp_path, f"- name: slow\n  class: {FAKE}.SlowOpeningCollector\n  config: {{tag: s}}\n"
+            )
+        )
+    )
+    start = asyncio.ensure_future(manager.start("data_collectors", "slow"))
+    while "opened" not in fake_plugins.EVENTS:  # noqa: ASYNC110  (the fake plugin has no event)
+        await asyncio.sleep(0.001)
+    start.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await start
+    assert fake_plugins.EVENTS == ["opened", "initialize cancelled", "cleanup:s"]
+    record = manager.record("data_collectors", "slow")
+    assert record.state == PluginState.DISABLED and not record.loaded
+    assert "slow" not in manager.plugins["data_collectors"]
+    await manager.initialize()  # not stuck: it starts again later (and times out, being slow)
+    assert fake_plugins.EVENTS.count("opened") == 2
+    assert record.state == PluginState.FAILED and "did not finish" in (record.error or "")
+
+
 async def test_enabling_a_failing_plugin_leaves_it_off(tmp_path: Path) -> None:
     path = config_with(tmp_path, f"- name: boom\n  class: {FAKE}.RaisingCollector\n  enabled: false\n")
     store = JsonToggleStore(tmp_path / "toggles.json")
