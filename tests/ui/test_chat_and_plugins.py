@@ -97,6 +97,26 @@ async def test_escape_stops_a_streaming_answer_and_the_panel_stays_usable(tmp_pa
             assert app.screen is app.main_screen
 
 
+async def test_quitting_mid_answer_keeps_what_arrived_for_the_next_start(tmp_path: Path) -> None:
+    """Quitting (ctrl+q) while an answer streams: the words that arrived are saved, marked
+    interrupted, before the app closes its storage."""
+    fake = FakeOllama(script=[Turn(content=" ".join(["slow"] * 300))], token_delay=0.02)
+    with fake_ollama(fake) as (url, _):
+        config = app_config(tmp_path, ollama_url=url)
+        app = make_app(config)
+        async with app.run_test(size=(180, 50)) as pilot:
+            panel = await open_chat(pilot, app)
+            await ask(pilot, panel, "talk slowly")
+            await wait_for(pilot, lambda: panel.busy and "slow slow slow" in messages_text(panel))
+            await pilot.press("ctrl+q")
+        app = make_app(config)
+        async with app.run_test(size=(180, 50)) as pilot:
+            await wait_for(pilot, lambda: app.ready)
+            stored = (await app.chat.conversation("AAPL")).messages
+            assert [m.role for m in stored] == ["user", "assistant"]
+            assert stored[1].interrupted and stored[1].content.startswith("slow slow slow")
+
+
 async def test_model_not_found_and_server_absent_show_inline_errors(tmp_path: Path) -> None:
     with fake_ollama(FakeOllama(models={"other:1b": ["completion"]})) as (url, _):
         app = make_app(app_config(tmp_path, ollama_url=url))
