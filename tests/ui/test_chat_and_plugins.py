@@ -97,6 +97,28 @@ async def test_escape_stops_a_streaming_answer_and_the_panel_stays_usable(tmp_pa
             assert app.screen is app.main_screen
 
 
+async def test_key_hints_say_what_esc_does_while_an_answer_streams_and_after(tmp_path: Path) -> None:
+    """Seen in tmux: the hints on screen said 'esc Back' while an answer streamed and 'esc
+    Stop answer' after it ended: nothing told them the panel's state had changed."""
+
+    def painted_hints() -> str:  # the bottom line as painted, not as it would render now
+        return app.screen._compositor.render_strips()[-1].text
+
+    fake = FakeOllama(script=[Turn(content=" ".join(["slow"] * 200))], token_delay=0.02)
+    with fake_ollama(fake) as (url, _):
+        app = make_app(app_config(tmp_path, ollama_url=url))
+        async with app.run_test(size=(180, 50)) as pilot:
+            panel = await open_chat(pilot, app)
+            assert "esc Back" in painted_hints()
+            await ask(pilot, panel, "talk slowly")
+            await wait_for(pilot, lambda: panel.busy and "slow slow" in messages_text(panel))
+            await pilot.pause()
+            assert "esc Stop answer" in painted_hints() and "esc Back" not in painted_hints()
+            await wait_for(pilot, lambda: not panel.busy and panel.last_answer.startswith("slow"))
+            await pilot.pause()
+            assert "esc Back" in painted_hints() and "Stop answer" not in painted_hints()
+
+
 async def test_quitting_mid_answer_keeps_what_arrived_for_the_next_start(tmp_path: Path) -> None:
     """Quitting (ctrl+q) while an answer streams: the words that arrived are saved, marked
     interrupted, before the app closes its storage."""

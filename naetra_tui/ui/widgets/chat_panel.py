@@ -79,7 +79,7 @@ class ChatPanel(Vertical):
     def __init__(self, symbol: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.symbol = symbol
-        self.busy = False
+        self._busy = False
         self.last_question: str | None = None
         self.last_answer = ""
 
@@ -91,6 +91,17 @@ class ChatPanel(Vertical):
         yield Static(id="chat-status")  # the provider's problem, before anyone asks
         yield Conversation(id="messages")
         yield ChatInput(id="chat-input")
+
+    @property
+    def busy(self) -> bool:
+        """An answer is streaming: Esc stops it (when idle, Esc goes back)."""
+        return self._busy
+
+    @busy.setter
+    def busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.refresh_bindings()  # the key hints say what Esc does now
 
     def _title(self) -> Text:
         return safe(f"Chat · {self.symbol or 'general'}")
