@@ -147,6 +147,10 @@ async def test_alert_fires_and_is_listed(tmp_path: Path) -> None:
     async with app.run_test(size=(140, 30), notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("exclamation_mark")
+        await pilot.pause()
+        painted = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        # the prompt wraps: its last example was cut off at the dialog's edge
+        assert "rsi < 30, macd" in painted and "cross up" in painted
         await pilot.press(*"price >", "enter")
         assert "is not an alert" in str(app.screen.query_one("#error").render())
         app.screen.query_one("Input").value = "price > 1"

@@ -41,7 +41,7 @@ class PromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(safe(self.title_text, "bold"))
+            yield Static(safe(self.title_text, "bold"))  # (a Label does not wrap: a long prompt was cut)
             yield Input(value=self.initial, placeholder=self.placeholder, id="value")
             yield Static("", id="error")
 
