@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -151,7 +152,9 @@ class NaetraApp(App[int]):
         self.action_plugins()
 
     def _begin(self) -> None:
-        self.run_worker(self._start(), group="start", exit_on_error=False)
+        # the function, not a coroutine: a worker cancelled before it starts (quit at once)
+        # then leaves no coroutine that was never awaited
+        self.run_worker(self._start, group="start", exit_on_error=False)
 
     def _load_themes(self) -> None:
         assert self.loaded is not None
@@ -253,7 +256,7 @@ class NaetraApp(App[int]):
         self.action_refresh()
         # live ticks between polls from collectors that stream (Yahoo); none offline
         self.run_worker(
-            self.market.run_streams(lambda: list(self.symbols), self._streamed),
+            functools.partial(self.market.run_streams, lambda: list(self.symbols), self._streamed),
             group="streams",
             exit_on_error=False,
         )
@@ -317,7 +320,7 @@ class NaetraApp(App[int]):
 
     def action_refresh(self) -> None:
         if self.market is not None:
-            self.run_worker(self._refresh(), exclusive=True, group="refresh", exit_on_error=False)
+            self.run_worker(self._refresh, exclusive=True, group="refresh", exit_on_error=False)
 
     async def _refresh(self) -> None:
         try:

@@ -59,6 +59,17 @@ async def test_chat_round_trip_streams_markdown_and_shows_grounding(tmp_path: Pa
             assert "grounded on: quote AAPL · SIMULATED" in str(panel.query("Collapsible").last().title)
             await pilot.press("up")  # input history
             assert panel.query_one("#chat-input").value == "How is AAPL?"
+            # export while typing (the input has focus): its key must not be one the input takes
+            from naetra_tui.paths import user_data_dir
+
+            assert panel.query_one("#chat-input").has_focus
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            exported = list((user_data_dir() / "exports").glob("chat-AAPL-*.md"))
+            assert len(exported) == 1
+            markdown = exported[0].read_text(encoding="utf-8")
+            assert "How is AAPL?" in markdown and "**AAPL** is *simulated* here." in markdown
+            assert panel.query_one("#chat-input").value == "How is AAPL?"  # the input kept its text
 
 
 async def test_tool_round_is_shown(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("escape", "stop the answer"),
             ("ctrl+r", "retry"),
             ("ctrl+n", "new chat"),
-            ("ctrl+e", "export to Markdown"),
+            ("ctrl+s", "export to Markdown"),
             ("ctrl+y", "copy the last answer"),
         ],
     ),

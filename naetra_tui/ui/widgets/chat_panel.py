@@ -71,7 +71,7 @@ class ChatPanel(Vertical):
     BINDINGS = [
         Binding("escape", "stop", "Stop answer", show=True),
         Binding("ctrl+n", "new_chat", "New chat"),
-        Binding("ctrl+e", "export", "Export"),
+        Binding("ctrl+s", "export", "Export"),
         Binding("ctrl+y", "copy", "Copy answer"),
         Binding("ctrl+r", "retry", "Retry"),
     ]
