@@ -36,9 +36,8 @@ def write(path: Path, text: str) -> Path:
 
 def sqlite_threads() -> list[threading.Thread]:
     """aiosqlite's worker threads still running: each one keeps the process alive at exit."""
-    return [
-        t for t in threading.enumerate() if t.is_alive() and "_connection_worker_thread" in repr(t._target)
-    ]  # type: ignore[attr-defined]
+    alive = [t for t in threading.enumerate() if t.is_alive()]
+    return [t for t in alive if "_connection_worker_thread" in repr(getattr(t, "_target", None))]
 
 
 async def wait_for_no_sqlite_threads(seconds: float = 3.0) -> list[threading.Thread]:

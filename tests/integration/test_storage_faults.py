@@ -19,7 +19,7 @@ from naetra_tui.core.errors import StorageError, StorageUnavailable
 from plugins.storage.postgres import PostgresStorage
 from plugins.storage.redis import RedisStorage
 from plugins.storage.sqlite import SQLiteStorage
-from tests.conftest import sqlite_threads, wait_for_no_sqlite_threads
+from tests.conftest import sqlite_threads, wait_for_no_sqlite_threads, write
 from tests.integration.storage_backends import backend_config, drop, opened
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -274,7 +274,6 @@ async def test_quitting_while_sqlite_opens_leaves_no_thread_behind(tmp_path: Pat
     was cancelled, the plugin's initialize() went on alone, and its open connection was never
     closed. Cancelled at every point of the start, nothing is left running."""
     from naetra_tui.core.plugin_manager import PluginManager
-    from tests.conftest import write
 
     config = write(
         tmp_path / "config.yaml",

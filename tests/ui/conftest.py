@@ -67,6 +67,11 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 1
         await pilot.pause(0.05)
 
 
+def painted_lines(app: Any) -> list[str]:
+    """The screen's lines as last painted (not as its widgets would render them now)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
 def table_text(table: Any) -> list[list[str]]:
     return [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)] for i in range(table.row_count)]
 

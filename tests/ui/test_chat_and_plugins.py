@@ -13,7 +13,7 @@ from naetra_tui.ui.screens.plugins import PluginsScreen
 from naetra_tui.ui.screens.symbol import SymbolScreen
 from naetra_tui.ui.widgets.chat_panel import ChatPanel
 from tests.fakes.ollama_server import FakeOllama, Turn, fake_ollama
-from tests.ui.conftest import app_config, make_app, table_text, wait_for, watch_rows
+from tests.ui.conftest import app_config, make_app, painted_lines, table_text, wait_for, watch_rows
 
 FAKE = "tests.fixtures.fake_plugins"
 
@@ -113,7 +113,7 @@ async def test_key_hints_say_what_esc_does_while_an_answer_streams_and_after(tmp
     Stop answer' after it ended: nothing told them the panel's state had changed."""
 
     def painted_hints() -> str:  # the bottom line as painted, not as it would render now
-        return app.screen._compositor.render_strips()[-1].text
+        return painted_lines(app)[-1]
 
     fake = FakeOllama(script=[Turn(content=" ".join(["slow"] * 200))], token_delay=0.02)
     with fake_ollama(fake) as (url, _):
@@ -234,7 +234,7 @@ def newest_word_on_screen(app: Any) -> int:
     """The highest n of the words "w<n>" painted on the screen (-1 if none)."""
     import re
 
-    painted = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    painted = "\n".join(painted_lines(app))
     return max((int(n) for n in re.findall(r"\bw(\d+)\b", painted)), default=-1)
 
 

@@ -11,7 +11,7 @@ from naetra_tui.ui.screens.help import HelpScreen
 from naetra_tui.ui.screens.symbol import SymbolScreen
 from naetra_tui.ui.widgets.chart import PriceChart
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
-from tests.ui.conftest import app_config, make_app, wait_for, watch_rows
+from tests.ui.conftest import app_config, make_app, painted_lines, wait_for, watch_rows
 
 FAKE = "tests.fixtures.fake_plugins"
 
@@ -148,7 +148,7 @@ async def test_alert_fires_and_is_listed(tmp_path: Path) -> None:
         await started(pilot, app)
         await pilot.press("exclamation_mark")
         await pilot.pause()
-        painted = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        painted = "\n".join(painted_lines(app))
         # the prompt wraps: its last example was cut off at the dialog's edge
         assert "rsi < 30, macd" in painted and "cross up" in painted
         await pilot.press(*"price >", "enter")

@@ -20,7 +20,7 @@ from naetra_tui.services.market import QuoteRow
 from naetra_tui.ui.text import fmt_price
 from naetra_tui.ui.widgets.row_table import one_line
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
-from tests.ui.conftest import app_config, make_app, wait_for
+from tests.ui.conftest import app_config, make_app, painted_lines, wait_for
 
 SYMBOLS = [f"S{i:02d}" for i in range(40)]
 
@@ -175,6 +175,6 @@ async def test_an_update_recomputes_exactly_the_rows_on_screen_and_repaints_them
         assert not table._pending & set(on_screen)
         assert {SYMBOLS[top - 1], SYMBOLS[top + shown]} <= table._pending  # just off screen
         await pilot.pause()
-        painted = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        painted = "\n".join(painted_lines(app))
         for symbol in (on_screen[0], on_screen[-1]):
             assert fmt_price(rows[symbol].quote.price) in painted, symbol
