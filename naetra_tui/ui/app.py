@@ -108,32 +108,38 @@ class NaetraApp(App[int]):
         self.alerts: list[Alert] = []
         self.theme_names: list[str] = []
         self.ready = False
+        self._main_screen: MainScreen | None = None
 
     # --- start and stop -------------------------------------------------------------------
 
     @property
     def main_screen(self) -> MainScreen:
-        return self.get_screen("main")  # type: ignore[return-value]
+        assert self._main_screen is not None, "the app has not started"
+        return self._main_screen
+
+    def get_default_screen(self) -> MainScreen:
+        # The watchlist is the app's first screen, so the cached rows go into its first frame:
+        # pushed from on_mount instead, a blank frame was painted first and the rows a frame later.
+        self._main_screen = MainScreen()
+        return self._main_screen
 
     async def on_mount(self) -> None:
         if self.loaded is not None:
             self._load_themes()
-        self.install_screen(MainScreen(), "main")
-        if self.snapshot is not None:
-            await self.push_screen("main")  # composed: the table can take the cached rows
-            self._paint_snapshot(self.snapshot)
-        else:
-            self.push_screen("main")
         try:
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
-        if self.snapshot is not None:
-            # after the cached rows are on screen: loading the config imports pydantic, numpy
-            # and the plugins in a thread, which would compete with that first paint
-            self.call_after_refresh(self._begin)
-        else:
+
+    def main_screen_composed(self) -> None:
+        """Called by the main screen once its table exists (after the app's on_mount)."""
+        if self.snapshot is None:
             self._begin()
+            return
+        self._paint_snapshot(self.snapshot)
+        # after the cached rows are on screen: loading the config imports pydantic, numpy
+        # and the plugins in a thread, which would compete with that first paint
+        self.call_after_refresh(self._begin)
 
     async def _state_opened(self, timeout: float = 15.0) -> bool:
         """True once storage is open (an edit made while the app starts waits, not vanishes)."""
@@ -657,11 +663,8 @@ class NaetraApp(App[int]):
         self.theme = name
         if remember and self.state is not None:
             self.run_worker(self.state.set_setting("theme", name), group="settings", exit_on_error=False)
-        if self._installed_main() and self.main_screen.is_mounted:
+        if self._main_screen is not None and self._main_screen.is_mounted:
             self.main_screen.table.refresh_cells()  # up/down colours come from the theme
-
-    def _installed_main(self) -> bool:
-        return "main" in self._installed_screens
 
     def action_next_theme(self) -> None:
         names = self.theme_names or [DEFAULT_THEME]
@@ -689,7 +692,7 @@ class NaetraApp(App[int]):
             and record.state is not PluginState.STARTING
         ):
             screen.plugins_changed()
-        if self._installed_main() and self.ready:
+        if self._main_screen is not None and self.ready:
             self._status()
 
     @work(group="plugins", exit_on_error=False)

@@ -8,6 +8,9 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+from textual.screen import Screen
+
 from naetra_tui.config import load_config
 from naetra_tui.core.errors import ConfigurationError
 from naetra_tui.ui.app import NaetraApp
@@ -86,6 +89,31 @@ async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them
         assert watch_rows(table) and all("STALE" not in r["age"] for r in watch_rows(table))
         assert "cached prices" not in str(app.main_screen.query_one(StatusBar).render())
         assert app.theme == "amber"  # and the remembered one once settings are read
+
+
+async def test_the_first_frame_painted_already_holds_the_cached_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = app_config(tmp_path)
+    before, _ = await first_session(path)
+    snapshot = load_snapshot(path)
+    assert snapshot is not None
+    frames: list[list[str]] = []  # each frame as it was written to the terminal
+    paint = Screen._compositor_refresh
+
+    def recorded(screen: Screen) -> None:
+        paint(screen)
+        frames.append([strip.text for strip in screen._compositor.render_strips()])
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+    release = threading.Event()
+    app = NaetraApp(load=lambda: (release.wait(10), load_config(path))[1], snapshot=snapshot)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await wait_for(pilot, lambda: bool(frames))
+        first = "\n".join(frames[0])
+        for row in before:  # no blank frame first: the rows are in the very first one
+            assert row["symbol"] in first and row["last"] in first, (row, first)
+        release.set()
 
 
 async def test_a_config_that_no_longer_loads_ends_the_app_with_its_error(tmp_path: Path) -> None:

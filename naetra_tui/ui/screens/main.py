@@ -59,6 +59,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.colours = self.naetra.updown_colours
         self.table.focus()
+        self.naetra.main_screen_composed()
 
     # --- actions --------------------------------------------------------------------------
 
