@@ -86,10 +86,6 @@ class NaetraApp(App[int]):
         if snapshot is not None and snapshot.theme:
             # before the app starts: its CSS is then built once, with this theme's colours
             self._use_cached_theme(snapshot.theme)
-        if loaded is not None:
-            from ..cli import make_manager
-
-            self.manager = make_manager(loaded)
         self.state: AppState | None = None
         self.storage: StorageChoice | None = None
         self.market: MarketService | None = None
@@ -133,12 +129,12 @@ class NaetraApp(App[int]):
 
     def main_screen_composed(self) -> None:
         """Called by the main screen once its table exists (after the app's on_mount)."""
-        if self.snapshot is None:
-            self._begin()
-            return
-        self._paint_snapshot(self.snapshot)
-        # after the cached rows are on screen: loading the config imports pydantic, numpy
-        # and the plugins in a thread, which would compete with that first paint
+        if self.snapshot is not None:
+            self._paint_snapshot(self.snapshot)
+        else:
+            self.main_screen.show_status([("starting…", "dim")])
+        # after the first frame is on screen: the plugin manager (and with it numpy and the
+        # models) and, on a cached start, the config load after it, not before it
         self.call_after_refresh(self._begin)
 
     async def _state_opened(self, timeout: float = 15.0) -> bool:
@@ -231,10 +227,11 @@ class NaetraApp(App[int]):
                 self.startup_error = exc
                 self.exit(return_code=2)
                 return
+            self._load_themes()
+        if self.manager is None:
             from ..cli import make_manager
 
             self.manager = make_manager(self.loaded)
-            self._load_themes()
         from ..services.analysis import AnalysisService
         from ..services.market import MarketService
         from ..services.session import Session, chat_service

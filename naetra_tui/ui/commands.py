@@ -40,7 +40,8 @@ class NaetraCommands(Provider):
             out.append((f"Switch watchlist: {name}", partial(app.switch_watchlist, name), ""))
         for theme in app.theme_names:
             out.append((f"Theme: {theme}", partial(app.set_theme, theme), "remembered"))
-        for record in app.manager.records.values():
+        records = app.manager.records.values() if app.manager is not None else ()  # still starting
+        for record in records:
             out.append(
                 (
                     f"Toggle plugin {record.key} ({record.state.value})",

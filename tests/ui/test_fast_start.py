@@ -116,6 +116,53 @@ async def test_the_first_frame_painted_already_holds_the_cached_rows(
         release.set()
 
 
+async def test_a_first_start_paints_a_starting_frame_before_the_plugins_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = app_config(tmp_path)
+    app = make_app(path)  # nothing cached: the config is loaded, the plugin manager is not made yet
+    first_frame: list[tuple[list[str], bool]] = []  # its lines, and whether the manager existed
+    paint = Screen._compositor_refresh
+
+    def recorded(screen: Screen) -> None:
+        paint(screen)
+        if not first_frame:
+            lines = [strip.text for strip in screen._compositor.render_strips()]
+            first_frame.append((lines, app.manager is not None))
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: bool(first_frame))
+        lines, manager_made = first_frame[0]
+        assert not manager_made  # numpy, the models and the plugins load after this frame
+        assert "starting…" in lines[-2]  # the status bar says why there are no rows yet
+        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+
+
+async def test_the_command_palette_works_while_the_plugins_are_still_loading(tmp_path: Path) -> None:
+    path = app_config(tmp_path)
+    await first_session(path)
+    snapshot = load_snapshot(path)
+    assert snapshot is not None
+    release = threading.Event()
+    app = NaetraApp(load=lambda: (release.wait(10), load_config(path))[1], snapshot=snapshot)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert app.manager is None  # the plugins are not loaded yet
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Open symbol MSFT")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: getattr(app.screen, "symbol", None) == "MSFT")
+        release.set()
+        await wait_for(pilot, lambda: app.ready)
+        await pilot.press("escape", "ctrl+p")  # once they are, the palette lists them
+        await pilot.press(*"Toggle plugin analyzers/fundamental")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not app.manager.record("analyzers", "fundamental").loaded)
+
+
 async def test_a_config_that_no_longer_loads_ends_the_app_with_its_error(tmp_path: Path) -> None:
     path = app_config(tmp_path)
     await first_session(path)
