@@ -78,6 +78,10 @@ async def test_remove_undo_reorder_sort(tmp_path: Path) -> None:
         row = app.main_screen.table.cursor_row
         await pilot.press("j")  # vim keys move the cursor
         assert app.main_screen.table.cursor_row == min(row + 1, 2)
+        await pilot.press("G")  # and to the last row and the first, as in less and vim
+        assert app.main_screen.table.current_symbol() == "AAPL"
+        await pilot.press("g")
+        assert app.main_screen.table.current_symbol() == "SPY"
 
 
 async def test_filter_and_watchlist_switching_persist(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         "Watchlist",
         [
             ("↑ ↓ / j k", "move"),
+            ("g / G", "first / last symbol"),
             ("enter", "open the symbol (chart, analysis, chat)"),
             ("a", "add a symbol"),
             ("d / delete", "remove the symbol"),

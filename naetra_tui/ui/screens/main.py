@@ -28,6 +28,8 @@ class MainScreen(Screen[None]):
         Binding("J,shift+down", "move(1)", "Move down", show=False),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
+        Binding("g", "first_row", "First", show=False),
+        Binding("G", "last_row", "Last", show=False),
         Binding("s", "sort", "Sort"),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
         Binding("slash", "filter", "Filter"),
@@ -68,6 +70,12 @@ class MainScreen(Screen[None]):
             self.table.action_cursor_down()
         else:
             self.table.action_cursor_up()
+
+    def action_first_row(self) -> None:
+        self.table.action_scroll_top()
+
+    def action_last_row(self) -> None:
+        self.table.action_scroll_bottom()
 
     def action_open_symbol(self) -> None:
         symbol = self.table.current_symbol()
