@@ -1,7 +1,8 @@
 """The Textual application: composes the screens and routes between them and the services.
 
-Startup never waits on the network: the watchlist paints from storage (rows show "loading…"),
-plugins start concurrently in a worker, and quotes fill in as collectors answer.
+Startup never waits on the network: the first frame shows the last session's rows (see
+``snapshot.py``) or says "starting…"; after it, plugins start concurrently in a worker and
+quotes fill in as collectors answer.
 """
 
 from __future__ import annotations
