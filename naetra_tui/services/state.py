@@ -129,6 +129,11 @@ class AppState:
         for key in await self.storage.keys(f"wl/{name}/"):
             await self.storage.delete(key)
 
+    async def watchlist_members(self, name: str) -> set[str]:
+        """The list's symbols, unordered: one key listing, no records read."""
+        prefix = f"wl/{name}/sym/"
+        return {key[len(prefix) :] for key in await self.storage.keys(prefix)}
+
     async def watchlist(self, name: str) -> list[str]:
         """Symbols of a list in order (fresh from storage: sees other processes' changes)."""
         prefix = f"wl/{name}/sym/"

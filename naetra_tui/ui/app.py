@@ -106,6 +106,7 @@ class NaetraApp(App[int]):
         self.theme_names: list[str] = []
         self.ready = False
         self._main_screen: MainScreen | None = None
+        self._watchlist_loads = 0  # reads of the watchlist asked for: only the latest is shown
 
     # --- start and stop -------------------------------------------------------------------
 
@@ -305,9 +306,27 @@ class NaetraApp(App[int]):
 
     async def _load_watchlist(self) -> None:
         assert self.state is not None
-        self.symbols = await self.state.watchlist(self.watchlist_name)
+        self._watchlist_loads += 1
+        ticket = self._watchlist_loads
+        symbols = await self.state.watchlist(self.watchlist_name)
+        if ticket != self._watchlist_loads:
+            return  # a later read (after an edit, or of another list) was asked for: it decides
+        self.symbols = symbols
         self.title = f"naetra-tui · {self.watchlist_name}"
-        self.main_screen.show_symbols(self.symbols)
+        if symbols != self.main_screen.table.symbols:
+            self.main_screen.show_symbols(symbols)
+
+    async def _pick_up_other_terminals_edits(self) -> None:
+        """Several terminals may share one storage (a team's PostgreSQL): lists another one
+        created, and symbols it added or removed, show up at the next refresh. Two key
+        listings; the full, ordered read only when the members differ."""
+        assert self.state is not None
+        try:
+            self.watchlist_names = await self.state.watchlist_names()
+            if await self.state.watchlist_members(self.watchlist_name) != set(self.symbols):
+                await self._load_watchlist()
+        except NaetraError as exc:  # storage down: refresh the symbols on screen, as before
+            log.info("watchlist not re-read: %s", exc)
 
     async def on_unmount(self) -> None:
         from ..services.state import close_choice
@@ -334,6 +353,8 @@ class NaetraApp(App[int]):
 
     async def _refresh_rows(self) -> None:
         assert self.market is not None
+        if self._refreshed.is_set() and self.state is not None:  # the first one just read the list
+            await self._pick_up_other_terminals_edits()
         symbols = list(self.symbols)
         if not symbols:
             self._status()

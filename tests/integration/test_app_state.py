@@ -180,3 +180,15 @@ async def test_plugin_toggles_are_kept_in_storage(tmp_path: Path) -> None:
             "v": 1,
             "enabled": False,
         }
+
+
+async def test_one_terminal_sees_which_symbols_another_added_or_removed(
+    two_states: tuple[AppState, AppState],
+) -> None:
+    mine, theirs = two_states
+    await mine.create_watchlist("Team", ["AAPL", "MSFT"])
+    assert await theirs.watchlist_members("Team") == {"AAPL", "MSFT"}
+    await theirs.add_symbol("Team", "nvda")
+    await theirs.remove_symbol("Team", "AAPL")
+    assert await mine.watchlist_members("Team") == {"MSFT", "NVDA"}
+    assert await mine.watchlist_members("Nobody") == set()

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
+from naetra_tui.core import clock
+from naetra_tui.core.errors import StorageUnavailable
+from naetra_tui.services.state import AppState
 from naetra_tui.ui.screens.dialogs import PromptDialog
 from naetra_tui.ui.screens.help import HelpScreen
 from naetra_tui.ui.screens.symbol import SymbolScreen
 from naetra_tui.ui.widgets.chart import PriceChart
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
-from tests.ui.conftest import app_config, make_app, painted_lines, wait_for, watch_rows
+from plugins.storage.sqlite import SQLiteStorage
+from tests.ui.conftest import FROZEN_AT, app_config, make_app, painted_lines, wait_for, watch_rows
 
 FAKE = "tests.fixtures.fake_plugins"
 
@@ -340,3 +347,83 @@ async def test_sparklines_load_once_per_symbol_however_many_refreshes_come_meanw
         release.set()
         await wait_for(pilot, lambda: app._sparks_loaded >= set(app.symbols))
         assert sorted(calls) == sorted(app.symbols)  # each once
+
+
+async def another_terminal_edits(db: Path, add: str, remove: str, new_list: str | None = None) -> None:
+    """What a second naetra-tui on the same storage does: its own connection, its own edits."""
+    other = SQLiteStorage()
+    await other.initialize({"path": str(db)})
+    try:
+        state = AppState(other)
+        await state.add_symbol("Default", add)
+        await state.remove_symbol("Default", remove)
+        if new_list:
+            await state.create_watchlist(new_list, ["ETH-USD"])
+    finally:
+        await other.cleanup()
+
+
+async def test_symbols_another_terminal_adds_or_removes_show_up_at_the_next_refresh(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await started(pilot, app)
+        await pilot.press("j")  # on MSFT
+        await another_terminal_edits(tmp_path / "state.db", add="NVDA", remove="AAPL", new_list="Crypto")
+        assert symbols_of(app) == ["AAPL", "MSFT", "SPY"]  # until the next refresh
+        await pilot.press("r")
+        await wait_for(pilot, lambda: symbols_of(app) == ["MSFT", "SPY", "NVDA"])
+        await wait_for(pilot, lambda: "NVDA" in app.rows and app.rows["NVDA"].quote is not None)
+        assert app.main_screen.table.current_symbol() == "MSFT"  # the cursor stayed on its symbol
+        assert watch_rows(app.main_screen.table)[2]["last"] not in ("", "loading…")
+        await pilot.press("w", "home", "enter")  # the list it created: in the switcher, first
+        await wait_for(pilot, lambda: app.watchlist_name == "Crypto" and symbols_of(app) == ["ETH-USD"])
+
+
+async def test_a_stale_read_of_the_list_never_undoes_a_newer_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await started(pilot, app)
+        assert app.state is not None
+        read = app.state.watchlist
+        held: list[list[str]] = []
+        release = asyncio.Event()
+
+        async def first_read_held(name: str) -> list[str]:
+            symbols = await read(name)
+            if not held:  # the refresh's read: done, but it comes back only after the edit's
+                held.append(symbols)
+                await release.wait()
+            return symbols
+
+        monkeypatch.setattr(app.state, "watchlist", first_read_held)
+        await another_terminal_edits(tmp_path / "state.db", add="NVDA", remove="SPY")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: bool(held))
+        assert held[0] == ["AAPL", "MSFT", "NVDA"]
+        await pilot.press("d")  # the cursor is on AAPL
+        await wait_for(pilot, lambda: symbols_of(app) == ["MSFT", "NVDA"])
+        release.set()
+        await pilot.pause(0.3)
+        assert app.symbols == ["MSFT", "NVDA"] and symbols_of(app) == ["MSFT", "NVDA"]  # AAPL stays removed
+
+
+async def test_the_refresh_goes_on_when_the_list_cannot_be_re_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await started(pilot, app)
+        assert app.state is not None and app.market is not None
+
+        async def storage_down(name: str) -> set[str]:
+            raise StorageUnavailable("connection refused")
+
+        monkeypatch.setattr(app.state, "watchlist_members", storage_down)
+        before = app.market.last_refresh
+        clock.freeze(FROZEN_AT + timedelta(seconds=30))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.market.last_refresh != before)
+        assert symbols_of(app) == ["AAPL", "MSFT", "SPY"]  # the symbols on screen, refreshed
+        assert all(app.rows[s].quote is not None for s in app.symbols)
