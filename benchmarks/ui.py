@@ -152,7 +152,7 @@ def cold_start(tmp: Path) -> None:
         f"starts painting the last session's rows), bare Textual DataTable app {bare:.0f} ms, "
         f"ratio x{cached / bare:.2f}, median of paired ratios x{paired:.2f} (target <= 1.3); "
         f"a first start with nothing cached: {fresh} ms (x{times['fresh'][0] / bare:.2f}; its first frame, "
-        f"which says 'starting…', at {fresh_frame} ms)"
+        f"the watchlist's rows still loading, at {fresh_frame} ms)"
     )
 
 

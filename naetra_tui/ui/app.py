@@ -134,7 +134,7 @@ class NaetraApp(App[int]):
         if self.snapshot is not None:
             self._paint_snapshot(self.snapshot)
         else:
-            self.main_screen.show_status([("starting…", "dim")])
+            self._paint_expected_rows()
         # after the first frame is on screen: the plugin manager (and with it numpy and the
         # models) and, on a cached start, the config load after it, not before it
         self.call_after_refresh(self._begin)
@@ -216,6 +216,26 @@ class NaetraApp(App[int]):
         self.main_screen.show_status(
             [(f"cached prices from {fmt_time(snapshot.saved_at)}: refreshing…", "bold yellow")]
         )
+
+    def _paint_expected_rows(self) -> None:
+        """Nothing cached: the rows this start expects, each "loading…" — the list the last
+        session showed, else the config's default watchlist (a first run's list) — until
+        storage says which list and symbols are the user's."""
+        from .snapshot import last_watchlist
+
+        path = self.loaded.path if self.loaded is not None else None
+        expected = last_watchlist(path) if path is not None else None
+        if expected is None and self.loaded is not None:
+            defaults = []
+            for text in self.loaded.config.app.watchlist:
+                with contextlib.suppress(InvalidSymbol):  # storage's list will say the rest
+                    defaults.append(normalize_symbol(text))
+            expected = ("Default", defaults)
+        if expected is not None:
+            self.watchlist_name, self.symbols = expected
+            self.title = f"naetra-tui · {self.watchlist_name}"
+            self.main_screen.show_symbols(self.symbols)
+        self.main_screen.show_status([("starting…", "dim")])
 
     async def _start(self) -> None:
         from ..core.heap import freeze_startup_heap

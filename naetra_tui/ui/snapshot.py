@@ -7,7 +7,8 @@ then refreshes as usual. Cached rows are marked STALE and keep their real age, s
 mistakes them for live prices.
 
 A snapshot is used only if the config file is unchanged since it was written (same
-modification time and size); anything unreadable or unexpected is ignored, never an error.
+modification time and size); after a change only its watchlist is read, to show the rows the
+start expects as loading. Anything unreadable or unexpected is ignored, never an error.
 This module imports only the standard library and the app's light modules.
 """
 
@@ -135,6 +136,21 @@ def load_snapshot(config_path: Path) -> Snapshot | None:
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.info("start-up snapshot ignored: %s", exc)
+        return None
+
+
+def last_watchlist(config_path: Path) -> tuple[str, list[str]] | None:
+    """The watchlist name and symbols the last session showed for this config, even if the
+    config has changed since (its prices are then not used): the rows a start with nothing
+    cached expects, shown as loading until storage says which list and symbols are the user's."""
+    try:
+        data = json.loads(snapshot_file(config_path).read_text(encoding="utf-8"))
+        symbols = data["symbols"]
+        if not isinstance(symbols, list):
+            raise TypeError(f"symbols is a {type(symbols).__name__}")
+        return str(data["watchlist"]), [str(s) for s in symbols]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.debug("no last watchlist: %s", exc)
         return None
 
 

@@ -20,6 +20,10 @@ from tests.conftest import wait_for_no_sqlite_threads
 from tests.ui.conftest import app_config, make_app, wait_for, watch_rows
 
 
+async def started_with(pilot, app) -> None:
+    await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+
+
 async def first_session(
     path: Path, theme: str | None = None, switch_off: str | None = None
 ) -> tuple[list[dict[str, str]], str]:
@@ -119,7 +123,7 @@ async def test_the_first_frame_painted_already_holds_the_cached_rows(
 async def test_a_first_start_paints_a_starting_frame_before_the_plugins_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = app_config(tmp_path)
+    path = app_config(tmp_path, watchlist="[AAPL, msft, SPY]")
     app = make_app(path)  # nothing cached: the config is loaded, the plugin manager is not made yet
     first_frame: list[tuple[list[str], bool]] = []  # its lines, and whether the manager existed
     paint = Screen._compositor_refresh
@@ -135,8 +139,45 @@ async def test_a_first_start_paints_a_starting_frame_before_the_plugins_load(
         await wait_for(pilot, lambda: bool(first_frame))
         lines, manager_made = first_frame[0]
         assert not manager_made  # numpy, the models and the plugins load after this frame
-        assert "starting…" in lines[-2]  # the status bar says why there are no rows yet
+        assert "starting…" in lines[-2]  # the status bar says why the rows have no prices yet
+        rows = [line.split() for line in lines[2:5]]  # the config's watchlist, each loading
+        assert [row[:2] for row in rows] == [["AAPL", "loading…"], ["MSFT", "loading…"], ["SPY", "loading…"]]
         await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+        assert app.symbols == ["AAPL", "MSFT", "SPY"]
+
+
+async def test_with_the_config_changed_the_first_frame_expects_the_last_sessions_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = app_config(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started_with(pilot, app)
+        await pilot.press("n", *"Crypto", "enter")
+        await wait_for(pilot, lambda: app.watchlist_name == "Crypto")
+        await pilot.press("a", *"eth-usd", "enter")
+        await wait_for(
+            pilot, lambda: load_snapshot(path) is not None and load_snapshot(path).symbols == ["ETH-USD"]
+        )
+    path.write_text(path.read_text() + "\n# edited\n")  # the cached prices are not trusted now
+    assert load_snapshot(path) is None
+    app = make_app(path)
+    first_frame: list[list[str]] = []
+    paint = Screen._compositor_refresh
+
+    def recorded(screen: Screen) -> None:
+        paint(screen)
+        if not first_frame:
+            first_frame.append([strip.text for strip in screen._compositor.render_strips()])
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: bool(first_frame))
+        lines = first_frame[0]
+        assert "Crypto" in lines[0] and lines[2].split()[:2] == ["ETH-USD", "loading…"], lines[:4]
+        assert "AAPL" not in "\n".join(lines)  # not the config's default list
+        await wait_for(pilot, lambda: app.ready and app.watchlist_name == "Crypto" and "ETH-USD" in app.rows)
+        assert app.symbols == ["ETH-USD"]
 
 
 async def test_the_command_palette_works_while_the_plugins_are_still_loading(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from textual.theme import Theme
 
 from naetra_tui.core.enums import MarketState
 from naetra_tui.core.models import Quote
-from naetra_tui.ui.snapshot import load_snapshot, save_snapshot, snapshot_file
+from naetra_tui.ui.snapshot import last_watchlist, load_snapshot, save_snapshot, snapshot_file
 from tests.conftest import write
 
 FETCHED = datetime(2026, 11, 25, 15, 30, tzinfo=UTC)
@@ -72,6 +72,27 @@ def test_a_changed_config_makes_the_snapshot_unusable(tmp_path: Path) -> None:
     config = saved(tmp_path)
     config.write_text("app:\n  watchlist: [MSFT, NVDA]\n", encoding="utf-8")
     assert load_snapshot(config) is None
+    # its prices are not trusted; which list the user had open still is (rows then "loading…")
+    assert last_watchlist(config) == ("Tech", ["AAPL", "BAD"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{not json",
+        json.dumps([1, 2]),
+        json.dumps({"watchlist": "Tech"}),
+        json.dumps({"watchlist": "Tech", "symbols": "AAPL"}),
+        None,
+    ],
+)
+def test_no_last_watchlist_from_a_missing_or_damaged_snapshot(tmp_path: Path, text: str | None) -> None:
+    config = saved(tmp_path)
+    if text is None:
+        snapshot_file(config).unlink()
+    else:
+        snapshot_file(config).write_text(text, encoding="utf-8")
+    assert last_watchlist(config) is None
 
 
 def test_a_touched_config_with_the_same_text_is_also_not_trusted(tmp_path: Path) -> None:
