@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.screen import Screen
 
 from naetra_tui.config import load_config
 from naetra_tui.core import clock
@@ -69,7 +70,33 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 1
 
 def painted_lines(app: Any) -> list[str]:
     """The screen's lines as last painted (not as its widgets would render them now)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return screen_lines(app.screen)
+
+
+def screen_lines(screen: Screen) -> list[str]:
+    return [strip.text for strip in screen._compositor.render_strips()]
+
+
+def record_frames(
+    monkeypatch: pytest.MonkeyPatch, note: Callable[[], Any] = lambda: None
+) -> list[tuple[list[str], Any]]:
+    """Every frame as it is written to the terminal: its lines, and ``note()`` at that moment."""
+    frames: list[tuple[list[str], Any]] = []
+    paint = Screen._compositor_refresh
+
+    def recorded(screen: Screen) -> None:
+        paint(screen)
+        frames.append((screen_lines(screen), note()))
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+    return frames
+
+
+async def started(pilot: Any, app: NaetraApp) -> Any:
+    """Wait until every symbol on the watchlist has a row; the watchlist table."""
+    await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+    await pilot.pause()
+    return app.main_screen.table
 
 
 def table_text(table: Any) -> list[list[str]]:

@@ -6,22 +6,28 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.screen import Screen
 
-from naetra_tui.config import load_config
+from naetra_tui.config import LoadedConfig, load_config
 from naetra_tui.core.errors import ConfigurationError
 from naetra_tui.ui.app import NaetraApp
 from naetra_tui.ui.snapshot import load_snapshot
 from naetra_tui.ui.widgets.status_bar import StatusBar
 from tests.conftest import wait_for_no_sqlite_threads
-from tests.ui.conftest import app_config, make_app, wait_for, watch_rows
+from tests.ui.conftest import app_config, make_app, record_frames, started, wait_for, watch_rows
 
 
-async def started_with(pilot, app) -> None:
-    await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+def held_load(path: Path, release: threading.Event) -> Callable[[], LoadedConfig]:
+    """Loading the config (and with it pydantic, numpy, the plugins) until ``release`` is set."""
+
+    def load() -> LoadedConfig:
+        release.wait(10)
+        return load_config(path)
+
+    return load
 
 
 async def first_session(
@@ -57,12 +63,7 @@ async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them
     snapshot = load_snapshot(path)
     assert snapshot is not None
     release = threading.Event()
-
-    def load_slowly():  # the config (and with it pydantic, numpy, the plugins) still loading
-        release.wait(10)
-        return load_config(path)
-
-    app = NaetraApp(load=load_slowly, snapshot=snapshot)
+    app = NaetraApp(load=held_load(path, release), snapshot=snapshot)
     async with app.run_test(size=(140, 30)) as pilot:
         await pilot.pause()
         table = app.main_screen.table
@@ -102,19 +103,12 @@ async def test_the_first_frame_painted_already_holds_the_cached_rows(
     before, _ = await first_session(path)
     snapshot = load_snapshot(path)
     assert snapshot is not None
-    frames: list[list[str]] = []  # each frame as it was written to the terminal
-    paint = Screen._compositor_refresh
-
-    def recorded(screen: Screen) -> None:
-        paint(screen)
-        frames.append([strip.text for strip in screen._compositor.render_strips()])
-
-    monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+    frames = record_frames(monkeypatch)
     release = threading.Event()
-    app = NaetraApp(load=lambda: (release.wait(10), load_config(path))[1], snapshot=snapshot)
+    app = NaetraApp(load=held_load(path, release), snapshot=snapshot)
     async with app.run_test(size=(140, 30)) as pilot:
         await wait_for(pilot, lambda: bool(frames))
-        first = "\n".join(frames[0])
+        first = "\n".join(frames[0][0])
         for row in before:  # no blank frame first: the rows are in the very first one
             assert row["symbol"] in first and row["last"] in first, (row, first)
         release.set()
@@ -125,19 +119,10 @@ async def test_a_first_start_paints_a_starting_frame_before_the_plugins_load(
 ) -> None:
     path = app_config(tmp_path, watchlist="[AAPL, msft, SPY]")
     app = make_app(path)  # nothing cached: the config is loaded, the plugin manager is not made yet
-    first_frame: list[tuple[list[str], bool]] = []  # its lines, and whether the manager existed
-    paint = Screen._compositor_refresh
-
-    def recorded(screen: Screen) -> None:
-        paint(screen)
-        if not first_frame:
-            lines = [strip.text for strip in screen._compositor.render_strips()]
-            first_frame.append((lines, app.manager is not None))
-
-    monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+    frames = record_frames(monkeypatch, note=lambda: app.manager is not None)  # was it made yet?
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: bool(first_frame))
-        lines, manager_made = first_frame[0]
+        await wait_for(pilot, lambda: bool(frames))
+        lines, manager_made = frames[0]
         assert not manager_made  # numpy, the models and the plugins load after this frame
         assert "starting…" in lines[-2]  # the status bar says why the rows have no prices yet
         rows = [line.split() for line in lines[2:5]]  # the config's watchlist, each loading
@@ -152,7 +137,7 @@ async def test_with_the_config_changed_the_first_frame_expects_the_last_sessions
     path = app_config(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(120, 30)) as pilot:
-        await started_with(pilot, app)
+        await started(pilot, app)
         await pilot.press("n", *"Crypto", "enter")
         await wait_for(pilot, lambda: app.watchlist_name == "Crypto")
         await pilot.press("a", *"eth-usd", "enter")
@@ -162,18 +147,10 @@ async def test_with_the_config_changed_the_first_frame_expects_the_last_sessions
     path.write_text(path.read_text() + "\n# edited\n")  # the cached prices are not trusted now
     assert load_snapshot(path) is None
     app = make_app(path)
-    first_frame: list[list[str]] = []
-    paint = Screen._compositor_refresh
-
-    def recorded(screen: Screen) -> None:
-        paint(screen)
-        if not first_frame:
-            first_frame.append([strip.text for strip in screen._compositor.render_strips()])
-
-    monkeypatch.setattr(Screen, "_compositor_refresh", recorded)
+    frames = record_frames(monkeypatch)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: bool(first_frame))
-        lines = first_frame[0]
+        await wait_for(pilot, lambda: bool(frames))
+        lines = frames[0][0]
         assert "Crypto" in lines[0] and lines[2].split()[:2] == ["ETH-USD", "loading…"], lines[:4]
         assert "AAPL" not in "\n".join(lines)  # not the config's default list
         await wait_for(pilot, lambda: app.ready and app.watchlist_name == "Crypto" and "ETH-USD" in app.rows)
@@ -186,7 +163,7 @@ async def test_the_command_palette_works_while_the_plugins_are_still_loading(tmp
     snapshot = load_snapshot(path)
     assert snapshot is not None
     release = threading.Event()
-    app = NaetraApp(load=lambda: (release.wait(10), load_config(path))[1], snapshot=snapshot)
+    app = NaetraApp(load=held_load(path, release), snapshot=snapshot)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert app.manager is None  # the plugins are not loaded yet

@@ -18,20 +18,13 @@ from naetra_tui.ui.screens.symbol import SymbolScreen
 from naetra_tui.ui.widgets.chart import PriceChart
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
 from plugins.storage.sqlite import SQLiteStorage
-from tests.ui.conftest import FROZEN_AT, app_config, make_app, painted_lines, wait_for, watch_rows
+from tests.ui.conftest import FROZEN_AT, app_config, make_app, painted_lines, started, wait_for, watch_rows
 
 FAKE = "tests.fixtures.fake_plugins"
 
 
 def symbols_of(app) -> list[str]:
     return [row["symbol"] for row in watch_rows(app.main_screen.query_one(WatchlistTable))]
-
-
-async def started(pilot, app) -> WatchlistTable:
-    table = app.main_screen.query_one(WatchlistTable)
-    await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
-    await pilot.pause()
-    return table
 
 
 async def test_first_paint_shows_simulated_rows_labelled(tmp_path: Path) -> None:
