@@ -12,11 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.append(
+    str(Path(__file__).resolve().parents[1])
+)  # benchmarks/, tests/; naetra_tui is the installed one
 
 from benchmarks.probe import LagProbe
+from naetra_tui.builtin.analyzers.technical import PATTERN_MARGIN, TechnicalAnalyzer
 from naetra_tui.core.normalize import history_from_arrays
-from plugins.analyzers.technical import PATTERN_MARGIN, TechnicalAnalyzer
 
 
 def make(n: int, timeframe: str):

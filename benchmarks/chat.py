@@ -19,9 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.append(
+    str(Path(__file__).resolve().parents[1])
+)  # benchmarks/, tests/; naetra_tui is the installed one
 
 from naetra_tui.config import load_config_text
+from naetra_tui.core.chat import ChatTurn
 from naetra_tui.services.session import chat_service, session_for
 from tests.fakes.ollama_server import FakeOllama, Turn, fake_ollama
 
@@ -61,7 +64,7 @@ async def main() -> None:
             provider = session.manager.get_plugin("llm", "ollama")
             fake.sent_at.clear()
             received = []
-            async for _chunk in provider.stream_chat([{"role": "user", "content": "go"}]):
+            async for _chunk in provider.stream_chat([ChatTurn("user", "go")]):
                 received.append(time.perf_counter())
             bare = [r - s for r, s in zip(received, fake.sent_at, strict=False)]
             print(f"bare provider, first chunk: {bare[0] * 1000:.2f} ms")

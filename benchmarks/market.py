@@ -15,7 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.append(
+    str(Path(__file__).resolve().parents[1])
+)  # benchmarks/, tests/; naetra_tui is the installed one
 
 from benchmarks.probe import LagProbe
 from naetra_tui.config import load_config_text

@@ -19,11 +19,11 @@ from typing import Any
 
 import numpy as np
 
+from naetra_tui.builtin.storage.postgres import PostgresStorage
+from naetra_tui.builtin.storage.redis import RedisStorage
+from naetra_tui.builtin.storage.sqlite import SQLiteStorage
 from naetra_tui.core.normalize import history_from_arrays
 from naetra_tui.services.state import AppState
-from plugins.storage.postgres import PostgresStorage
-from plugins.storage.redis import RedisStorage
-from plugins.storage.sqlite import SQLiteStorage
 
 N = 10_000
 

@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # benchmarks/, tests/fakes; naetra_tui is the installed one
 
 from benchmarks.probe import LagProbe  # noqa: E402
 
 CHILD = """
 import asyncio, sys, time
-sys.path.insert(0, {root!r})
+sys.path.append({root!r})
 from textual.screen import Screen
 painted = []  # when each frame was painted
 _refresh = Screen._compositor_refresh
@@ -65,6 +65,8 @@ if mode == "bare":
 else:
     # as the naetra-tui command starts: from the last session's snapshot if there is one
     from pathlib import Path
+    from naetra_tui.cli.bootstrap import bootstrap_app
+    bootstrap_app()  # as the naetra-tui command does before the app starts
     from naetra_tui.ui.app import NaetraApp
     from naetra_tui.ui.snapshot import load_snapshot, snapshot_file
     config = Path({config!r})
@@ -121,10 +123,11 @@ STARTS = 10  # of each app; five gave ratios from x1.08 to x1.37 in one hour on 
 def cold_start(tmp: Path) -> None:
     config = tmp / "start.yaml"
     config.write_text(config_text(tmp, "    - {name: simulated, plugin: simulated}\n", db="start.db"))
-    # An installed package has byte-compiled modules (pip compiles them); a checkout run with
-    # PYTHONDONTWRITEBYTECODE would compile ours on every start instead.
-    compileall.compile_dir(str(ROOT / "naetra_tui"), quiet=1)
-    compileall.compile_dir(str(ROOT / "plugins"), quiet=1)
+    # The installed package, byte-compiled as pip leaves it (a run that skipped it would
+    # compile ours on every start instead).
+    import naetra_tui
+
+    compileall.compile_dir(str(Path(naetra_tui.__file__).parent), quiet=1)
     times: dict[str, list[float]] = {"bare": [], "fresh": [], "cached": []}
     first_frames: dict[str, list[float]] = {"bare": [], "fresh": [], "cached": []}
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache")}  # the snapshot of these runs only
@@ -137,6 +140,7 @@ def cold_start(tmp: Path) -> None:
                 capture_output=True,
                 text=True,
                 env=env,
+                cwd=tmp,  # not the checkout: `python -c` would import its source, not the install
             )
             # from spawning the process to the first frame painted after the rows had data
             painted, first_frame, kind = done.stdout.split()[-3:]
@@ -455,6 +459,9 @@ async def main() -> None:
     args = parser.parse_args()
     # as the naetra-tui command sets it up: yfinance logs its expected misses (no crumb offline)
     logging.getLogger("yfinance").setLevel(logging.CRITICAL)
+    from naetra_tui.cli.bootstrap import bootstrap_app
+
+    bootstrap_app()  # the guarded Textual speedups, as the naetra-tui command installs them
     wanted = set(args.only or ["start", "stall", "update", "chart", "chat"])
     print(machine_speed())
     with tempfile.TemporaryDirectory() as name:

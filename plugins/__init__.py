@@ -1,6 +1,5 @@
-"""Built-in naetra-tui plugins. A user's own ``plugins/`` folder next to their config.yaml is
-merged into this package's path (see naetra_tui.core.discovery.add_user_plugin_dir)."""
+"""Built-in naetra-tui plugins, installed as ``naetra_tui.builtin``.
 
-from pkgutil import extend_path
-
-__path__ = extend_path(__path__, __name__)
+A user's own ``plugins/`` folder beside their config.yaml is their own top-level package,
+loaded from that folder (see naetra_tui.core.discovery); nothing of it is merged into this one.
+"""

@@ -10,6 +10,20 @@ from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests run against the installed package, as users get it, never the source tree."""
+    import naetra_tui
+
+    where = Path(naetra_tui.__file__).resolve()
+    if REPO / "naetra_tui" in where.parents and not os.environ.get("NAETRA_TEST_SOURCE_TREE"):
+        raise pytest.UsageError(
+            f"naetra_tui was imported from the source tree ({where}), not the installed package; "
+            "run the tests as the README says (.venv/bin/pytest after pip install '.[test]')"
+        )
+
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:

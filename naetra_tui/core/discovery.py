@@ -1,16 +1,17 @@
-"""Finding plugin code: entry points of installed packages, class paths, the user's plugins/.
+"""Finding plugin code: entry points of installed packages, class paths, the user's own folders.
 
-* ``list_installed()`` lists every plugin registered in the entry-point groups
-  ``naetra.<category>`` without importing any of them.
-* ``resolve_plugin_class()`` imports one plugin's class (by ``class:`` path or ``plugin:`` name)
-  and refuses anything that is not a concrete subclass of its category's interface, before any
-  of it is called (``class: os.system`` is refused).
-* ``add_user_plugin_dir()`` makes ``<config dir>/plugins/<category>/x.py`` importable as
-  ``plugins.<category>.x`` next to the built-in plugins, without shadowing them: the user's
-  directories are appended to the ``__path__`` of our ``plugins`` packages (the same thing
-  ``pkgutil.extend_path`` does for directories on ``sys.path``).
-* ``install_guide_aliases()`` lets code written exactly as the guide shows
-  (``from core.interfaces import IDataCollector``) import our ``naetra_tui.core``.
+* ``list_installed()`` lists every plugin registered in an entry-point group ``naetra.<category>``
+  without importing any of them.
+* ``resolve_entry_point()`` / ``resolve_class_path()`` import one plugin's class (by ``plugin:``
+  name or ``class:`` path) and refuse anything that is not a concrete subclass of its category's
+  interface before any of it is called (``class: os.system`` is refused).
+* A ``class:`` path whose first part is a folder (or ``.py`` file) beside the config, as the
+  guide's ``plugins/data_collectors/custom_source.py``, is imported from that folder as the user's
+  own top-level package (``plugins``), with or without ``__init__.py`` files. Our built-ins live in
+  ``naetra_tui.builtin``, so the two never collide and nothing of the user's is merged into ours.
+* ``install_guide_alias()`` lets code written as the guide shows (``from core.interfaces import
+  IDataCollector``) import ``naetra_tui.core``. It is called by the CLI's bootstrap and just
+  before a ``class:`` plugin is imported, never at import time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import inspect
 import logging
 import sys
@@ -28,12 +30,14 @@ from types import ModuleType
 from typing import Any
 
 from .errors import PluginLoadError
-from .interfaces import CATEGORIES, IPlugin
+from .interfaces import CATEGORIES, IPlugin, interface_of
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_PREFIX = "naetra."
 OWN_DISTRIBUTION = "naetra-tui"
+BUILTIN_PACKAGE = "naetra_tui.builtin"
+_OWN_ROOT = Path(__file__).resolve().parents[1]  # the installed naetra_tui package
 
 
 @dataclass(frozen=True)
@@ -64,18 +68,26 @@ def _describe(category: str, ep: metadata.EntryPoint) -> InstalledPlugin:
     return InstalledPlugin(category, ep.name, ep.value, name or "?", version or "")
 
 
+def installed_categories() -> list[str]:
+    """The app's four categories, then any other ``naetra.<category>`` group installed packages use."""
+    groups = {g for g in metadata.entry_points().groups if g.startswith(ENTRY_POINT_PREFIX)}
+    extra = sorted(g.removeprefix(ENTRY_POINT_PREFIX) for g in groups)
+    return list(CATEGORIES) + [c for c in extra if c not in CATEGORIES and c.isidentifier()]
+
+
 def list_installed(category: str | None = None) -> list[InstalledPlugin]:
     """Every installed plugin (optionally of one category), without importing any."""
-    categories = [category] if category else list(CATEGORIES)
+    categories = [category] if category else installed_categories()
     found: dict[tuple[str, str], InstalledPlugin] = {}
     for cat in categories:
         for ep in _entry_points(cat):
             found.setdefault((cat, ep.name), _describe(cat, ep))
-    return sorted(found.values(), key=lambda p: (list(CATEGORIES).index(p.category), p.name))
+    order = {c: i for i, c in enumerate(categories)}
+    return sorted(found.values(), key=lambda p: (order.get(p.category, len(order)), p.name))
 
 
 def _check_class(obj: Any, category: str, what: str, name: str) -> type[IPlugin]:
-    interface = CATEGORIES[category]
+    interface = interface_of(category)
     if not isinstance(obj, type):
         raise PluginLoadError(
             f"'{what}' is a {type(obj).__name__}, not a plugin class; "
@@ -99,6 +111,13 @@ def _check_class(obj: Any, category: str, what: str, name: str) -> type[IPlugin]
 def _import_error(exc: BaseException, module_path: str, category: str, name: str) -> PluginLoadError:
     if isinstance(exc, ModuleNotFoundError):
         detail = f"no module named '{exc.name}'" if exc.name else str(exc)
+        builtin = BUILTIN_PACKAGE + module_path.removeprefix("plugins")
+        if module_path.startswith("plugins.") and importlib.util.find_spec(BUILTIN_PACKAGE) is not None:
+            try:
+                if importlib.util.find_spec(builtin) is not None:
+                    detail += f"; the built-in plugins are '{builtin}' (or name it with 'plugin:')"
+            except ModuleNotFoundError:
+                pass
         return PluginLoadError(f"cannot import '{module_path}': {detail}", category=category, name=name)
     return PluginLoadError(
         f"importing '{module_path}' raised {type(exc).__name__}: {exc}", category=category, name=name
@@ -142,8 +161,17 @@ def resolve_entry_point(category: str, plugin_name: str, name: str) -> tuple[typ
     return _check_class(obj, category, ep.value, name), info.origin
 
 
-def resolve_class_path(category: str, class_path: str, name: str) -> tuple[type[IPlugin], str]:
+def resolve_class_path(
+    category: str, class_path: str, name: str, user_dir: Path | None = None
+) -> tuple[type[IPlugin], str]:
     """Import ``package.module.Class`` and check it implements the category's interface.
+
+    Args:
+        user_dir: the config's folder; a top-level package or module of that name there is
+            imported from it (the user's own code).
+
+    Returns:
+        The class and its origin: ``built-in``, ``package version`` or the module's file.
 
     Raises:
         PluginLoadError: not a dotted path, module not importable, attribute missing, or not a
@@ -154,6 +182,9 @@ def resolve_class_path(category: str, class_path: str, name: str) -> tuple[type[
         raise PluginLoadError(
             f"'{class_path}' is not a dotted path like package.module.ClassName", category=category, name=name
         )
+    install_guide_alias()
+    if user_dir is not None:
+        provide_user_package(module_path.partition(".")[0], user_dir)
     try:
         module = importlib.import_module(module_path)
     except Exception as exc:
@@ -162,58 +193,104 @@ def resolve_class_path(category: str, class_path: str, name: str) -> tuple[type[
         raise PluginLoadError(
             f"module '{module_path}' has no attribute '{attribute}'", category=category, name=name
         )
-    origin = "built-in" if module_path.startswith("plugins.") and _is_builtin(module) else class_path
-    return _check_class(getattr(module, attribute), category, class_path, name), origin
+    cls = _check_class(getattr(module, attribute), category, class_path, name)
+    return cls, origin_of_module(module, class_path, user_dir)
 
 
-def _is_builtin(module: ModuleType) -> bool:
-    builtin_root = Path(__file__).resolve().parents[2] / "plugins"
-    installed_root = _builtin_plugins_dir()
-    file = Path(getattr(module, "__file__", "") or "").resolve()
-    return any(root and root in file.parents for root in (builtin_root, installed_root))
+def origin_of_module(module: ModuleType, class_path: str, user_dir: Path | None) -> str:
+    """``built-in``, ``distribution version``, or the file of the user's own module."""
+    file = Path(getattr(module, "__file__", "") or "")
+    resolved = file.resolve() if file.name else None
+    if module.__name__.startswith(BUILTIN_PACKAGE + ".") or module.__name__ == BUILTIN_PACKAGE:
+        return "built-in"
+    if resolved is not None and user_dir is not None and user_dir.resolve() in resolved.parents:
+        return str(resolved)
+    top = module.__name__.partition(".")[0]
+    for dist_name in metadata.packages_distributions().get(top, []):
+        try:
+            dist = metadata.distribution(dist_name)
+        except metadata.PackageNotFoundError:
+            continue
+        if resolved is not None and any(
+            resolved == Path(str(dist.locate_file(f))).resolve() for f in dist.files or []
+        ):
+            return f"{dist.metadata['Name']} {dist.version}"
+    return class_path
 
 
-def _builtin_plugins_dir() -> Path | None:
-    try:
-        import plugins
-    except ImportError:
-        return None
-    first = list(getattr(plugins, "__path__", []))[:1]
-    return Path(first[0]).resolve() if first else None
+def is_own_directory(directory: Path) -> bool:
+    """Whether ``directory`` is inside our installed package (the packaged default config)."""
+    resolved = directory.resolve()
+    return resolved == _OWN_ROOT or _OWN_ROOT in resolved.parents
 
 
-def add_user_plugin_dir(config_dir: Path) -> list[str]:
-    """Make ``config_dir/plugins/...`` importable as ``plugins...`` beside the built-ins.
+def provide_user_package(top: str, user_dir: Path) -> bool:
+    """Make ``user_dir/<top>/`` (or ``<top>.py``) importable as the top-level module ``top``.
+
+    Nothing is added to ``sys.path``: only that one name is bound, from that folder. A package
+    of the same name importable elsewhere (a pip-installed ``plugins``) stays reachable: its
+    folders follow the user's in the package's ``__path__``.
 
     Returns:
-        The directories added (empty when there is no user plugins folder).
+        True when the name now comes from ``user_dir``.
     """
-    user_root = (config_dir / "plugins").resolve()
-    if not user_root.is_dir():
-        return []
-    import plugins  # our built-in package; its __init__ uses pkgutil.extend_path
+    if top in ("naetra_tui", "core") or not top.isidentifier() or is_own_directory(user_dir):
+        return False
+    folder, file = user_dir / top, user_dir / f"{top}.py"
+    existing = sys.modules.get(top)
+    if existing is not None:
+        paths = getattr(existing, "__path__", None)
+        if folder.is_dir() and paths is not None and str(folder.resolve()) not in _resolved(paths):
+            paths.insert(0, str(folder.resolve()))  # the folder beside the config comes first
+            importlib.invalidate_caches()
+        return False
+    if folder.is_dir():
+        init = folder / "__init__.py"
+        others = _other_portions(top, user_dir)
+        if init.is_file():
+            spec = importlib.util.spec_from_file_location(
+                top, init, submodule_search_locations=[str(folder.resolve()), *others]
+            )
+        else:  # a namespace package, as Python makes of a folder without __init__.py
+            spec = importlib.machinery.ModuleSpec(top, None, is_package=True)
+            spec.submodule_search_locations = [str(folder.resolve()), *others]
+    elif file.is_file():
+        spec = importlib.util.spec_from_file_location(top, file)
+    else:
+        return False
+    if spec is None:
+        return False
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[top] = module
+    try:
+        if spec.loader is not None:
+            spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(top, None)
+        raise
+    log.info("user code '%s' loaded from %s", top, folder if folder.is_dir() else file)
+    return True
 
-    added: list[str] = []
-    packages: list[tuple[ModuleType, Path]] = [(plugins, user_root)]
-    for category in CATEGORIES:
-        sub = user_root / category
-        if sub.is_dir():
-            packages.append((importlib.import_module(f"plugins.{category}"), sub))
-    for package, directory in packages:
-        paths = package.__path__
-        resolved = {str(Path(p).resolve()) for p in paths}
-        if str(directory) not in resolved:
-            paths.append(str(directory))  # appended: built-ins win a name clash
-            added.append(str(directory))
-    if added:
-        importlib.invalidate_caches()
-        log.info("user plugin folders added: %s", ", ".join(added))
-    return added
+
+def _resolved(paths: Any) -> set[str]:
+    return {str(Path(p).resolve()) for p in paths}
+
+
+def _other_portions(top: str, user_dir: Path) -> list[str]:
+    """Folders of a package named ``top`` elsewhere on ``sys.path`` (not the user's)."""
+    try:
+        spec = importlib.machinery.PathFinder.find_spec(top)
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    own = str((user_dir / top).resolve())
+    return [p for p in spec.submodule_search_locations if str(Path(p).resolve()) != own]
 
 
 class _GuideAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Resolves ``core`` / ``core.*`` to the modules of ``naetra_tui.core`` (same objects), unless
-    a real top-level ``core`` package exists on ``sys.path``."""
+    """Resolves ``core`` / ``core.*`` to the modules of ``naetra_tui.core`` (the same objects, so
+    ``issubclass`` holds), unless a real top-level ``core`` package exists on ``sys.path``."""
 
     def find_spec(
         self, fullname: str, path: Any, target: Any = None
@@ -245,10 +322,11 @@ class _Alias(ModuleType):
         return getattr(self.__dict__["_target"], name)
 
 
-def install_guide_aliases() -> None:
+def install_guide_alias() -> None:
     """Let guide-style plugins write ``from core.interfaces import IDataCollector``.
 
-    A real top-level ``core`` package on ``sys.path`` wins over the alias.
+    Called explicitly (CLI bootstrap, before importing a ``class:`` plugin); a real top-level
+    ``core`` package on ``sys.path`` wins over the alias.
     """
     if not any(isinstance(f, _GuideAliasFinder) for f in sys.meta_path):
-        sys.meta_path.insert(0, _GuideAliasFinder())
+        sys.meta_path.insert(0, _GuideAliasFinder())  # before PathFinder: core.* must not load twice

@@ -17,12 +17,22 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from .chat import DEFAULT_CONTEXT_WINDOW, ChatChunk, ChatTurn, ToolSpec
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from .models import Analysis, Health, Quote
 
-__all__ = ["CATEGORIES", "IAnalyzer", "IDataCollector", "ILLMProvider", "IPlugin", "IStorage"]
+__all__ = [
+    "CATEGORIES",
+    "IAnalyzer",
+    "IDataCollector",
+    "ILLMProvider",
+    "IPlugin",
+    "IStorage",
+    "interface_of",
+]
 
 
 class IPlugin(ABC):  # noqa: B024 - the lifecycle hooks all have defaults
@@ -73,6 +83,9 @@ class IDataCollector(IPlugin):
     supports_streaming: ClassVar[bool] = False
     #: Everything it returns is simulated (shown as such everywhere).
     simulated: ClassVar[bool] = False
+    #: ``(requests, seconds)``: at most that many calls per window (free API tiers); the
+    #: service stops asking before the provider refuses. ``None``: no limit.
+    request_budget: tuple[int, float] | None = None
 
     @abstractmethod
     async def initialize(self, config: dict[str, Any]) -> None:
@@ -131,6 +144,16 @@ class IDataCollector(IPlugin):
             except Exception as exc:  # one bad symbol never sinks the batch
                 results[symbol] = exc
         return results
+
+    async def get_history(self, symbol: str, timeframe: str, days: int | None = None) -> Any:
+        """Price bars covering about the last ``days`` calendar days.
+
+        The default (a guide-style collector) returns ``get_market_data(symbol, timeframe)``,
+        whatever span that covers; the service trims it to the range asked for.
+
+        Returns / Raises: as ``get_market_data``.
+        """
+        return await self.get_market_data(symbol, timeframe)
 
     def stream_quotes(self, symbols: list[str]) -> AsyncIterator[Quote]:
         """Live quotes as they happen (only when ``supports_streaming``).
@@ -195,6 +218,60 @@ class ILLMProvider(IPlugin):
             LLMError: any other failure, with the server's reason.
         """
 
+    @property
+    def model(self) -> str:
+        """The model this provider answers with unless told otherwise (``?`` if unknown)."""
+        return str(getattr(self, "model_name", "?"))
+
+    def context_window(self) -> int:
+        """Tokens the model reads (prompt and answer): the chat trims old turns to fit."""
+        return DEFAULT_CONTEXT_WINDOW
+
+    async def list_models(self) -> list[str]:
+        """Models the server offers, for the model picker.
+
+        Raises:
+            LLMUnavailable: the server cannot be reached.
+        """
+        return [self.model]
+
+    async def capabilities(self, model: str | None = None) -> list[str]:
+        """What a model can do (``tools``, ``vision`` ...); empty when the provider cannot tell.
+
+        Raises:
+            LLMUnavailable, ModelNotFound: as for ``generate``.
+        """
+        return []
+
+    async def stream_chat(
+        self,
+        messages: list[ChatTurn],
+        *,
+        model: str | None = None,
+        tools: list[ToolSpec] | None = None,
+    ) -> AsyncIterator[ChatChunk]:
+        """Stream an answer to a conversation. Closing the iterator stops the request.
+
+        The default (for a guide-style provider with ``generate()`` only) sends the last user
+        turn with the system prompt as context and yields the whole answer as one chunk.
+
+        Args:
+            messages: the conversation, oldest first (provider-neutral: translate it).
+            model: the model to use (default: ``self.model``).
+            tools: tools the model may call (only when ``supports_tools``).
+
+        Raises:
+            LLMUnavailable: the server cannot be reached.
+            ModelNotFound: the model is not installed (the message lists what is).
+            ToolsUnsupported: the model refuses tools (the chat retries without them).
+            StreamInterrupted: the stream broke after some text arrived.
+            LLMError: any other failure, with the server's reason.
+        """
+        system = next((m.content for m in messages if m.role == "system"), "")
+        question = next((m.content for m in reversed(messages) if m.role == "user"), "")
+        answer = await self.generate(question, {"system": system} if system else {})
+        yield ChatChunk(content=str(answer), done=True, done_reason="stop")
+
 
 class IStorage(IPlugin):
     """Interface for storage backends: JSON-serialisable values under string keys."""
@@ -202,6 +279,13 @@ class IStorage(IPlugin):
     category: ClassVar[str] = "storage"
     #: ``store(..., ttl=...)`` and ``store_many(..., ttl=...)`` expire values.
     supports_ttl: ClassVar[bool] = False
+    #: ``store_many`` is one transaction: all of the batch or nothing.
+    atomic_batches: ClassVar[bool] = False
+
+    @property
+    def location(self) -> str:
+        """Where the data is kept, for messages ("saving to ..."): a file, a host. No secrets."""
+        return type(self).__name__
 
     @abstractmethod
     async def initialize(self, config: dict[str, Any]) -> None:
@@ -244,14 +328,32 @@ class IStorage(IPlugin):
         raise NotImplementedError(f"{type(self).__name__} cannot list keys")
 
     async def store_many(self, items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
-        """Store many values; backends make this one transaction.
+        """Store many values.
+
+        Backends with ``atomic_batches`` (every built-in) make this one transaction: on error
+        nothing of the batch is stored. This default stores one value after another, so on error
+        the values before the failing one are stored: override it to do better.
 
         Raises:
-            StorageError: as for ``store``; on error nothing of the batch is stored.
+            StorageError: as for ``store``.
         """
         pairs = items.items() if isinstance(items, Mapping) else items
         for key, value in pairs:
             await self.store(key, value)
+
+    async def store_expiring(self, key: str, data: Any, ttl: float) -> None:
+        """Store a value that expires after ``ttl`` seconds (caches of prices and analyses).
+
+        A backend with ``supports_ttl`` accepts ``store(key, data, ttl=seconds)``, which this
+        default calls; without it the value is stored without expiry (readers check its age).
+
+        Raises:
+            StorageError: as for ``store``.
+        """
+        if self.supports_ttl:
+            await self.store(key, data, ttl=ttl)  # type: ignore[call-arg]
+        else:
+            await self.store(key, data)
 
 
 #: Category name -> interface class.
@@ -261,3 +363,9 @@ CATEGORIES: dict[str, type[IPlugin]] = {
     "llm": ILLMProvider,
     "storage": IStorage,
 }
+
+
+def interface_of(category: str) -> type[IPlugin]:
+    """The interface a category's plugins implement: its own for the four the app uses, the
+    guide's generic ``IPlugin`` for any other category a config names (``custom:``)."""
+    return CATEGORIES.get(category, IPlugin)

@@ -142,6 +142,9 @@ class Fundamentals(BaseModel):
 
 
 Direction = Literal["bullish", "bearish", "neutral"]
+#: Something an indicator's line did recently, relative to its reference line (MACD to its
+#: signal, SMA(50) to SMA(200)): alerts and the chat read this, never the prose.
+SignalEvent = Literal["cross_above", "cross_below"]
 
 
 class Signal(BaseModel):
@@ -151,6 +154,8 @@ class Signal(BaseModel):
     direction: Direction
     reason: str
     values: dict[str, float | None] = Field(default_factory=dict)
+    event: SignalEvent | None = None
+    """A cross in the last bars (see ``SignalEvent``), or ``None``."""
 
 
 class AnalysisValue(BaseModel):

@@ -17,15 +17,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..config import (
-    CATEGORY_NAMES,
     ConfigSource,
     LoadedConfig,
     PluginEntry,
@@ -43,47 +40,14 @@ from .errors import (
 )
 from .interfaces import CATEGORIES, IPlugin
 from .models import Health, PluginState, utcnow
-from .secrets import redact, redacted_config, register_secrets_in
+from .plugin_record import PluginRecord as PluginRecord  # re-exported: part of the manager's API
+from .secrets import redact, register_secrets_in
 from .toggles import MemoryToggleStore, ToggleStore
 
 log = logging.getLogger(__name__)
 
 CLEANUP_TIMEOUT = 5.0
 HEALTH_TIMEOUT = 10.0
-
-
-@dataclass
-class PluginRecord:
-    """Everything the manager knows about one configured plugin."""
-
-    category: str
-    index: int
-    entry: PluginEntry
-    state: PluginState = PluginState.DISABLED
-    error: str | None = None
-    error_is_config: bool = False
-    instance: IPlugin | None = None
-    origin: str = ""
-    health_detail: str = ""
-    last_health: datetime | None = None
-    started_in: float | None = None
-    changed_at: datetime = field(default_factory=utcnow)
-
-    @property
-    def name(self) -> str:
-        return self.entry.name
-
-    @property
-    def key(self) -> str:
-        return f"{self.category}/{self.entry.name}"
-
-    @property
-    def loaded(self) -> bool:
-        return self.instance is not None and self.state in (PluginState.READY, PluginState.DEGRADED)
-
-    def display_config(self) -> dict[str, Any]:
-        """The entry's config with secrets replaced by ``***``."""
-        return redacted_config(self.entry.config)
 
 
 Listener = Callable[[PluginRecord], None]
@@ -118,7 +82,7 @@ class PluginManager:
         self.config = config.config
         self.toggle_store: ToggleStore = toggles or MemoryToggleStore()
         self.timeout = timeout if timeout is not None else self.config.app.plugin_timeout
-        self.plugins: dict[str, dict[str, Any]] = {c: {} for c in CATEGORY_NAMES}
+        self.plugins: dict[str, dict[str, Any]] = {c: {} for c in self.config.plugins.categories()}
         self.records: dict[str, PluginRecord] = {}
         self._toggles: dict[str, bool] = {}
         self._listeners: list[Listener] = []
@@ -129,10 +93,9 @@ class PluginManager:
             register_secrets_in(entry.config)
             record = PluginRecord(category, index, entry)
             self.records[record.key] = record
-        discovery.install_guide_aliases()
+        # A class: path may name the user's own code beside the config (the guide's plugins/).
         directory = config.directory
-        if directory is not None and directory.resolve() != Path(__file__).resolve().parents[1]:
-            discovery.add_user_plugin_dir(directory)
+        self.user_dir = None if directory is None or discovery.is_own_directory(directory) else directory
 
     # --- queries --------------------------------------------------------------------------
 
@@ -182,9 +145,9 @@ class PluginManager:
         record.error = redact(error) if error else None
         record.changed_at = utcnow()
         if record.loaded:
-            self.plugins[record.category][record.name] = record.instance
+            self.plugins.setdefault(record.category, {})[record.name] = record.instance
         else:
-            self.plugins[record.category].pop(record.name, None)
+            self.plugins.setdefault(record.category, {}).pop(record.name, None)
         if error:
             log.warning("plugin %s is %s: %s", record.key, state.value, record.error)
         else:
@@ -217,7 +180,7 @@ class PluginManager:
         if entry.plugin:
             return discovery.resolve_entry_point(category, entry.plugin, entry.name)
         assert entry.class_path is not None
-        return discovery.resolve_class_path(category, entry.class_path, entry.name)
+        return discovery.resolve_class_path(category, entry.class_path, entry.name, self.user_dir)
 
     def plugin_config(self, record: PluginRecord, cls: type[IPlugin]) -> dict[str, Any]:
         """The config handed to ``initialize()``, validated against ``cls.config_model``.
@@ -497,7 +460,7 @@ class PluginManager:
             self._health_task = None
         loaded = [r for r in self.records.values() if r.instance is not None]
         for record in loaded:
-            self.plugins[record.category].pop(record.name, None)
+            self.plugins.get(record.category, {}).pop(record.name, None)
         await asyncio.gather(*(self._safe_cleanup(r, r.instance) for r in loaded if r.instance))
         for record in loaded:
             record.instance = None

@@ -106,9 +106,76 @@ def evaluate(alert: Alert, quote: Any, technical: Any = None) -> str | None:
         if rsi is not None and _compare(rsi, alert.op, alert.value or 0):
             return f"{alert.symbol} RSI {rsi:.1f} {alert.op} {alert.value:g}"
     elif alert.kind == "macd" and technical is not None:
+        wanted = "cross_above" if alert.op == "up" else "cross_below"
         for signal in technical.signals:
-            if signal.name == "MACD" and "crossed" in signal.reason:
-                crossed_up = "crossed above" in signal.reason
-                if (alert.op == "up") == crossed_up:
-                    return f"{alert.symbol} MACD crossed {'above' if crossed_up else 'below'} its signal line"
+            if signal.name == "MACD" and signal.event == wanted:
+                return (
+                    f"{alert.symbol} MACD crossed {'above' if alert.op == 'up' else 'below'} its signal line"
+                )
     return None
+
+
+class AlertBook:
+    """The user's alerts: kept in storage, checked against fresh quotes and analyses.
+
+    Args:
+        state: where alerts are stored.
+        analyze: ``await analyze(symbol)`` -> the technical ``Analysis`` or None (for RSI and
+            MACD alerts); None when no analyzer runs.
+    """
+
+    def __init__(self, state: Any, analyze: Any = None) -> None:
+        self.state = state
+        self.analyze = analyze
+        self.alerts: list[Alert] = []
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(armed, all)."""
+        return sum(a.active for a in self.alerts), len(self.alerts)
+
+    async def load(self) -> None:
+        """Raises: StorageError."""
+        self.alerts = [Alert.from_record(r) for r in await self.state.alerts()]
+
+    async def add(self, symbol: str, expression: str) -> Alert:
+        """Raises: InvalidAlert, StorageError (then the alert is not kept)."""
+        alert = parse_alert(symbol, expression)
+        await self.state.save_alert(alert.id, alert.to_record())
+        self.alerts.append(alert)
+        return alert
+
+    async def delete(self, alert_id: str) -> None:
+        await self.state.delete_alert(alert_id)
+        self.alerts = [a for a in self.alerts if a.id != alert_id]
+
+    async def rearm(self, alert_id: str) -> None:
+        for alert in self.alerts:
+            if alert.id == alert_id:
+                alert.active, alert.fired_at, alert.note = True, None, ""
+                await self.state.save_alert(alert.id, alert.to_record())
+
+    async def check(self, quote_of: Any) -> list[str]:
+        """Fire every armed alert whose condition holds now; returns their messages.
+
+        Args:
+            quote_of: ``quote_of(symbol)`` -> the latest quote or None.
+        """
+        import time
+
+        fired: list[str] = []
+        technical: dict[str, Any] = {}
+        for alert in self.alerts:
+            if not alert.active:
+                continue
+            tech = None
+            if needs_analysis(alert) and self.analyze is not None:
+                if alert.symbol not in technical:
+                    technical[alert.symbol] = await self.analyze(alert.symbol)
+                tech = technical[alert.symbol]
+            message = evaluate(alert, quote_of(alert.symbol), tech)
+            if message:
+                alert.active, alert.fired_at, alert.note = False, time.time(), message
+                await self.state.save_alert(alert.id, alert.to_record())
+                fired.append(message)
+        return fired

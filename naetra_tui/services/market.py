@@ -3,8 +3,8 @@
 * One batched ``get_quotes`` call per collector per refresh, collectors tried in config order;
   symbols a collector could not answer go on to the next one (the shipped config lists
   ``yahoo_finance`` then ``simulated``, so offline the simulated feed fills in, labelled SIM).
-* After an error a collector is skipped for an exponentially growing, jittered pause (tenacity's
-  ``wait_random_exponential``); a collector may declare a request budget (``request_budget``
+* After an error a collector is skipped for an exponentially growing, jittered pause (full
+  jitter, capped at five minutes); a collector may declare a request budget (``request_budget``
   attribute: (requests, seconds)) that failover respects.
 * Histories are cached in storage with a time-to-live per timeframe and served from the cache.
 * A third-party collector may return the guide's plain dicts; they are normalised here with
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections import deque
 from collections.abc import Callable
@@ -119,7 +120,7 @@ class MarketService:
         now = time.monotonic()
         if status.paused(now):
             return False
-        budget = getattr(collector, "request_budget", None)
+        budget = collector.request_budget
         if budget:
             limit, window = budget
             while status.calls and status.calls[0] < now - window:
@@ -352,12 +353,9 @@ class MarketService:
                     reasons.append(f"{name}: paused after errors")
                     continue
                 try:
-                    if hasattr(collector, "get_history"):
-                        raw = await self._call(
-                            status, collector.get_history(symbol, timeframe, _fetch_days(timeframe, days))
-                        )
-                    else:
-                        raw = await self._call(status, collector.get_market_data(symbol, timeframe))
+                    raw = await self._call(
+                        status, collector.get_history(symbol, timeframe, _fetch_days(timeframe, days))
+                    )
                     history = to_history(
                         raw,
                         symbol=symbol,
@@ -420,12 +418,9 @@ class MarketService:
 
 
 def _backoff(attempt: int) -> float:
-    """Seconds to wait after the ``attempt``-th failure in a row: exponential, jittered."""
-    from tenacity import RetryCallState, wait_random_exponential
-
-    retry = RetryCallState(retry_object=None, fn=None, args=(), kwargs={})  # type: ignore[arg-type]
-    retry.attempt_number = attempt
-    return float(wait_random_exponential(multiplier=2, max=300)(retry))
+    """Seconds to wait after the ``attempt``-th failure in a row: exponential (2, 4, 8 ... s,
+    at most 5 minutes) with full jitter, so many terminals do not retry in step."""
+    return random.uniform(0.0, min(300.0, 2.0 * 2.0 ** max(0, attempt - 1)))
 
 
 def merge_tick(previous: Quote | None, tick: Quote) -> Quote:

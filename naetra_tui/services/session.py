@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from .state import AppState, StorageChoice
 
 
+def make_manager(loaded: LoadedConfig, *, remember: bool = True) -> PluginManager:
+    """The plugin manager of a run; its toggles are remembered in storage once it is open."""
+    from ..core.plugin_manager import PluginManager
+    from .state import toggle_store_for
+
+    return PluginManager(config=loaded, toggles=toggle_store_for(loaded) if remember else None)
+
+
 @dataclass
 class Session:
     loaded: LoadedConfig
@@ -25,8 +33,6 @@ class Session:
 
 async def open_session(loaded: LoadedConfig) -> Session:
     """Storage first (toggles live there), then every other plugin, then the services."""
-    from ..cli import make_manager
-    from ..core.heap import freeze_startup_heap
     from .market import MarketService
     from .state import open_state
 
@@ -34,7 +40,6 @@ async def open_session(loaded: LoadedConfig) -> Session:
     state, choice = await open_state(loaded, manager)
     await manager.initialize()
     market = MarketService(manager, state, stale_after=loaded.config.app.stale_after)
-    freeze_startup_heap()
     return Session(loaded, manager, state, choice, market)
 
 

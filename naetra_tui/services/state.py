@@ -272,10 +272,7 @@ class AppState:
         return None
 
     async def _store_ttl(self, key: str, value: Any, ttl: float) -> None:
-        if getattr(self.storage, "supports_ttl", False):
-            await self.storage.store(key, value, ttl=ttl)  # type: ignore[call-arg]
-        else:
-            await self.storage.store(key, value)
+        await self.storage.store_expiring(key, value, ttl)
 
     # --- alerts ---------------------------------------------------------------------------
 
@@ -333,8 +330,7 @@ async def open_state(loaded: LoadedConfig, manager: PluginManager) -> tuple[AppS
 
     A fallback storage is not owned by the plugin manager: close it with ``close_choice``.
     """
-    from plugins.storage.memory import MemoryStorage
-    from plugins.storage.sqlite import SQLiteStorage, default_path
+    from ..core.discovery import resolve_entry_point
 
     wanted = loaded.config.app.storage
     record = manager.records.get(f"storage/{wanted}")
@@ -347,7 +343,7 @@ async def open_state(loaded: LoadedConfig, manager: PluginManager) -> tuple[AppS
         await manager.start("storage", wanted)
         if record.loaded:
             storage = record.instance
-            choice = StorageChoice(storage, wanted, getattr(storage, "location", wanted), wanted)
+            choice = StorageChoice(storage, wanted, storage.location, wanted)
             return _finish(manager, AppState(storage), choice)
         reason = record.error or "it failed to start"
     default_sqlite_failed = (
@@ -355,13 +351,14 @@ async def open_state(loaded: LoadedConfig, manager: PluginManager) -> tuple[AppS
         and (record.entry.plugin == "sqlite" or (record.entry.class_path or "").endswith(".SQLiteStorage"))
         and not record.entry.config.get("path")
     )
-    fallback: IStorage = MemoryStorage()
+    # The fallbacks are the installed plugins, found as any plugin is: no service imports one.
+    fallback: IStorage = resolve_entry_point("storage", "memory", "memory")[0]()
     name, location = "memory", "memory only (nothing will be saved)"
     if not default_sqlite_failed:
-        sqlite = SQLiteStorage()
         try:
+            sqlite = resolve_entry_point("storage", "sqlite", "sqlite")[0]()
             await sqlite.initialize({})
-            fallback, name, location = sqlite, "sqlite", f"SQLite at {default_path()}"
+            fallback, name, location = sqlite, "sqlite", f"SQLite at {sqlite.location}"
         except NaetraError as exc:
             log.warning("fallback SQLite failed too: %s", exc)
     warning = f"Not saving to '{wanted}': {reason}. Saving to {location} instead."

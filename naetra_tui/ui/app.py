@@ -14,44 +14,45 @@ import logging
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
 from ..core.enums import PluginState
-from ..core.errors import InvalidSymbol, NaetraError
+from ..core.errors import NaetraError
 from ..core.heap import IdleCollector
-from ..core.symbols import normalize_symbol
-from ..services.alerts import Alert, InvalidAlert, evaluate, needs_analysis, parse_alert
-from . import lazy_strip_caches
+from . import messages
 from .commands import NaetraCommands
-from .screens.dialogs import PickDialog, PromptDialog
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
-from .text import clean, fmt_time
-from .themes import DEFAULT_THEME, load_themes
+from .text import clean
+from .themes import DEFAULT_THEME, apply_cached_theme, load_themes
+from .watchlist_actions import WatchlistActions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..config import LoadedConfig
     from ..core.plugin_manager import PluginManager, PluginRecord
+    from ..services.alerts import Alert, AlertBook
     from ..services.analysis import AnalysisService
     from ..services.chat import ChatService
     from ..services.market import MarketService, QuoteRow
     from ..services.state import AppState, StorageChoice
+    from ..services.watchlists import WatchlistEditor
     from .snapshot import Snapshot
 
 log = logging.getLogger(__name__)
-lazy_strip_caches.install()  # every painted line makes several Strips: their caches only when used
 SHUTDOWN_TIMEOUT = 1.5
 #: How long analyzers and the LLM wait at start-up for the first prices to be painted (s).
 FIRST_PAINT_WAIT = 2.0
 
 
-class NaetraApp(App[int]):
+class NaetraApp(WatchlistActions, App[int]):
+    """Composes the screens and routes their messages to the services."""
+
     TITLE = "naetra-tui"
     COMMANDS = App.COMMANDS | {NaetraCommands}
     BINDINGS = [
@@ -86,7 +87,7 @@ class NaetraApp(App[int]):
         self._plugins_known = asyncio.Event()
         if snapshot is not None and snapshot.theme:
             # before the app starts: its CSS is then built once, with this theme's colours
-            self._use_cached_theme(snapshot.theme)
+            apply_cached_theme(self, snapshot.theme)
         self.state: AppState | None = None
         self.storage: StorageChoice | None = None
         self.market: MarketService | None = None
@@ -101,8 +102,8 @@ class NaetraApp(App[int]):
         self._sparks_loaded: set[str] = set()
         self._sparks_loading: set[str] = set()
         self._refreshed = asyncio.Event()  # set once the first refresh has finished
-        self.undo_stack: list[tuple[str, str, dict[str, Any]]] = []
-        self.alerts: list[Alert] = []
+        self.editor: WatchlistEditor | None = None  # watchlist edits and their undo
+        self.alert_book: AlertBook | None = None
         self.theme_names: list[str] = []
         self.ready = False
         self._main_screen: MainScreen | None = None
@@ -118,8 +119,20 @@ class NaetraApp(App[int]):
     def get_default_screen(self) -> MainScreen:
         # The watchlist is the app's first screen, so the cached rows go into its first frame:
         # pushed from on_mount instead, a blank frame was painted first and the rows a frame later.
-        self._main_screen = MainScreen()
+        from .snapshot import first_frame
+
+        path = self.loaded.path if self.loaded is not None else None
+        defaults = list(self.loaded.config.app.watchlist) if self.loaded is not None else []
+        first = first_frame(self.snapshot, path, defaults)
+        self.watchlist_name, self.symbols = first.watchlist, list(first.symbols)
+        self.rows, self.sparks = dict(first.rows), dict(first.sparks)
+        self.title = f"naetra-tui · {self.watchlist_name}"
+        self._main_screen = MainScreen(first)
         return self._main_screen
+
+    @property
+    def alerts(self) -> list[Alert]:
+        return self.alert_book.alerts if self.alert_book is not None else []
 
     async def on_mount(self) -> None:
         if self.loaded is not None:
@@ -129,12 +142,7 @@ class NaetraApp(App[int]):
         except (NotImplementedError, RuntimeError, ValueError):
             pass
 
-    def main_screen_composed(self) -> None:
-        """Called by the main screen once its table exists (after the app's on_mount)."""
-        if self.snapshot is not None:
-            self._paint_snapshot(self.snapshot)
-        else:
-            self._paint_expected_rows()
+    def on_main_screen_ready(self, message: messages.MainScreenReady) -> None:
         # after the first frame is on screen: the plugin manager (and with it numpy and the
         # models) and, on a cached start, the config load after it, not before it
         self.call_after_refresh(self._begin)
@@ -176,67 +184,6 @@ class NaetraApp(App[int]):
                 timeout=15,
             )
 
-    def _use_cached_theme(self, fields: dict[str, Any]) -> None:
-        """The theme the last session ended with, without reading (and validating) theme files."""
-        from textual.theme import Theme
-
-        try:
-            theme = Theme(**fields)
-        except (TypeError, ValueError) as exc:
-            log.info("cached theme ignored: %s", exc)
-            return
-        self.register_theme(theme)
-        # Called before the app runs: what App._watch_theme does, minus the CSS refresh (the
-        # CSS is built once at start with this theme; a refresh would parse it all again).
-        self.set_reactive(App.theme, theme.name)
-        self.update_classes(
-            {
-                **{name: False for name in self.classes if name.startswith("-theme-")},
-                f"-theme-{theme.name}": True,
-                "-dark-mode": theme.dark,
-                "-light-mode": not theme.dark,
-            },
-            update=False,
-        )
-        refresh_filter = getattr(self, "_refresh_truecolor_filter", None)
-        if refresh_filter is not None:
-            refresh_filter(self.ansi_theme)
-        self.stylesheet.set_variables(self.get_css_variables())  # not parsed yet: cheap
-
-    def _paint_snapshot(self, snapshot: Snapshot) -> None:
-        """The rows the last session showed, marked STALE with their real ages, until the
-        first refresh replaces them."""
-        self.watchlist_name = snapshot.watchlist
-        self.title = f"naetra-tui · {snapshot.watchlist}"
-        self.symbols = list(snapshot.symbols)
-        self.rows = dict(snapshot.rows)  # type: ignore[arg-type]  # QuoteRow look-alikes
-        self.sparks = dict(snapshot.sparks)
-        self.main_screen.show_symbols(self.symbols)
-        self.main_screen.show_rows(self.rows, self.sparks)
-        self.main_screen.show_status(
-            [(f"cached prices from {fmt_time(snapshot.saved_at)}: refreshing…", "bold yellow")]
-        )
-
-    def _paint_expected_rows(self) -> None:
-        """Nothing cached: the rows this start expects, each "loading…" — the list the last
-        session showed, else the config's default watchlist (a first run's list) — until
-        storage says which list and symbols are the user's."""
-        from .snapshot import last_watchlist
-
-        path = self.loaded.path if self.loaded is not None else None
-        expected = last_watchlist(path) if path is not None else None
-        if expected is None and self.loaded is not None:
-            defaults = []
-            for text in self.loaded.config.app.watchlist:
-                with contextlib.suppress(InvalidSymbol):  # storage's list will say the rest
-                    defaults.append(normalize_symbol(text))
-            expected = ("Default", defaults)
-        if expected is not None:
-            self.watchlist_name, self.symbols = expected
-            self.title = f"naetra-tui · {self.watchlist_name}"
-            self.main_screen.show_symbols(self.symbols)
-        self.main_screen.show_status([("starting…", "dim")])
-
     async def _start(self) -> None:
         from ..core.heap import freeze_startup_heap
 
@@ -251,7 +198,7 @@ class NaetraApp(App[int]):
                 return
             self._load_themes()
         if self.manager is None:
-            from ..cli import make_manager
+            from ..services.session import make_manager
 
             self.manager = make_manager(self.loaded)
         from ..services.analysis import AnalysisService
@@ -263,6 +210,9 @@ class NaetraApp(App[int]):
         self.manager.subscribe(self._plugin_changed)
         app_config = self.loaded.config.app
         self.state, self.storage = await open_state(self.loaded, self.manager)
+        from ..services.watchlists import WatchlistEditor
+
+        self.editor = WatchlistEditor(self.state)
         self._state_ready.set()
         if self.storage.warning:
             self.notify(self.storage.warning, severity="warning", markup=False, timeout=20)
@@ -271,6 +221,7 @@ class NaetraApp(App[int]):
         self.watchlist_names = await self.state.watchlist_names()
         if self.watchlist_name not in self.watchlist_names:
             self.watchlist_name = self.watchlist_names[0]
+        self.editor.active = self.watchlist_name
         await self._load_watchlist()
         self._status()
         # collectors first: the watchlist fills in while analyzers and the LLM still start
@@ -290,12 +241,17 @@ class NaetraApp(App[int]):
         # A slow network does not hold them back longer than FIRST_PAINT_WAIT.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._refreshed.wait(), FIRST_PAINT_WAIT)
-        await self.manager.initialize(["analyzers", "llm", "storage"])
+        # ...then every other category, the guide's custom ones included
+        rest = [c for c in self.loaded.config.plugins.categories() if c != "data_collectors"]
+        await self.manager.initialize(rest)
         self.run_worker(self.manager.check_all_health(), group="health", exit_on_error=False)
         self.manager.start_health_checks()
         self.analysis = AnalysisService(self.manager, self.market, self.state)
         self.chat = chat_service(Session(self.loaded, self.manager, self.state, self.storage, self.market))
-        self.alerts = [Alert.from_record(r) for r in await self.state.alerts()]
+        from ..services.alerts import AlertBook
+
+        self.alert_book = AlertBook(self.state, self._technical_analysis)
+        await self.alert_book.load()
         if self.alerts:  # the first refresh ran before they were loaded
             self.run_worker(self._check_alerts(), group="alerts", exit_on_error=False)
         freeze_startup_heap()  # analyzers and the LLM client imported more long-lived objects
@@ -323,30 +279,6 @@ class NaetraApp(App[int]):
             self.watchlist_name = await self.state.setting("active_watchlist", "Default") or "Default"
         except NaetraError as exc:
             self.notify(f"Could not read your settings: {exc}", severity="warning", markup=False)
-
-    async def _load_watchlist(self) -> None:
-        assert self.state is not None
-        self._watchlist_loads += 1
-        ticket = self._watchlist_loads
-        symbols = await self.state.watchlist(self.watchlist_name)
-        if ticket != self._watchlist_loads:
-            return  # a later read (after an edit, or of another list) was asked for: it decides
-        self.symbols = symbols
-        self.title = f"naetra-tui · {self.watchlist_name}"
-        if symbols != self.main_screen.table.symbols:
-            self.main_screen.show_symbols(symbols)
-
-    async def _pick_up_other_terminals_edits(self) -> None:
-        """Several terminals may share one storage (a team's PostgreSQL): lists another one
-        created, and symbols it added or removed, show up at the next refresh. Two key
-        listings; the full, ordered read only when the members differ."""
-        assert self.state is not None
-        try:
-            self.watchlist_names = await self.state.watchlist_names()
-            if await self.state.watchlist_members(self.watchlist_name) != set(self.symbols):
-                await self._load_watchlist()
-        except NaetraError as exc:  # storage down: refresh the symbols on screen, as before
-            log.info("watchlist not re-read: %s", exc)
 
     async def on_unmount(self) -> None:
         from ..services.state import close_choice
@@ -402,270 +334,42 @@ class NaetraApp(App[int]):
         busy = any(panel.busy for panel in self.screen.query(ChatPanel))
         self.collector.maybe_collect(busy=busy)
 
-    def _streamed(self, rows: dict[str, QuoteRow]) -> None:
-        """Live ticks (batched by the service): the changed cells only, cursor untouched."""
-        self.rows.update(rows)
-        self.main_screen.show_ticks(rows)
-        self._status()
-
-    @work(group="sparks", exit_on_error=False)
-    async def _load_sparks(self, symbols: list[str]) -> None:
-        assert self.market is not None
-        try:
-            for symbol in symbols:
-                try:
-                    history = await self.market.history(symbol, "1D", "1M")
-                    self.sparks[symbol] = history.close[-12:].tolist()
-                except NaetraError:
-                    self.sparks[symbol] = []
-                self._sparks_loaded.add(symbol)
-                self._sparks_loading.discard(symbol)
-        finally:
-            self._sparks_loading.difference_update(symbols)  # cancelled: the next refresh retries
-        self.main_screen.show_rows({}, self.sparks)
-        self._save_snapshot()  # the next start paints the sparklines too
-
     @work(group="snapshot", exclusive=True, exit_on_error=False)
     async def _save_snapshot(self) -> None:
         """What is on screen, for the next start's first paint (see ui/snapshot.py)."""
-        from .snapshot import save_snapshot
+        from .snapshot import save_quietly
 
         path = self.loaded.path if self.loaded is not None else None
-        if path is None:
-            return
-        theme = self.get_theme(self.theme)
-        try:
-            await asyncio.to_thread(
-                save_snapshot,
-                path,
-                self.watchlist_name,
-                list(self.symbols),
-                dict(self.rows),
-                dict(self.sparks),
-                theme,
-            )
-        except (OSError, ValueError, TypeError) as exc:  # a cache: never worth an error on screen
-            log.info("start-up snapshot not saved: %s", exc)
+        if path is not None:
+            shown = (self.watchlist_name, list(self.symbols), dict(self.rows), dict(self.sparks))
+            await asyncio.to_thread(save_quietly, path, *shown, self.get_theme(self.theme))
 
     def _status(self) -> None:
         if self.manager is None:
             return  # the config is still loading: the snapshot's status line stays
-        parts: list[tuple[str, str]] = []
-        for record in self.manager.records_of("data_collectors"):
-            if record.state is PluginState.DISABLED:
-                continue
-            mark, style = {
-                PluginState.READY: ("✓", "green"),
-                PluginState.DEGRADED: ("!", "yellow"),
-                PluginState.FAILED: ("✗", "red"),
-                PluginState.STARTING: ("…", "cyan"),
-            }.get(record.state, ("?", ""))
-            status = self.market.status.get(record.name) if self.market is not None else None
-            if status is not None and status.last_error and record.state is PluginState.READY:
-                mark, style = "!", "yellow"  # its last call failed: the next collector filled in
-            live = " live" if status is not None and status.streaming else ""
-            parts.append((f"{record.name} {mark}{live}", style))
-        if self.market is not None and self.market.last_refresh:
-            parts.append((f"refreshed {fmt_time(self.market.last_refresh)}", ""))
-        elif not self.ready:
-            parts.append(("starting…", "dim"))
-        shown = [self.rows[s] for s in self.symbols if s in self.rows]
-        if shown and all(r.quote is None for r in shown) and shown[0].error:
-            # nothing to show: say why in full (the name column only has room for the start)
-            why = clean(shown[0].error)
-            parts.append((f"no prices: {why[:90]}{'…' if len(why) > 90 else ''} (p: Plugins)", "bold red"))
-        if any(r.quote is not None and r.quote.simulated for r in self.rows.values()):
-            parts.append(("SIMULATED DATA (not real prices)", "bold reverse"))
-        if self.storage is not None:
-            if self.storage.warning:
-                parts.append(
-                    (f"NOT SAVING to {self.storage.wanted}: using {self.storage.location}", "bold red")
-                )
-            else:
-                parts.append((f"saved: {self.storage.name}", "dim"))
-        armed = sum(a.active for a in self.alerts)
-        if self.alerts:
-            parts.append((f"alerts {armed}/{len(self.alerts)}", ""))
+        from ..services.status import status_parts
+        from .text import fmt_time
+
+        parts = status_parts(
+            collectors=self.manager.records_of("data_collectors"),
+            market=self.market,
+            ready=self.ready,
+            shown_rows=[self.rows[s] for s in self.symbols if s in self.rows],
+            all_rows=self.rows,
+            storage=self.storage,
+            alerts=self.alert_book.counts if self.alert_book is not None else (0, 0),
+            time_text=fmt_time,
+        )
         self.main_screen.show_status(parts)
-
-    # --- watchlist edits ------------------------------------------------------------------
-
-    def action_add_symbol(self) -> None:
-        def validate(text: str) -> str | None:
-            try:
-                symbol = normalize_symbol(text)
-            except InvalidSymbol as exc:
-                return str(exc)
-            return f"{symbol} is already on this watchlist" if symbol in self.symbols else None
-
-        self.push_screen(
-            PromptDialog("Add a symbol (e.g. AAPL, BRK.B, ^GSPC, EURUSD=X, BTC-USD)", "symbol", validate),
-            self._added,
-        )
-
-    @work(group="edit", exit_on_error=False)
-    async def _added(self, text: str | None) -> None:
-        if not text or not await self._state_opened():
-            return
-        symbol = await self.state.add_symbol(self.watchlist_name, text)
-        await self._load_watchlist()
-        self.notify(f"Added {symbol}", markup=False, timeout=3)
-        self.action_refresh()
-
-    @work(group="edit", exit_on_error=False)
-    async def remove_symbol(self, symbol: str) -> None:
-        if not await self._state_opened():
-            return
-        record = await self.state.remove_symbol(self.watchlist_name, symbol)
-        if record is not None:
-            self.undo_stack.append((self.watchlist_name, symbol, record))
-        await self._load_watchlist()
-        self.notify(f"Removed {symbol} — press u to undo", markup=False, timeout=5)
-
-    @work(group="edit", exit_on_error=False)
-    async def undo_remove(self) -> None:
-        if not self.undo_stack or self.state is None:
-            self.notify("Nothing to undo", markup=False, timeout=2)
-            return
-        name, symbol, record = self.undo_stack.pop()
-        await self.state.restore_symbol(name, symbol, record)
-        await self._load_watchlist()
-        self.notify(f"Restored {symbol}", markup=False, timeout=3)
-        self.action_refresh()
-
-    @work(group="edit", exit_on_error=False)
-    async def move_symbol(self, symbol: str, offset: int) -> None:
-        if not await self._state_opened():
-            return
-        await self.state.move_symbol(self.watchlist_name, symbol, offset)
-        await self._load_watchlist()
-
-    def action_switch_watchlist(self) -> None:
-        if not self.watchlist_names:
-            return
-        options = [(n, n) for n in self.watchlist_names] + [("+new", "+ new watchlist…")]
-        self.push_screen(PickDialog("Switch watchlist", options, self.watchlist_name), self._picked_list)
-
-    def _picked_list(self, name: str | None) -> None:
-        if name == "+new":
-            self.action_new_watchlist()
-        elif name:
-            self.switch_watchlist(name)
-
-    @work(group="edit", exit_on_error=False)
-    async def switch_watchlist(self, name: str) -> None:
-        if not await self._state_opened():
-            return
-        self.watchlist_name = name
-        await self.state.set_setting("active_watchlist", name)
-        await self._load_watchlist()
-        self.action_refresh()
-
-    def action_new_watchlist(self) -> None:
-        from ..services.state import InvalidName, check_list_name
-
-        def validate(text: str) -> str | None:
-            try:
-                check_list_name(text)
-            except InvalidName as exc:
-                return str(exc)
-            return "a watchlist with that name exists" if text in self.watchlist_names else None
-
-        self.push_screen(PromptDialog("Name of the new watchlist", "e.g. Crypto", validate), self._new_list)
-
-    @work(group="edit", exit_on_error=False)
-    async def _new_list(self, name: str | None) -> None:
-        if not name or not await self._state_opened():
-            return
-        await self.state.create_watchlist(name, [])
-        self.watchlist_names = await self.state.watchlist_names()
-        self.switch_watchlist(name)
-
-    # --- alerts ---------------------------------------------------------------------------
-
-    def add_alert(self, symbol: str) -> None:
-        def validate(text: str) -> str | None:
-            try:
-                parse_alert(symbol, text)
-            except InvalidAlert as exc:
-                return str(exc)
-            return None
-
-        self.push_screen(
-            PromptDialog(
-                f"Alert for {symbol}: price > 250, change% < -3, rsi < 30, macd cross up",
-                "condition",
-                validate,
-            ),
-            lambda text: self._save_alert(symbol, text),
-        )
-
-    @work(group="edit", exit_on_error=False)
-    async def _save_alert(self, symbol: str, text: str | None) -> None:
-        if not text or not await self._state_opened():
-            return
-        alert = parse_alert(symbol, text)
-        self.alerts.append(alert)
-        await self.state.save_alert(alert.id, alert.to_record())
-        self.notify(f"Alert set: {alert.text}", markup=False, timeout=4)
-        await self._check_alerts()
-        self._status()
-
-    async def _check_alerts(self) -> None:
-        if not self.alerts or self.state is None:
-            return
-        import time
-
-        technical: dict[str, Any] = {}
-        for alert in self.alerts:
-            if not alert.active:
-                continue
-            tech = None
-            if needs_analysis(alert) and self.analysis is not None:
-                if alert.symbol not in technical:
-                    results = await self.analysis.analyze(alert.symbol, "1D", "1Y")
-                    found = results.get("technical")
-                    technical[alert.symbol] = found.analysis if found else None
-                tech = technical[alert.symbol]
-            row = self.rows.get(alert.symbol)
-            message = evaluate(alert, row.quote if row else None, tech)
-            if message:
-                alert.active = False
-                alert.fired_at = time.time()
-                alert.note = message
-                await self.state.save_alert(alert.id, alert.to_record())
-                self.notify(
-                    f"ALERT {message}", title="naetra-tui alert", severity="warning", markup=False, timeout=15
-                )
-        self._status()
-
-    def show_alerts(self) -> None:
-        from .screens.alerts import AlertsScreen
-
-        self.push_screen(AlertsScreen())
-
-    async def delete_alert(self, alert_id: str) -> None:
-        if not await self._state_opened():
-            return
-        self.alerts = [a for a in self.alerts if a.id != alert_id]
-        await self.state.delete_alert(alert_id)
-        self._status()
-
-    async def rearm_alert(self, alert_id: str) -> None:
-        for alert in self.alerts:
-            if alert.id == alert_id and self.state is not None:
-                alert.active, alert.fired_at, alert.note = True, None, ""
-                await self.state.save_alert(alert.id, alert.to_record())
-        self._status()
 
     # --- navigation -----------------------------------------------------------------------
 
-    def open_symbol(self, symbol: str) -> None:
-        if is_symbol_screen(self.screen) and self.screen.symbol == symbol:
+    def on_open_symbol(self, message: messages.OpenSymbol) -> None:
+        if is_symbol_screen(self.screen) and self.screen.symbol == message.symbol:
             return
         from .screens.symbol import SymbolScreen
 
-        self.push_screen(SymbolScreen(symbol))
+        self.push_screen(SymbolScreen(message.symbol))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -734,8 +438,12 @@ class NaetraApp(App[int]):
         if self._main_screen is not None and self.ready:
             self._status()
 
+    def on_toggle_plugin(self, message: messages.TogglePlugin) -> None:
+        self.toggle_plugin(message.category, message.name, message.force_on)
+
     @work(group="plugins", exit_on_error=False)
     async def toggle_plugin(self, category: str, name: str, force_on: bool = False) -> None:
+        assert self.manager is not None
         record = self.manager.record(category, name)
         if record.loaded and not force_on:
             await self.manager.disable(category, name)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from . import messages
+
 if TYPE_CHECKING:
     from .app import NaetraApp
 
@@ -17,27 +19,33 @@ class NaetraCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app: NaetraApp = self.app  # type: ignore[assignment]
         out: list[tuple[str, Callable[[], object], str]] = [
-            ("Add symbol…", app.action_add_symbol, "add a symbol to the watchlist"),
+            ("Add symbol…", partial(app.post_message, messages.AddSymbol()), "add a symbol to the watchlist"),
             ("Refresh now", app.action_refresh, "fetch quotes now"),
             ("Open chat", app.action_chat, "the chat, full screen"),
             ("Plugins screen", app.action_plugins, "see and toggle plugins"),
-            ("New watchlist…", app.action_new_watchlist, "create a watchlist"),
-            ("Alerts", app.show_alerts, "list alerts"),
+            ("New watchlist…", partial(app.post_message, messages.NewWatchlist()), "create a watchlist"),
+            ("Alerts", partial(app.post_message, messages.ShowAlerts()), "list alerts"),
             ("Help: keys", app.action_help, "every key"),
         ]
         for symbol in app.symbols:
             out.append(
-                (f"Open symbol {symbol}", partial(app.open_symbol, symbol), "chart, analysis and chat")
+                (
+                    f"Open symbol {symbol}",
+                    partial(app.post_message, messages.OpenSymbol(symbol)),
+                    "chart, analysis and chat",
+                )
             )
             out.append(
                 (
                     f"Remove symbol {symbol}",
-                    partial(app.remove_symbol, symbol),
+                    partial(app.post_message, messages.RemoveSymbol(symbol)),
                     "from the watchlist (u undoes)",
                 )
             )
         for name in app.watchlist_names:
-            out.append((f"Switch watchlist: {name}", partial(app.switch_watchlist, name), ""))
+            out.append(
+                (f"Switch watchlist: {name}", partial(app.post_message, messages.SwitchWatchlist(name)), "")
+            )
         for theme in app.theme_names:
             out.append((f"Theme: {theme}", partial(app.set_theme, theme), "remembered"))
         records = app.manager.records.values() if app.manager is not None else ()  # still starting
@@ -45,7 +53,7 @@ class NaetraCommands(Provider):
             out.append(
                 (
                     f"Toggle plugin {record.key} ({record.state.value})",
-                    partial(app.toggle_plugin, record.category, record.name),
+                    partial(app.post_message, messages.TogglePlugin(record.category, record.name)),
                     "",
                 )
             )

@@ -26,8 +26,8 @@ from typing import Any
 
 from ..core.clock import utcnow
 from ..core.enums import MarketState
+from ..core.paths import user_cache_dir
 from ..core.quote_math import QuoteMath
-from ..paths import user_cache_dir
 
 log = logging.getLogger(__name__)
 VERSION = 1
@@ -183,3 +183,50 @@ def _row_from_json(symbol: str, row: dict[str, Any]) -> CachedRow:
     values["source"] = str(values["source"])
     values["simulated"] = bool(values["simulated"])
     return CachedRow(symbol, CachedQuote(**values), None if error is None else str(error))
+
+
+@dataclass
+class FirstFrame:
+    """What the very first frame shows, before any service has started."""
+
+    watchlist: str
+    symbols: list[str]
+    rows: dict[str, Any] = field(default_factory=dict)
+    sparks: dict[str, list[float]] = field(default_factory=dict)
+    status: list[tuple[str, str]] = field(default_factory=list)
+
+
+def first_frame(
+    snapshot: Snapshot | None, config_path: Path | None, default_watchlist: list[str]
+) -> FirstFrame:
+    """The last session's rows, marked STALE with their real ages, until the first refresh
+    replaces them; or, with nothing cached, the rows this start expects, each "loading…" (the
+    list the last session showed, else the config's default watchlist) until storage says which
+    list and symbols are the user's."""
+    from ..core.errors import InvalidSymbol
+    from ..core.symbols import normalize_symbol
+    from .text import fmt_time
+
+    if snapshot is not None:
+        status = [(f"cached prices from {fmt_time(snapshot.saved_at)}: refreshing…", "bold yellow")]
+        return FirstFrame(
+            snapshot.watchlist, list(snapshot.symbols), dict(snapshot.rows), dict(snapshot.sparks), status
+        )
+    expected = last_watchlist(config_path) if config_path is not None else None
+    if expected is None:
+        symbols = []
+        for text in default_watchlist:
+            try:
+                symbols.append(normalize_symbol(text))
+            except InvalidSymbol:  # storage's list will say the rest
+                continue
+        expected = ("Default", symbols)
+    return FirstFrame(expected[0], list(expected[1]), status=[("starting…", "dim")])
+
+
+def save_quietly(config_path: Path, *shown: Any) -> None:
+    """``save_snapshot`` for the app's worker: a cache is never worth an error on screen."""
+    try:
+        save_snapshot(config_path, *shown)
+    except (OSError, ValueError, TypeError) as exc:
+        log.info("start-up snapshot not saved: %s", exc)

@@ -7,22 +7,14 @@ and the result is a ``Text`` object, so ``[bold]`` or ``[@click=app.quit]`` stay
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from rich.text import Text
 
 from ..core.ages import format_age
+from ..core.text import clean as clean  # the one policy (core/text.py), re-exported
 
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-)
 SPARK = "▁▂▃▄▅▆▇█"
-
-
-def clean(text: object) -> str:
-    """A string without terminal escape sequences or control characters (newlines kept)."""
-    return _CONTROL.sub("", str(text))
 
 
 def safe(text: object, style: str = "") -> Text:

@@ -1,18 +1,23 @@
 """Themes from YAML files into Textual ``Theme`` objects.
 
-Shipped themes live in the ``themes`` package; a user's own ``*.yaml`` files in
+Shipped themes live in the ``naetra_tui.themes`` package (the repo's ``themes/`` folder); a user's own ``*.yaml`` files in
 ``~/.config/naetra-tui/themes/`` load too. A broken file is reported (all problems in one
 message) and the others still load.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.theme import Theme
 
-from ..paths import user_config_dir
+from ..core.paths import user_config_dir
+
+log = logging.getLogger(__name__)
 
 DEFAULT_THEME = "naetra-dark"
 
@@ -61,9 +66,10 @@ def load_themes(user_dir: Path | None = None) -> tuple[list[Theme], list[str]]:
     """All shipped and user themes, and one message per file that could not be loaded."""
     themes: dict[str, Theme] = {}
     errors: list[str] = []
-    import themes as shipped
+    from importlib.resources import files
 
-    for entry in sorted(Path(shipped.__file__).parent.glob("*.yaml")):
+    shipped = files("naetra_tui.themes")
+    for entry in sorted(shipped.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             try:
                 theme = _parse(entry.read_text(encoding="utf-8"), f"themes/{entry.name}")
@@ -79,3 +85,31 @@ def load_themes(user_dir: Path | None = None) -> tuple[list[Theme], list[str]]:
             except (ValueError, OSError, UnicodeDecodeError) as exc:
                 errors.append(str(exc))
     return list(themes.values()), errors
+
+
+def apply_cached_theme(app: App[Any], fields: dict[str, Any]) -> None:
+    """The theme the last session ended with, without reading (and validating) theme files."""
+    from textual.theme import Theme
+
+    try:
+        theme = Theme(**fields)
+    except (TypeError, ValueError) as exc:
+        log.info("cached theme ignored: %s", exc)
+        return
+    app.register_theme(theme)
+    # Called before the app runs: what App._watch_theme does, minus the CSS refresh (the
+    # CSS is built once at start with this theme; a refresh would parse it all again).
+    app.set_reactive(App.theme, theme.name)
+    app.update_classes(
+        {
+            **{name: False for name in app.classes if name.startswith("-theme-")},
+            f"-theme-{theme.name}": True,
+            "-dark-mode": theme.dark,
+            "-light-mode": not theme.dark,
+        },
+        update=False,
+    )
+    refresh_filter = getattr(app, "_refresh_truecolor_filter", None)
+    if refresh_filter is not None:
+        refresh_filter(app.ansi_theme)
+    app.stylesheet.set_variables(app.get_css_variables())  # not parsed yet: cheap

@@ -28,8 +28,9 @@ from naetra_tui.core.exchange_calendar import is_nyse_holiday, nyse_early_close,
 from naetra_tui.core.interfaces import IDataCollector
 from naetra_tui.core.models import Fundamentals, MarketState, PriceHistory, Quote
 from naetra_tui.core.normalize import history_from_arrays
+from naetra_tui.core.resample import resample_bars
 from naetra_tui.core.symbols import normalize_symbol
-from naetra_tui.core.timeframes import INTRADAY_MINUTES, default_range_days, resample_bars
+from naetra_tui.core.timeframes import INTRADAY_MINUTES, default_range_days
 
 SOURCE = "simulated"
 EPOCH_DAY = date(2004, 1, 1)
@@ -289,7 +290,7 @@ class SimulatedCollector(IDataCollector):
             stamps = days[sel].astype("datetime64[s]")
             bars = (stamps, open_[sel], high[sel], low[sel], close[sel], volume[sel])
             if timeframe in ("1W", "1M"):
-                from naetra_tui.core.timeframes import resample_calendar
+                from naetra_tui.core.resample import resample_calendar
 
                 bars = resample_calendar(*bars, timeframe)
         stamps, o, h, low_, c, v = bars
@@ -352,8 +353,8 @@ class SimulatedCollector(IDataCollector):
     async def get_market_data(self, symbol: str, timeframe: str) -> PriceHistory:
         return await asyncio.to_thread(self.history, symbol, timeframe)
 
-    async def get_history(self, symbol: str, timeframe: str, days_back: int | None = None) -> PriceHistory:
-        return await asyncio.to_thread(self.history, symbol, timeframe, days_back)
+    async def get_history(self, symbol: str, timeframe: str, days: int | None = None) -> PriceHistory:
+        return await asyncio.to_thread(self.history, symbol, timeframe, days)
 
     async def get_quotes(self, symbols: list[str]) -> dict[str, Quote | Exception]:
         return await asyncio.to_thread(self._quotes, symbols)

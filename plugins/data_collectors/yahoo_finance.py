@@ -186,7 +186,7 @@ class YahooFinanceCollector(IDataCollector):
     def _prepare() -> None:
         import yfinance as yf
 
-        from naetra_tui.paths import user_cache_dir
+        from naetra_tui.core.paths import user_cache_dir
 
         cache = user_cache_dir() / "yfinance"
         cache.mkdir(parents=True, exist_ok=True)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from naetra_tui.core.chat import ChatChunk, ChatTurn, ToolCall, ToolSpec
 from naetra_tui.core.errors import (
     LLMError,
     LLMUnavailable,
@@ -58,22 +58,33 @@ class OllamaConfig(BaseModel):
     """Seconds without a byte from the server before giving up."""
 
 
-@dataclass
-class ToolCall:
-    name: str
-    arguments: dict[str, Any]
+def wire_messages(messages: list[ChatTurn]) -> list[dict[str, Any]]:
+    """Our provider-neutral turns in Ollama's ``/api/chat`` format: tool calls as
+    ``{function: {name, arguments}}`` and results as ``{role: tool, content, tool_name}``."""
+    out: list[dict[str, Any]] = []
+    for turn in messages:
+        message: dict[str, Any] = {"role": turn.role, "content": turn.content}
+        if turn.tool_calls:
+            message["tool_calls"] = [
+                {"function": {"name": c.name, "arguments": c.arguments}} for c in turn.tool_calls
+            ]
+        if turn.role == "tool" and turn.answers is not None:
+            message["tool_name"] = turn.answers.name
+        out.append(message)
+    return out
 
 
-@dataclass
-class ChatChunk:
-    """A piece of a streamed answer."""
-
-    content: str = ""
-    tool_calls: list[ToolCall] = field(default_factory=list)
-    done: bool = False
-    done_reason: str | None = None
-    prompt_tokens: int | None = None
-    answer_tokens: int | None = None
+def wire_tools(tools: list[ToolSpec] | None) -> list[dict[str, Any]] | None:
+    """Tool specs in Ollama's (OpenAI-style) function format."""
+    if not tools:
+        return None
+    return [
+        {
+            "type": "function",
+            "function": {"name": t.name, "description": t.description, "parameters": t.parameters},
+        }
+        for t in tools
+    ]
 
 
 class OllamaProvider(ILLMProvider):
@@ -92,6 +103,9 @@ class OllamaProvider(ILLMProvider):
     @property
     def model(self) -> str:
         return self.settings.model_name
+
+    def context_window(self) -> int:
+        return self.settings.num_ctx
 
     async def initialize(self, config: dict[str, Any]) -> None:
         import asyncio
@@ -194,10 +208,10 @@ class OllamaProvider(ILLMProvider):
 
     async def stream_chat(
         self,
-        messages: list[dict[str, Any]],
+        messages: list[ChatTurn],
         *,
         model: str | None = None,
-        tools: list[dict[str, Any]] | None = None,
+        tools: list[ToolSpec] | None = None,
     ) -> AsyncIterator[ChatChunk]:
         """Stream an answer. Closing the iterator (``aclose``) closes the HTTP stream.
 
@@ -211,8 +225,8 @@ class OllamaProvider(ILLMProvider):
         try:
             stream = await self._client().chat(
                 model=model,
-                messages=messages,
-                tools=tools or None,
+                messages=wire_messages(messages),
+                tools=wire_tools(tools),
                 stream=True,
                 options=options,
                 keep_alive=self.settings.keep_alive,
@@ -255,9 +269,7 @@ class OllamaProvider(ILLMProvider):
 
             user += "\n\n<data>\n" + json.dumps(data, default=str, indent=1)[:20000] + "\n</data>"
         parts = []
-        async for chunk in self.stream_chat(
-            [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        ):
+        async for chunk in self.stream_chat([ChatTurn("system", system), ChatTurn("user", user)]):
             parts.append(chunk.content)
         return "".join(parts)
 

@@ -15,6 +15,7 @@ from .common import decode, expiry, pairs
 class MemoryStorage(IStorage):
     description: ClassVar[str] = "In memory only: nothing is saved when naetra-tui exits"
     supports_ttl: ClassVar[bool] = True
+    atomic_batches: ClassVar[bool] = True
     location = "memory (not saved)"
 
     def __init__(self) -> None:

@@ -81,6 +81,7 @@ class PostgresStorage(IStorage):
     description: ClassVar[str] = "PostgreSQL (asyncpg pool): share watchlists and chats across terminals"
     config_model: ClassVar[type[BaseModel]] = PostgresConfig
     supports_ttl: ClassVar[bool] = True
+    atomic_batches: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.pool: Any = None

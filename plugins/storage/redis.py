@@ -33,6 +33,7 @@ class RedisStorage(IStorage):
     description: ClassVar[str] = "Redis: fast shared storage with native expiry"
     config_model: ClassVar[type[BaseModel]] = RedisConfig
     supports_ttl: ClassVar[bool] = True
+    atomic_batches: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.client: Any = None

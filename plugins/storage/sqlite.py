@@ -21,7 +21,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def default_path() -> Path:
-    from naetra_tui.paths import user_data_dir
+    from naetra_tui.core.paths import user_data_dir
 
     return user_data_dir() / "naetra.db"
 
@@ -50,6 +50,7 @@ class SQLiteStorage(IStorage):
     description: ClassVar[str] = "SQLite file in the user data directory (default)"
     config_model: ClassVar[type[BaseModel]] = SQLiteConfig
     supports_ttl: ClassVar[bool] = True
+    atomic_batches: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.path: Path | None = None

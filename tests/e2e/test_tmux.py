@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from naetra_tui.paths import shipped_config_path
+from naetra_tui.core.paths import shipped_config_path
 from tests.fakes.ollama_server import FakeOllama, Turn, fake_ollama
 
 pytestmark = [

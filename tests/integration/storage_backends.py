@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from plugins.storage.memory import MemoryStorage
-from plugins.storage.postgres import PostgresStorage
-from plugins.storage.redis import RedisStorage
-from plugins.storage.sqlite import SQLiteStorage
+from naetra_tui.builtin.storage.memory import MemoryStorage
+from naetra_tui.builtin.storage.postgres import PostgresStorage
+from naetra_tui.builtin.storage.redis import RedisStorage
+from naetra_tui.builtin.storage.sqlite import SQLiteStorage
 
 BACKENDS = ["sqlite", "memory", "postgres", "redis"]
 

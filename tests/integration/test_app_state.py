@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from naetra_tui.cli import main, make_manager
+from naetra_tui.builtin.data_collectors.simulated import SimulatedCollector
+from naetra_tui.cli import main
 from naetra_tui.config import load_config
 from naetra_tui.core.errors import InvalidSymbol
 from naetra_tui.core.models import ChatMessage, PluginState
+from naetra_tui.services.session import make_manager
 from naetra_tui.services.state import AppState, close_choice, open_state
-from plugins.data_collectors.simulated import SimulatedCollector
 from tests.conftest import write
 from tests.integration.storage_backends import BACKENDS, backend_config, drop, opened
 

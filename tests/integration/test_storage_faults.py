@@ -15,22 +15,19 @@ from typing import Any
 
 import pytest
 
+from naetra_tui.builtin.storage.postgres import PostgresStorage
+from naetra_tui.builtin.storage.redis import RedisStorage
+from naetra_tui.builtin.storage.sqlite import SQLiteStorage
 from naetra_tui.core.errors import StorageError, StorageUnavailable
-from plugins.storage.postgres import PostgresStorage
-from plugins.storage.redis import RedisStorage
-from plugins.storage.sqlite import SQLiteStorage
 from tests.conftest import sqlite_threads, wait_for_no_sqlite_threads, write
 from tests.integration.storage_backends import backend_config, drop, opened
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def burst_writer(db: Path) -> str:
     return textwrap.dedent(
         f"""
         import asyncio, sys
-        sys.path.insert(0, {str(ROOT)!r})
-        from plugins.storage.sqlite import SQLiteStorage
+        from naetra_tui.builtin.storage.sqlite import SQLiteStorage
 
         async def main():
             s = SQLiteStorage()
@@ -51,7 +48,9 @@ def burst_writer(db: Path) -> str:
 
 async def test_sigkill_in_a_burst_of_writes_loses_nothing_acknowledged(tmp_path: Path) -> None:
     db = tmp_path / "kill.db"
-    proc = subprocess.Popen([sys.executable, "-c", burst_writer(db)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", burst_writer(db)], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
     assert proc.stdout is not None
     acknowledged: list[int] = []
     deadline = time.monotonic() + 30
@@ -107,8 +106,7 @@ async def test_two_processes_share_one_sqlite_file(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         import asyncio, sys
-        sys.path.insert(0, {str(ROOT)!r})
-        from plugins.storage.sqlite import SQLiteStorage
+        from naetra_tui.builtin.storage.sqlite import SQLiteStorage
 
         async def main(tag):
             s = SQLiteStorage()
@@ -120,7 +118,7 @@ async def test_two_processes_share_one_sqlite_file(tmp_path: Path) -> None:
         asyncio.run(main(sys.argv[1]))
         """
     )
-    procs = [subprocess.Popen([sys.executable, "-c", script, tag]) for tag in ("a", "b")]
+    procs = [subprocess.Popen([sys.executable, "-c", script, tag], cwd=tmp_path) for tag in ("a", "b")]
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
     async with opened("sqlite", {"path": str(db)}) as storage:
         assert len(await storage.keys("a/")) == 200
@@ -194,7 +192,7 @@ async def test_postgres_session_ended_by_the_server_expires_the_connection(tmp_p
     socket close: the connection must still be dropped, not handed to the next operation."""
     import asyncpg
 
-    from plugins.storage.postgres import _Guard
+    from naetra_tui.builtin.storage.postgres import _Guard
 
     config = backend_config("postgres", tmp_path)
     try:

@@ -13,6 +13,7 @@ from naetra_tui.ui.screens.plugins import PluginsScreen
 from naetra_tui.ui.screens.symbol import SymbolScreen
 from naetra_tui.ui.widgets.chat_panel import ChatPanel
 from tests.fakes.ollama_server import FakeOllama, Turn, fake_ollama
+from tests.fixtures import fake_plugins
 from tests.ui.conftest import app_config, make_app, painted_lines, table_text, wait_for, watch_rows
 
 FAKE = "tests.fixtures.fake_plugins"
@@ -60,7 +61,7 @@ async def test_chat_round_trip_streams_markdown_and_shows_grounding(tmp_path: Pa
             await pilot.press("up")  # input history
             assert panel.query_one("#chat-input").value == "How is AAPL?"
             # export while typing (the input has focus): its key must not be one the input takes
-            from naetra_tui.paths import user_data_dir
+            from naetra_tui.core.paths import user_data_dir
 
             assert panel.query_one("#chat-input").has_focus
             await pilot.press("ctrl+s")
@@ -279,3 +280,28 @@ async def test_a_streaming_answer_stays_in_view_unless_the_user_scrolls_up(tmp_p
             await wait_for(pilot, lambda: panel.last_answer != "", timeout=20)
             await pilot.pause(0.2)
             assert newest_word_on_screen(app) == 999  # the end of the answer is in view
+
+
+async def test_a_custom_category_starts_in_the_app_and_toggles(tmp_path: Path) -> None:
+    """The guide's `custom:` category: started with the rest, a row on the Plugins screen, and
+    switched off and on like any plugin."""
+    extra = f"  custom:\n    - {{name: custom_plugin, class: {FAKE}.GuideCustomPlugin, config: {{key: v}}}}\n"
+    app = make_app(app_config(tmp_path, extra_plugins=extra))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        record = app.manager.record("custom", "custom_plugin")
+        await wait_for(pilot, lambda: record.state is PluginState.READY)
+        assert await app.manager.get_plugin("custom", "custom_plugin").operation() == {
+            "status": "success",
+            "key": "v",
+        }
+        await pilot.press("p")
+        table = app.screen.query_one(DataTable)
+        keys = [k.value for k in table.rows]
+        assert "custom/custom_plugin" in keys
+        table.move_cursor(row=keys.index("custom/custom_plugin"))
+        await pilot.press("space")
+        await wait_for(pilot, lambda: record.state is PluginState.DISABLED)
+        assert "cleanup-custom:v" in fake_plugins.EVENTS
+        await pilot.press("space")
+        await wait_for(pilot, lambda: record.state is PluginState.READY)

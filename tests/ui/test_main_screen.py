@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from naetra_tui.builtin.storage.sqlite import SQLiteStorage
 from naetra_tui.core import clock
 from naetra_tui.core.errors import StorageUnavailable
 from naetra_tui.services.state import AppState
@@ -17,7 +18,6 @@ from naetra_tui.ui.screens.help import HelpScreen
 from naetra_tui.ui.screens.symbol import SymbolScreen
 from naetra_tui.ui.widgets.chart import PriceChart
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
-from plugins.storage.sqlite import SQLiteStorage
 from tests.ui.conftest import FROZEN_AT, app_config, make_app, painted_lines, started, wait_for, watch_rows
 
 FAKE = "tests.fixtures.fake_plugins"

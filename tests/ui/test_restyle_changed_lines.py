@@ -18,7 +18,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from naetra_tui.ui.restyle_changed_lines import (
+from naetra_tui.ui.perf.restyle_changed_lines import (
     QuickScrollBar,
     QuickVerticalScrollBar,
     RestyleChangedLines,

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.strip import Strip
 from textual.widgets import Markdown
 
-from naetra_tui.ui.widgets.streamed_markdown import StreamedMarkdown, StreamedParagraph
+from naetra_tui.ui.perf.streamed_markdown import StreamedMarkdown, StreamedParagraph
 
 WIDTH = 36  # each side
 
@@ -113,7 +113,7 @@ async def test_streamed_answer_looks_like_textuals_markdown_after_every_write(
 def test_grew_at_end_needs_the_same_styles_not_just_the_same_text() -> None:
     from textual.content import Content
 
-    from naetra_tui.ui.widgets.streamed_markdown import grew_at_end
+    from naetra_tui.ui.perf.streamed_markdown import grew_at_end
 
     old = Content("price **up")
     assert grew_at_end(old, Content("price **up 2%"))
@@ -138,7 +138,7 @@ async def test_a_streamed_paragraph_reports_the_text_it_shows() -> None:
 
 
 def test_a_small_view_reserves_fewer_lines() -> None:
-    from naetra_tui.ui.widgets.streamed_markdown import RESERVE_LINES, RESERVE_MIN, lines_to_reserve
+    from naetra_tui.ui.perf.streamed_markdown import RESERVE_LINES, RESERVE_MIN, lines_to_reserve
 
     assert lines_to_reserve(45) == RESERVE_LINES  # a tall view: the full step
     assert lines_to_reserve(13) == RESERVE_MIN < RESERVE_LINES  # the chat at 80x24
@@ -146,7 +146,7 @@ def test_a_small_view_reserves_fewer_lines() -> None:
 
 
 async def test_a_streaming_answer_keeps_lines_reserved_below_it_in_steps() -> None:
-    from naetra_tui.ui.widgets.streamed_markdown import RESERVE_LINES
+    from naetra_tui.ui.perf.streamed_markdown import RESERVE_LINES
 
     app = SideBySide()
     async with app.run_test(size=(2 * WIDTH, 45)) as pilot:

@@ -17,8 +17,8 @@ from rich.text import Text
 from textual.geometry import Region
 
 from naetra_tui.services.market import QuoteRow
+from naetra_tui.ui.perf.row_table import one_line
 from naetra_tui.ui.text import fmt_price
-from naetra_tui.ui.widgets.row_table import one_line
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
 from tests.ui.conftest import app_config, make_app, painted_lines, wait_for
 

@@ -8,12 +8,12 @@ from typing import Any
 import numpy as np
 import pytest
 
+from naetra_tui.builtin.analyzers.fundamental import FundamentalAnalyzer
+from naetra_tui.builtin.analyzers.technical import TechnicalAnalyzer
 from naetra_tui.core.errors import DataUnavailable
 from naetra_tui.core.models import Analysis, Fundamentals, PriceHistory
 from naetra_tui.core.normalize import history_from_arrays, to_history
 from naetra_tui.services.indicators import overlay_series
-from plugins.analyzers.fundamental import FundamentalAnalyzer
-from plugins.analyzers.technical import TechnicalAnalyzer
 
 # Wilder's RSI worked example as published by StockCharts ("RSI" ChartSchool article)
 WILDER_CLOSES = [
@@ -240,7 +240,7 @@ async def test_vwap_only_for_intraday_and_from_first_principles(technical: Techn
 
 
 async def test_compact_text_is_small_and_says_source_and_age(technical: TechnicalAnalyzer) -> None:
-    from plugins.data_collectors.simulated import SimulatedCollector
+    from naetra_tui.builtin.data_collectors.simulated import SimulatedCollector
 
     collector = SimulatedCollector()
     await collector.initialize({})
@@ -360,3 +360,30 @@ async def test_pattern_scan_of_the_tail_finds_what_a_full_scan_finds(seed: int) 
     ]
     assert sorted(found) == sorted(expected)
     assert len(expected) > 10  # the data really exercises the patterns
+
+
+async def test_macd_cross_is_a_typed_event_that_alerts_read(technical: TechnicalAnalyzer) -> None:
+    """A long fall then a sharp rise: MACD crosses above its signal in the last bars. The alert
+    fires on the typed event, and keeps firing if the analyzer's wording changes."""
+    from naetra_tui.services.alerts import evaluate, parse_alert
+
+    falling_then_rising = np.concatenate([np.linspace(200, 100, 120), [103, 108, 115]])
+    analysis = await technical.analyze(
+        {"symbol": "TEST", "timeframe": "1D", "history": bars(falling_then_rising)}
+    )
+    macd = next(s for s in analysis.signals if s.name == "MACD")
+    assert macd.event == "cross_above"
+    up, down = parse_alert("TEST", "macd cross up"), parse_alert("TEST", "macd cross down")
+    assert evaluate(up, None, analysis) == "TEST MACD crossed above its signal line"
+    assert evaluate(down, None, analysis) is None
+    reworded = analysis.model_copy(
+        update={
+            "signals": [s.model_copy(update={"reason": "MACD über Signallinie"}) for s in analysis.signals]
+        }
+    )
+    assert evaluate(up, None, reworded) == "TEST MACD crossed above its signal line"
+    steady = await technical.analyze(
+        {"symbol": "TEST", "timeframe": "1D", "history": bars(np.linspace(100, 200, 123))}
+    )
+    assert next(s for s in steady.signals if s.name == "MACD").event is None
+    assert evaluate(up, None, steady) is None

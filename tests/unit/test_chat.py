@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from naetra_tui.builtin.llm.ollama import OllamaProvider
 from naetra_tui.cli import main
 from naetra_tui.config import load_config
+from naetra_tui.core.chat import ChatTurn
 from naetra_tui.core.errors import LLMUnavailable, ModelNotFound
 from naetra_tui.services.session import chat_service, session_for
-from plugins.llm.ollama import OllamaProvider
 from tests.conftest import write
 from tests.fakes.ollama_server import FakeOllama, Turn, fake_ollama
 
@@ -215,7 +216,7 @@ async def test_cancelling_a_slow_stream_closes_it(tmp_path: Path) -> None:
         received = []
 
         async def consume() -> None:
-            async for chunk in provider.stream_chat([{"role": "user", "content": "talk"}]):
+            async for chunk in provider.stream_chat([ChatTurn("user", "talk")]):
                 received.append(chunk.content)
 
         task = asyncio.create_task(consume())
@@ -251,7 +252,7 @@ async def test_provider_errors_and_generate(ollama: Any) -> None:
 
 
 def test_ollama_host_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
-    from plugins.llm.ollama import default_url
+    from naetra_tui.builtin.llm.ollama import default_url
 
     monkeypatch.setenv("OLLAMA_HOST", "0.0.0.0:11500")
     assert default_url() == "http://127.0.0.1:11500"

@@ -22,15 +22,22 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"naetra-tui {__version__}"
 
 
-def test_importing_the_cli_imports_nothing_heavy() -> None:
+def test_importing_the_cli_imports_nothing_heavy(tmp_path: Path) -> None:
     code = f"import sys, json, naetra_tui.cli; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # cwd outside the repo: `python -c` would otherwise import the source tree, not the install
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout
     assert json.loads(out) == []
 
 
-def test_python_dash_m_runs() -> None:
+def test_python_dash_m_runs(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "naetra_tui", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "naetra_tui", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     )
     assert out.stdout.startswith("naetra-tui ")
 

@@ -10,7 +10,7 @@ import pytest
 
 from naetra_tui.config import discover_config_path, load_config, load_config_text
 from naetra_tui.core.errors import ConfigurationError
-from naetra_tui.paths import shipped_config_path
+from naetra_tui.core.paths import shipped_config_path
 from tests.conftest import write
 
 ROOT = Path(__file__).resolve().parents[2]

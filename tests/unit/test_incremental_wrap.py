@@ -8,8 +8,8 @@ import pytest
 import textual.content
 from rich._wrap import divide_line
 
-from naetra_tui.ui import incremental_wrap
-from naetra_tui.ui.incremental_wrap import incremental_divide_line
+from naetra_tui.ui.perf import incremental_wrap
+from naetra_tui.ui.perf.incremental_wrap import incremental_divide_line
 
 PIECES = ["w", "word ", "longerword", " ", "  ", "\t", "ab", "日本語", "x" * 30, " y", "é", "\u00a0"]
 
@@ -78,3 +78,19 @@ def test_install_replaces_textuals_wrap(monkeypatch: pytest.MonkeyPatch) -> None
     assert textual.content.divide_line is incremental_divide_line
     for _ in range(2):  # wrapped afresh, then from what it remembers
         assert [line.plain for line in textual.content.Content(text).wrap(33)] == expected
+
+
+def test_the_guard_refuses_a_textual_that_wraps_differently(monkeypatch) -> None:
+    """If Textual's Content no longer wraps through divide_line(text, width, fold), the speedup
+    changes nothing and says so (Textual's own wrapping stays)."""
+    import textual.content
+
+    from naetra_tui.ui.perf import incremental_wrap, install_speedups
+
+    def other_wrapper(content, columns):  # a different shape: not ours to replace
+        return []
+
+    monkeypatch.setattr(textual.content, "divide_line", other_wrapper)
+    assert incremental_wrap.install() is False
+    assert textual.content.divide_line is other_wrapper
+    assert install_speedups()["incremental_wrap"] is False

@@ -9,7 +9,7 @@ from textual.color import Color
 from textual.filter import DimFilter
 from textual.strip import Strip
 
-from naetra_tui.ui import lazy_strip_caches
+from naetra_tui.ui.perf import lazy_strip_caches
 
 BOLD = Style(bold=True)
 RED = Style(color="red")

@@ -11,13 +11,13 @@ import httpx
 import numpy as np
 import pytest
 
+from naetra_tui.builtin.data_collectors.alpha_vantage import AlphaVantageCollector
+from naetra_tui.builtin.data_collectors.yahoo_finance import YahooFinanceCollector
 from naetra_tui.config import load_config
 from naetra_tui.core.errors import DataUnavailable, InvalidSymbol, RateLimited, UnknownSymbol
+from naetra_tui.core.paths import shipped_config_path
 from naetra_tui.core.symbols import normalize_symbol
-from naetra_tui.paths import shipped_config_path
 from naetra_tui.services.session import session_for
-from plugins.data_collectors.alpha_vantage import AlphaVantageCollector
-from plugins.data_collectors.yahoo_finance import YahooFinanceCollector
 from tests.fakes.yahoo_server import FakeYahoo, default_chart, fake_yahoo, price_of
 
 # --- symbols ----------------------------------------------------------------------------------

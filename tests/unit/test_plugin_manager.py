@@ -305,13 +305,14 @@ async def test_guide_style_plugin_from_user_plugins_folder(tmp_path: Path) -> No
         "      class: plugins.data_collectors.custom_source.CustomDataCollector\n"
         "      enabled: true\n"
         '      config:\n        api_key: "xxx"\n        base_url: "https://api.custom-source.com"\n'
-        "    - name: simulated\n      class: plugins.data_collectors.simulated.SimulatedCollector\n",
+        "    - name: simulated\n      plugin: simulated\n",
     )
     manager = await started(path)
     collector = manager.get_plugin("data_collectors", "custom_source")
     data = await collector.get_market_data("AAPL", "1D")
     assert data["close"] == [1.5, 2.5, 3.5]
-    assert manager.record("data_collectors", "custom_source").origin.endswith("CustomDataCollector")
+    origin = manager.record("data_collectors", "custom_source").origin
+    assert origin == str((user / "plugins" / "data_collectors" / "custom_source.py").resolve())
     # the built-in next to it is not shadowed by the user's plugins package
     assert manager.record("data_collectors", "simulated").state is PluginState.READY
     assert manager.record("data_collectors", "simulated").origin == "built-in"
@@ -380,7 +381,7 @@ def test_cleanup_runs_on_sigterm(tmp_path: Path) -> None:
         textwrap.dedent(
             f"""
             import asyncio, sys
-            sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+            sys.path.append({str(Path(__file__).resolve().parents[2])!r})  # tests/, after site-packages
             from naetra_tui.cli import run_async
             from naetra_tui.core.plugin_manager import PluginManager
             from tests.fixtures import fake_plugins

@@ -7,9 +7,9 @@ import random
 import pytest
 from markdown_it import MarkdownIt
 
-from naetra_tui.ui import quick_link_pretest
-from naetra_tui.ui.quick_link_pretest import install, may_hold_link
-from naetra_tui.ui.widgets.streamed_markdown import shared_parser
+from naetra_tui.ui.perf import quick_link_pretest
+from naetra_tui.ui.perf.quick_link_pretest import install, may_hold_link
+from naetra_tui.ui.perf.streamed_markdown import shared_parser
 
 LINKS = [
     "see https://example.com/a?b=1 now",

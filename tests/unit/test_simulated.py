@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from naetra_tui.builtin.data_collectors.simulated import BRIDGE_DAYS, SimulatedCollector
 from naetra_tui.core.enums import MarketState
-from plugins.data_collectors.simulated import BRIDGE_DAYS, SimulatedCollector
 
 SYMBOLS = ["AAPL", "SPY", "^GSPC", "BTC-USD", "EURUSD=X", "ZZZT"]
 MOMENTS = [

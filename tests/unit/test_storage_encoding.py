@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from naetra_tui.builtin.storage.common import encode, pairs
 from naetra_tui.core.errors import StorageError
-from plugins.storage.common import encode, pairs
 
 AGREED: list[Any] = [
     {"i": 1, "name": "x"},

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
+from naetra_tui.builtin.data_collectors.yahoo_finance import YahooFinanceCollector
 from naetra_tui.config import load_config
 from naetra_tui.core.errors import DataUnavailable
 from naetra_tui.core.models import MarketState, Quote
 from naetra_tui.services.market import merge_tick
 from naetra_tui.services.session import session_for
-from plugins.data_collectors.yahoo_finance import YahooFinanceCollector
 from tests.conftest import write
 from tests.fakes.yahoo_server import fake_yahoo, price_of
 from tests.fakes.yahoo_stream_server import FakeStreamer, fake_streamer

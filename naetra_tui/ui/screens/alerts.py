@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header
 
+from .. import messages
 from ..text import safe
 from ..widgets.key_hints import KeyHints
 
@@ -57,17 +58,18 @@ class AlertsScreen(Screen[None]):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    async def action_delete(self) -> None:
+    def action_delete(self) -> None:
         alert_id = self._selected()
         if alert_id:
-            await self.naetra.delete_alert(alert_id)
-            self.fill()
+            self.post_message(messages.DeleteAlert(alert_id))
 
-    async def action_rearm(self) -> None:
+    def action_rearm(self) -> None:
         alert_id = self._selected()
         if alert_id:
-            await self.naetra.rearm_alert(alert_id)
-            self.fill()
+            self.post_message(messages.RearmAlert(alert_id))
+
+    def on_alerts_changed(self, message: messages.AlertsChanged) -> None:
+        self.fill()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -10,12 +10,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input
 
+from .. import messages
 from ..widgets.key_hints import KeyHints
 from ..widgets.status_bar import StatusBar
 from ..widgets.watchlist import COLUMNS, WatchlistTable
 
 if TYPE_CHECKING:
     from ..app import NaetraApp
+    from ..snapshot import FirstFrame
 
 
 class MainScreen(Screen[None]):
@@ -44,6 +46,10 @@ class MainScreen(Screen[None]):
     MainScreen #filter.visible { display: block; }
     """
 
+    def __init__(self, first: FirstFrame | None = None) -> None:
+        super().__init__()
+        self.first = first  # painted on mount, so the very first frame already holds the rows
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield WatchlistTable(id="watchlist")
@@ -61,7 +67,12 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.colours = self.naetra.updown_colours
         self.table.focus()
-        self.naetra.main_screen_composed()
+        if self.first is not None:
+            self.show_symbols(self.first.symbols)
+            if self.first.rows:
+                self.show_rows(self.first.rows, self.first.sparks)
+            self.show_status(self.first.status)
+        self.post_message(messages.MainScreenReady())
 
     # --- actions --------------------------------------------------------------------------
 
@@ -80,28 +91,28 @@ class MainScreen(Screen[None]):
     def action_open_symbol(self) -> None:
         symbol = self.table.current_symbol()
         if symbol:
-            self.naetra.open_symbol(symbol)
+            self.post_message(messages.OpenSymbol(symbol))
 
     @on(DataTable.RowSelected, "#watchlist")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
-            self.naetra.open_symbol(event.row_key.value)
+            self.post_message(messages.OpenSymbol(event.row_key.value))
 
     def action_add_symbol(self) -> None:
-        self.naetra.action_add_symbol()
+        self.post_message(messages.AddSymbol())
 
     def action_remove_symbol(self) -> None:
         symbol = self.table.current_symbol()
         if symbol:
-            self.naetra.remove_symbol(symbol)
+            self.post_message(messages.RemoveSymbol(symbol))
 
     def action_undo(self) -> None:
-        self.naetra.undo_remove()
+        self.post_message(messages.UndoRemove())
 
     def action_move(self, offset: int) -> None:
         symbol = self.table.current_symbol()
         if symbol:
-            self.naetra.move_symbol(symbol, offset)
+            self.post_message(messages.MoveSymbol(symbol, offset))
 
     def action_sort(self) -> None:
         keys = [k for k, _, _ in COLUMNS]
@@ -152,18 +163,18 @@ class MainScreen(Screen[None]):
             self.table.focus()
 
     def action_switch_watchlist(self) -> None:
-        self.naetra.action_switch_watchlist()
+        self.post_message(messages.SwitchWatchlist())
 
     def action_new_watchlist(self) -> None:
-        self.naetra.action_new_watchlist()
+        self.post_message(messages.NewWatchlist())
 
     def action_add_alert(self) -> None:
         symbol = self.table.current_symbol()
         if symbol:
-            self.naetra.add_alert(symbol)
+            self.post_message(messages.AddAlert(symbol))
 
     def action_alerts(self) -> None:
-        self.naetra.show_alerts()
+        self.post_message(messages.ShowAlerts())
 
     # --- updates from the app -------------------------------------------------------------
 

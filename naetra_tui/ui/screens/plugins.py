@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ...core.models import PluginState
+from .. import messages
 from ..text import clean, fmt_time, safe
 from ..widgets.key_hints import KeyHints
 
@@ -139,7 +140,7 @@ class PluginsScreen(Screen[None]):
         if record is not None:
             # answer the key in this frame; the real state replaces it when the plugin is done
             self.show_pending(record, "stopping…" if record.loaded else "starting…")
-            self.naetra.toggle_plugin(record.category, record.name)
+            self.post_message(messages.TogglePlugin(record.category, record.name))
 
     def show_pending(self, record: PluginRecord, what: str) -> None:
         self.query_one(DataTable).update_cell(record.key, "state", Text(f"◌ {what}", style="cyan"))
@@ -148,7 +149,7 @@ class PluginsScreen(Screen[None]):
         record = self.selected()
         if record is not None and record.state is PluginState.FAILED:
             self.show_pending(record, "starting…")
-            self.naetra.toggle_plugin(record.category, record.name, force_on=True)
+            self.post_message(messages.TogglePlugin(record.category, record.name, force_on=True))
 
     def action_back(self) -> None:
         self.app.pop_screen()

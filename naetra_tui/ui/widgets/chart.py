@@ -15,6 +15,7 @@ import numpy as np
 from textual_plotext import PlotextPlot
 
 from ...core.models import PriceHistory
+from ...core.timeframes import INTRADAY_MINUTES
 from ...services.indicators import overlay_series
 
 KINDS = ("candles", "line", "ohlc")
@@ -32,7 +33,7 @@ def tick_labels(history: PriceHistory, count: int = 5) -> tuple[list[int], list[
     if n == 0:
         return [], []
     idx = sorted({int(i) for i in np.linspace(0, n - 1, min(count, n))})
-    intraday = history.timeframe in ("1m", "5m", "15m", "1h")
+    intraday = history.timeframe in INTRADAY_MINUTES
     fmt = "%m-%d %H:%M" if intraday else "%Y-%m-%d"
     labels = [history.timestamps[i].astype("datetime64[s]").astype(object).strftime(fmt) for i in idx]
     return idx, labels

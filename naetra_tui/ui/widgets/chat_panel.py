@@ -15,16 +15,13 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 
-from .. import incremental_wrap
-from ..restyle_changed_lines import QuickVerticalScrollBar, RestyleChangedLines
+from ..perf.restyle_changed_lines import QuickVerticalScrollBar, RestyleChangedLines
+from ..perf.streamed_markdown import OneLayoutPerResize, StreamedMarkdown
 from ..text import clean, safe
 from .batched_stream import BatchedStream
-from .streamed_markdown import OneLayoutPerResize, StreamedMarkdown
 
 if TYPE_CHECKING:
     from ...core.models import ChatMessage
-
-incremental_wrap.install()  # a streamed paragraph is re-wrapped from its last line, not its first
 
 
 class ChatInput(Input):
@@ -297,7 +294,7 @@ class ChatPanel(Vertical):
             return
         from datetime import datetime
 
-        from ...paths import user_data_dir
+        from ...core.paths import user_data_dir
 
         key = self.chat.key_for(self.symbol)
         text = await self.chat.export_markdown(key)

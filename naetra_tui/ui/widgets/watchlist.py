@@ -10,8 +10,8 @@ from textual.geometry import Region
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from ...core.enums import MarketState
+from ..perf.row_table import RowCachedTable
 from ..text import fmt_age, fmt_price, fmt_volume, safe, sparkline
-from .row_table import RowCachedTable
 
 if TYPE_CHECKING:
     from ...services.market import QuoteRow

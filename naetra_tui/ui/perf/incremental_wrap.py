@@ -62,8 +62,32 @@ def incremental_divide_line(text: str, width: int, fold: bool = True) -> list[in
     return list(breaks)
 
 
-def install() -> None:
-    """Make Textual's Content wrapping use the incremental version (idempotent)."""
+def compatible() -> bool:
+    """Textual's Content wraps through a module-level ``divide_line(text, width, fold)``."""
+    import inspect
+
     import textual.content
 
+    original = getattr(textual.content, "divide_line", None)
+    if original is incremental_divide_line:
+        return True
+    if not callable(original):
+        return False
+    try:
+        return list(inspect.signature(original).parameters)[:3] == ["text", "width", "fold"]
+    except (TypeError, ValueError):
+        return False
+
+
+def install() -> bool:
+    """Make Textual's Content wrapping use the incremental version (idempotent).
+
+    Returns:
+        False, changing nothing, when Textual's Content no longer wraps the way this expects.
+    """
+    import textual.content
+
+    if not compatible():
+        return False
     textual.content.divide_line = incremental_divide_line  # type: ignore[attr-defined]
+    return True

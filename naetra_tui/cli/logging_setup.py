@@ -6,13 +6,13 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from .core.secrets import RedactingFilter
+from ..core.secrets import RedactingFilter
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
 def default_log_file() -> Path:
-    from .paths import user_log_dir
+    from ..core.paths import user_log_dir
 
     return user_log_dir() / "naetra-tui.log"
 

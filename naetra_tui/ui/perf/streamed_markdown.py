@@ -19,10 +19,30 @@ from textual.geometry import Region, Size
 from textual.visual import Visual, VisualType, visualize
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
-from textual.widgets._markdown import MarkdownBlock, MarkdownParagraph
+from textual.widgets.markdown import MarkdownBlock
 
-from .. import quick_link_pretest
-from ..restyle_changed_lines import RestyleChangedLines, ReuseLastRender
+from . import quick_link_pretest
+from .guard import internals_present
+from .restyle_changed_lines import RestyleChangedLines, ReuseLastRender
+
+
+def _textual_paragraph() -> type[MarkdownBlock] | None:
+    """Textual's (private) paragraph block, if it is still what StreamedParagraph extends."""
+    try:
+        from textual.widgets import _markdown
+    except ImportError:
+        _markdown = None
+    paragraph = getattr(_markdown, "MarkdownParagraph", None)
+    needed = [(_markdown, "MarkdownParagraph"), (paragraph, "set_content"), (Widget, "_size_updated")]
+    needed += [(Widget, "_set_dirty"), (Static, "content")]
+    ok = internals_present("streamed_markdown", needed) and isinstance(
+        Static.__dict__.get("content"), property
+    )
+    return paragraph if ok else None
+
+
+#: None when this Textual differs: answers then stream with Textual's own paragraphs.
+MarkdownParagraph = _textual_paragraph()
 
 
 def grew_at_end(old: Content, new: Content) -> bool:
@@ -74,7 +94,7 @@ class OneLayoutPerResize:
         return resized
 
 
-class StreamedParagraph(ReuseLastRender, OneLayoutPerResize, MarkdownParagraph):
+class StreamedParagraph(ReuseLastRender, OneLayoutPerResize, MarkdownParagraph or MarkdownBlock):  # type: ignore[misc]
     # What set_content() set, kept here rather than through Static.update(), which would
     # repaint every line; ``visual``, ``content`` and render() all answer with it.
     _visual_now: Visual | None = None
@@ -197,7 +217,11 @@ class StreamedMarkdown(RestyleChangedLines, OneLayoutPerResize, Markdown):
     the growing paragraph is repainted.
     """
 
-    BLOCKS: dict[str, type[MarkdownBlock]] = {**Markdown.BLOCKS, "paragraph_open": StreamedParagraph}
+    BLOCKS: dict[str, type[MarkdownBlock]] = (
+        {**Markdown.BLOCKS, "paragraph_open": StreamedParagraph}
+        if MarkdownParagraph
+        else dict(Markdown.BLOCKS)
+    )
     _reserved = 0
     _room_holder: StreamedParagraph | None = None
 

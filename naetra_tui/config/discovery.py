@@ -6,8 +6,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .core.errors import ConfigurationError
-from .paths import shipped_config_path, user_config_dir
+from ..core.errors import ConfigurationError
+from ..core.paths import shipped_config_path, user_config_dir
 
 
 def discover_config_path(

@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from ..core.timeframes import TIMEFRAMES
+
 Handler = Callable[[argparse.Namespace, Any], int]
 
 
@@ -16,7 +18,7 @@ def _quote_args(parser: argparse.ArgumentParser) -> None:
 
 def _history_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("symbol", metavar="SYMBOL")
-    parser.add_argument("--timeframe", default="1D", choices=["1m", "5m", "15m", "1h", "1D", "1W", "1M"])
+    parser.add_argument("--timeframe", default="1D", choices=list(TIMEFRAMES))
     parser.add_argument(
         "--range", dest="range_name", default="1Y", help="1D 5D 1M 3M 6M YTD 1Y 2Y 5Y 10Y MAX"
     )
@@ -27,7 +29,7 @@ def _history_args(parser: argparse.ArgumentParser) -> None:
 
 def _analyze_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("symbol", metavar="SYMBOL")
-    parser.add_argument("--timeframe", default="1D", choices=["1m", "5m", "15m", "1h", "1D", "1W", "1M"])
+    parser.add_argument("--timeframe", default="1D", choices=list(TIMEFRAMES))
     parser.add_argument(
         "--range", dest="range_name", default="2Y", help="1D 5D 1M 3M 6M YTD 1Y 2Y 5Y 10Y MAX"
     )
@@ -42,7 +44,7 @@ def _ask_args(parser: argparse.ArgumentParser) -> None:
 def _run(name: str) -> Handler:
     def handler(args: argparse.Namespace, loaded: Any) -> int:
         from . import headless
-        from .cli import run_async
+        from .runner import run_async
 
         return run_async(lambda: getattr(headless, name)(args, loaded))
 

@@ -22,15 +22,33 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual._segment_tools import line_crop
 from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from .guard import internals_present
+
+try:
+    from textual._segment_tools import line_crop
+except ImportError:  # moved: the fast path stands aside (see fast_path_available)
+    line_crop = None
+
 SegmentLines = list[list[Segment]]
 MAX_CACHED_LINES = 2_000
+#: DataTable's internals the fast path calls or overrides.
+DATATABLE_INTERNALS = (
+    "_render_line_in_row",
+    "_render_line",
+    "_render_cell",
+    "_get_row_style",
+    "_get_styles_to_render_cell",
+    "_get_offsets",
+    "_clear_caches",
+)
+#: ...and reads on each table.
+INSTANCE_INTERNALS = ("_row_locations", "_data", "_labelled_row_exists", "_show_hover_cursor")
 
 
 class Frame(NamedTuple):
@@ -144,20 +162,31 @@ class RowCachedTable(DataTable):
         self._cell_meta.clear()
         self._strips.clear()
 
+    def fast_path_available(self) -> bool:
+        """This Textual's DataTable has the internals the fast path was written against."""
+        available = getattr(type(self), "_fast_path", None)
+        if available is None:
+            needed = [(DataTable, name) for name in DATATABLE_INTERNALS]
+            needed += [(self, name) for name in INSTANCE_INTERNALS]
+            available = line_crop is not None and internals_present("row_table", needed)
+            type(self)._fast_path = available
+        return available
+
     def _is_plain_layout(self) -> bool:
         """Row cursor, no fixed rows or columns, no row labels: the layout the fast paths
         below reproduce (anything else goes through DataTable's own code)."""
         return (
-            self.cursor_type == "row"
+            self.fast_path_available()
+            and self.cursor_type == "row"
             and not self.fixed_columns
             and not self.fixed_rows
             and not (self._labelled_row_exists and self.show_row_labels)
         )
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._pseudo_class_state = self.get_pseudo_class_state()
         if not self._is_plain_layout():
             return super().render_lines(crop)
+        self._pseudo_class_state = self.get_pseudo_class_state()
         scroll_x, scroll_y = self.scroll_offset
         columns = self.ordered_columns  # a property that sorts on every call
         self._frame = Frame(
@@ -281,12 +310,12 @@ class RowCachedTable(DataTable):
 
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         """One screen line, cached while its row's rendering is the same object."""
+        frame = self._frame
+        if frame is None:
+            return super()._render_line(y, x1, x2, base_style)
         try:
             row_key, line_no = self._get_offsets(y)
         except LookupError:
-            return super()._render_line(y, x1, x2, base_style)
-        frame = self._frame
-        if frame is None:
             return super()._render_line(y, x1, x2, base_style)
         pair = self._render_line_in_row(row_key, line_no, base_style, frame.cursor, frame.hover)
         width = frame.width

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from .. import __version__
 
 if TYPE_CHECKING:
-    from .config import LoadedConfig
-    from .core.plugin_manager import PluginManager
+    from ..config import LoadedConfig
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 130
+from .runner import EXIT_CONFIG, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, run_async
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +56,7 @@ def load(args: argparse.Namespace) -> LoadedConfig:
     Raises:
         ConfigurationError: no valid config.
     """
-    from .config import discover_config_path, load_config
+    from ..config import discover_config_path, load_config
     from .logging_setup import setup_logging
 
     path, found_by = discover_config_path(args.config)
@@ -69,7 +68,7 @@ def load(args: argparse.Namespace) -> LoadedConfig:
         error(warning)
     metrics = loaded.config.metrics
     if metrics.port and not args.check_config:
-        from .core.metrics import METRICS
+        from ..core.metrics import METRICS
 
         problem = METRICS.start(metrics.port, metrics.host)
         if problem:
@@ -77,47 +76,18 @@ def load(args: argparse.Namespace) -> LoadedConfig:
     return loaded
 
 
-def run_async(main: Callable[[], Awaitable[int]]) -> int:
-    """Run a coroutine; SIGTERM and Ctrl+C cancel it so its ``finally`` blocks clean up."""
-    import asyncio
-    import signal
-
-    async def runner() -> int:
-        task = asyncio.current_task()
-        loop = asyncio.get_running_loop()
-        if task is not None:
-            for sig in (signal.SIGTERM, signal.SIGHUP):
-                try:
-                    loop.add_signal_handler(sig, task.cancel)
-                except (ValueError, RuntimeError, NotImplementedError):
-                    pass  # not the main thread (embedded use): the caller owns signals
-        return await main()
-
-    try:
-        return asyncio.run(runner())
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        return EXIT_INTERRUPTED
-
-
-def make_manager(loaded: LoadedConfig, *, remember: bool = True) -> PluginManager:
-    from .core.plugin_manager import PluginManager
-    from .services.state import toggle_store_for
-
-    return PluginManager(config=loaded, toggles=toggle_store_for(loaded) if remember else None)
-
-
 def start_from_snapshot(args: argparse.Namespace) -> int | None:
     """Run the app painting the rows the last session showed before loading the config (and
     pydantic, numpy, the plugins); None if there is no usable snapshot for this config."""
-    from .config_discovery import discover_config_path
-    from .core.errors import ConfigurationError
-    from .ui.snapshot import load_snapshot
+    from ..config.discovery import discover_config_path
+    from ..core.errors import ConfigurationError
+    from ..ui.snapshot import load_snapshot
 
     path, _ = discover_config_path(args.config)
     snapshot = load_snapshot(path)
     if snapshot is None:
         return None
-    from .ui.app import run_app_from_snapshot
+    from ..ui.app import run_app_from_snapshot
 
     code, problem = run_app_from_snapshot(snapshot, lambda: load(args))
     if problem is None:
@@ -134,20 +104,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.version:
         print(f"naetra-tui {__version__}")
         return EXIT_OK
-    from .core.clock import freeze_from_environment
-    from .core.errors import ConfigurationError, NaetraError
+    from ..core.clock import freeze_from_environment
+    from ..core.errors import ConfigurationError, NaetraError
 
     try:
         freeze_from_environment()
     except ValueError as exc:
         error(f"config error: {exc}")
         return EXIT_CONFIG
+    from .bootstrap import bootstrap_app, bootstrap_process
+
+    bootstrap_process()
     try:
         if args.list_plugins:
             from .commands import list_plugins
 
             return list_plugins()
         if not args.command and not args.check_config:
+            bootstrap_app()
             started = start_from_snapshot(args)
             if started is not None:
                 return started
@@ -159,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command:
             handler: Callable[[argparse.Namespace, LoadedConfig], Any] = args.handler
             return int(handler(args, loaded))
-        from .ui.app import run_app
+        from ..ui.app import run_app
 
         return run_app(loaded)
     except ConfigurationError as exc:

@@ -35,4 +35,4 @@ def user_state_dir() -> Path:
 
 def shipped_config_path() -> Path:
     """The default config inside the package (used when the user has none)."""
-    return Path(__file__).with_name("default_config.yaml")
+    return Path(__file__).resolve().parents[1] / "default_config.yaml"

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .config import LoadedConfig
+    from ..config import LoadedConfig
 
 
 def _err(message: str) -> None:
@@ -18,7 +18,7 @@ def _err(message: str) -> None:
 
 
 async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
-    from .services.session import session_for
+    from ..services.session import session_for
 
     async with session_for(loaded) as session:
         rows = await session.market.refresh(args.symbols)
@@ -47,8 +47,8 @@ async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
 
 async def history(args: argparse.Namespace, loaded: LoadedConfig) -> int:
-    from .core.errors import NaetraError
-    from .services.session import session_for
+    from ..core.errors import NaetraError
+    from ..services.session import session_for
 
     async with session_for(loaded) as session:
         try:
@@ -90,9 +90,9 @@ async def history(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
 
 async def analyze(args: argparse.Namespace, loaded: LoadedConfig) -> int:
-    from .core.errors import InvalidSymbol
-    from .services.analysis import AnalysisService
-    from .services.session import session_for
+    from ..core.errors import InvalidSymbol
+    from ..services.analysis import AnalysisService
+    from ..services.session import session_for
 
     async with session_for(loaded) as session:
         service = AnalysisService(session.manager, session.market, session.state)
@@ -123,8 +123,8 @@ async def analyze(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
 
 async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
-    from .core.errors import InvalidSymbol
-    from .services.session import chat_service, session_for
+    from ..core.errors import InvalidSymbol
+    from ..services.session import chat_service, session_for
 
     async with session_for(loaded) as session:
         chat = chat_service(session)
@@ -166,7 +166,7 @@ FIXES = {
 
 def _meanwhile(manager: Any, record: Any) -> str:
     """Who fills in for a failing collector: the next ready one in config order, or nobody."""
-    from .core.models import PluginState
+    from ..core.models import PluginState
 
     later = [
         r.name
@@ -197,9 +197,9 @@ async def doctor(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     import os
     import tempfile
 
-    from .core.models import PluginState
-    from .core.threads import run_in_daemon_thread
-    from .services.session import session_for
+    from ..core.models import PluginState
+    from ..core.threads import run_in_daemon_thread
+    from ..services.session import session_for
 
     problems = 0
 
@@ -254,7 +254,7 @@ async def doctor(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             line(False, "prices", "no data collector is ready: the watchlist stays empty", ENABLE_SIMULATED)
         for name, instance in session.manager.active("llm"):
             if hasattr(instance, "list_models"):
-                from .core.errors import LLMError
+                from ..core.errors import LLMError
 
                 try:
                     models = await instance.list_models()

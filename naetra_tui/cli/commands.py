@@ -10,9 +10,9 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .config import LoadedConfig
+    from ..config import LoadedConfig
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+from .runner import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 
 STATE_STYLES = {
     "ready": "green",
@@ -44,7 +44,7 @@ def list_plugins() -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from .core.discovery import list_installed
+    from ..core.discovery import list_installed
 
     table = Table(title="Installed plugins (use them in config.yaml with  plugin: NAME)")
     for column in ("category", "name", "from", "target"):
@@ -60,12 +60,12 @@ async def check_config(loaded: LoadedConfig) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from .cli import make_manager
-    from .core.models import PluginState
+    from ..core.models import PluginState
+    from ..services.session import make_manager
 
     out = console()
     out.print(Text(f"config: {loaded.path} (found by {loaded.found_by})"))
-    from .services.state import close_choice, describe_storage, open_state
+    from ..services.state import close_choice, describe_storage, open_state
 
     manager = make_manager(loaded)
     _, choice = await open_state(loaded, manager)

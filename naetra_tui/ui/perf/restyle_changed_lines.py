@@ -29,6 +29,30 @@ from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
 
+from .guard import internals_present
+
+
+def _styles_cache_usable(widget: Widget) -> bool:
+    """The styles and render caches these mixins read are where they were (checked once)."""
+    usable = _CACHES_USABLE.get(type(widget))
+    if usable is None:
+        cache = getattr(widget, "_styles_cache", None)
+        usable = internals_present(
+            "restyle_changed_lines",
+            [
+                (widget, "_styles_cache"),
+                (widget, "_render_cache"),
+                (widget, "_dirty_regions"),
+                (widget, "_render_content"),
+            ]
+            + ([(cache, "_cache"), (cache, "_dirty_lines")] if cache is not None else []),
+        )
+        _CACHES_USABLE[type(widget)] = usable
+    return usable
+
+
+_CACHES_USABLE: dict[type, bool] = {}
+
 
 @dataclass(frozen=True)
 class _Kept:
@@ -68,7 +92,7 @@ class RestyleChangedLines:
     def _set_dirty(self, *regions: Region) -> None:
         widget: Widget = self  # type: ignore[assignment]
         whole = not regions or (len(regions) == 1 and regions[0].size == widget.outer_size)
-        if whole and self._kept is None and self._styled_look is not None:
+        if whole and self._kept is None and self._styled_look is not None and _styles_cache_usable(widget):
             cache = widget._styles_cache
             dirty = cache._dirty_lines
             styled = {y: line for y, line in cache._cache.items() if y not in dirty}
@@ -113,6 +137,10 @@ class QuickVerticalScrollBar:
     @property
     def vertical_scrollbar(self) -> ScrollBar:
         widget: Widget = self  # type: ignore[assignment]
+        if not internals_present(
+            "quick_scrollbar", [(widget, "_vertical_scrollbar"), (widget.app, "_start_widget")]
+        ):
+            return super().vertical_scrollbar  # type: ignore[misc]
         if widget._vertical_scrollbar is None:
             bar = QuickScrollBar(vertical=True, name="vertical", thickness=widget.scrollbar_size_vertical)
             bar.display = False
@@ -145,6 +173,8 @@ class ReuseLastRender:
 
     def render_lines(self, crop: Region) -> list[Strip]:
         widget: Widget = self  # type: ignore[assignment]
+        if not _styles_cache_usable(widget):
+            return super().render_lines(crop)  # type: ignore[misc]
         cache = widget._styles_cache
         filters = tuple(widget.app.get_line_filters())
         hover_style = widget.hover_style

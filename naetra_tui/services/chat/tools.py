@@ -1,0 +1,201 @@
+"""The chat's read-only tools: argument models, their specs for the model, and running them.
+
+An unknown tool or bad arguments go back to the model as a tool error, never executed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ...core.chat import ToolSpec
+from ...core.errors import DataUnavailable, NaetraError
+from ...core.secrets import redact
+from ...core.symbols import normalize_symbol
+from ...core.timeframes import RANGES, TIMEFRAMES
+from .grounding import quote_line, summarize_history
+
+if TYPE_CHECKING:
+    from ..analysis import AnalysisService
+    from ..market import MarketService
+
+
+def _symbol_list(values: list[str], low: int, high: int) -> list[str]:
+    if not low <= len(values) <= high:
+        raise ValueError(f"give between {low} and {high} symbols")
+    return [normalize_symbol(v) for v in values]
+
+
+class GetQuoteArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    symbols: list[str]
+
+    @field_validator("symbols")
+    @classmethod
+    def _check(cls, v: list[str]) -> list[str]:
+        return _symbol_list(v, 1, 10)
+
+
+class GetHistoryArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    symbol: str
+    timeframe: str = Field("1D", json_schema_extra={"enum": list(TIMEFRAMES)})
+    range: str = Field("1Y", json_schema_extra={"enum": list(RANGES)})
+
+    @field_validator("symbol")
+    @classmethod
+    def _check(cls, v: str) -> str:
+        return normalize_symbol(v)
+
+    @field_validator("timeframe")
+    @classmethod
+    def _timeframe(cls, v: str) -> str:
+        if v not in TIMEFRAMES:
+            raise ValueError(f"use one of {', '.join(TIMEFRAMES)}")
+        return v
+
+    @field_validator("range")
+    @classmethod
+    def _range(cls, v: str) -> str:
+        if v.upper() not in RANGES:
+            raise ValueError(f"use one of {', '.join(RANGES)}")
+        return v.upper()
+
+
+class RunAnalysisArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    symbol: str
+    analyzer: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+
+    @field_validator("symbol")
+    @classmethod
+    def _check(cls, v: str) -> str:
+        return normalize_symbol(v)
+
+
+class CompareArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    symbols: list[str]
+
+    @field_validator("symbols")
+    @classmethod
+    def _check(cls, v: list[str]) -> list[str]:
+        return _symbol_list(v, 2, 5)
+
+
+class ListWatchlistArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+TOOL_ARGS: dict[str, type[BaseModel]] = {
+    "get_quote": GetQuoteArgs,
+    "get_history": GetHistoryArgs,
+    "run_analysis": RunAnalysisArgs,
+    "compare": CompareArgs,
+    "list_watchlist": ListWatchlistArgs,
+}
+TOOL_DESCRIPTIONS = {
+    "get_quote": "Latest quotes (price, change, source, age) for 1-10 symbols.",
+    "get_history": f"Summary of a symbol's price history (not raw bars). timeframe one of {', '.join(TIMEFRAMES)}; range one of {', '.join(RANGES)}.",
+    "run_analysis": "Run one analyzer (e.g. technical, fundamental) on a symbol; returns its compact text.",
+    "compare": "Compare 2-5 symbols: price, change, 1Y return, volatility.",
+    "list_watchlist": "The symbols on the user's active watchlist.",
+}
+
+
+def tool_specs() -> list[ToolSpec]:
+    """Each tool with a JSON schema of its arguments (each provider puts them in its own format)."""
+    out = []
+    for name, model in TOOL_ARGS.items():
+        schema = model.model_json_schema()
+        schema.pop("title", None)
+        for prop in schema.get("properties", {}).values():
+            prop.pop("title", None)
+        out.append(ToolSpec(name, TOOL_DESCRIPTIONS[name], schema))
+    return out
+
+
+class ChatTools:
+    """Runs the tools against the live services."""
+
+    def __init__(
+        self,
+        market: MarketService,
+        analysis: AnalysisService | None,
+        watchlist: Callable[[], Awaitable[list[str]]] | None,
+    ) -> None:
+        self.market = market
+        self.analysis = analysis
+        self.watchlist = watchlist  # async callable returning the active watchlist's symbols
+
+    async def run(self, name: str, arguments: Any) -> str:
+        """Execute a read-only tool; any problem is returned as text for the model."""
+        if name not in TOOL_ARGS:
+            return f"error: unknown tool '{name}'; available tools: {', '.join(TOOL_ARGS)}"
+        try:
+            args = TOOL_ARGS[name].model_validate(arguments if isinstance(arguments, dict) else {})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
+                for e in exc.errors(include_input=False)
+            )
+            return f"error: invalid arguments for {name}: {problems}"
+        try:
+            return await self._tool(name, args)
+        except (NaetraError, ValueError) as exc:
+            return f"error: {redact(str(exc))}"
+
+    async def _tool(self, name: str, args: Any) -> str:
+        if name == "get_quote":
+            rows = await self.market.refresh(args.symbols)
+            return "\n".join(
+                quote_line(r) if r.quote else f"{r.symbol}: unavailable ({r.error})" for r in rows.values()
+            )
+        if name == "get_history":
+            history = await self.market.history(args.symbol, args.timeframe, args.range)
+            return summarize_history(history)
+        if name == "run_analysis":
+            if self.analysis is None:
+                return "error: analysis is not available"
+            results = await self.analysis.analyze(args.symbol, "1D", "2Y")
+            if args.analyzer not in results:
+                return (
+                    f"error: no analyzer named '{args.analyzer}'; available: {', '.join(results) or 'none'}"
+                )
+            result = results[args.analyzer]
+            return result.analysis.to_text() if result.analysis else f"error: {result.error}"
+        if name == "compare":
+            lines = [
+                "| symbol | last | change | 1Y return | volatility (ann.) | source |",
+                "|---|---|---|---|---|---|",
+            ]
+            rows = await self.market.refresh(args.symbols)
+            for symbol in args.symbols:
+                row = rows.get(symbol)
+                q = row.quote if row else None
+                try:
+                    h = await self.market.history(symbol, "1D", "1Y")
+                    ret = (h.close[-1] / h.close[0] - 1) * 100
+                    vol = (
+                        float(np.std(np.diff(np.log(h.close))) * np.sqrt(252) * 100)
+                        if len(h) > 2
+                        else float("nan")
+                    )
+                    extra = f"{ret:+.1f}% | {vol:.1f}%"
+                except DataUnavailable:
+                    extra = "n/a | n/a"
+                if q is None:
+                    lines.append(f"| {symbol} | n/a | n/a | {extra} | unavailable |")
+                else:
+                    change = f"{q.change_pct:+.2f}%" if q.change_pct is not None else "n/a"
+                    lines.append(
+                        f"| {symbol} | {q.price:.4f} | {change} | {extra} | {'SIMULATED' if q.simulated else q.source} |"
+                    )
+            return "\n".join(lines)
+        if name == "list_watchlist":
+            symbols = await self.watchlist() if self.watchlist else []
+            return ", ".join(symbols) or "(the watchlist is empty)"
+        return f"error: unknown tool '{name}'"

@@ -1,0 +1,81 @@
+"""Editing the user's watchlists: add, remove with undo, move, switch, create.
+
+No Textual here: the UI asks, this changes storage and says what happened; the list on screen
+is re-read from storage after each edit (another terminal may edit it too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.symbols import normalize_symbol
+from .state import AppState, InvalidName, check_list_name
+
+
+@dataclass
+class WatchlistEditor:
+    """Edits on one AppState, with an undo stack for removals."""
+
+    state: AppState
+    active: str = "Default"
+    undo_stack: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+
+    async def add(self, text: str) -> str:
+        """Append a symbol to the active list. Returns it normalised.
+
+        Raises: InvalidSymbol, StorageError.
+        """
+        return await self.state.add_symbol(self.active, text)
+
+    async def remove(self, symbol: str) -> bool:
+        """Remove a symbol from the active list; ``undo`` brings it back. Returns whether it was there."""
+        record = await self.state.remove_symbol(self.active, symbol)
+        if record is not None:
+            self.undo_stack.append((self.active, symbol, record))
+        return record is not None
+
+    async def undo(self) -> str | None:
+        """Put back the last removed symbol (in its list and place); None if nothing to undo."""
+        if not self.undo_stack:
+            return None
+        name, symbol, record = self.undo_stack[-1]
+        await self.state.restore_symbol(name, symbol, record)
+        self.undo_stack.pop()  # only once it is back: a failed undo can be tried again
+        return symbol
+
+    async def move(self, symbol: str, offset: int) -> None:
+        await self.state.move_symbol(self.active, symbol, offset)
+
+    async def switch(self, name: str) -> None:
+        """Make ``name`` the active list (remembered for the next start)."""
+        await self.state.set_setting("active_watchlist", name)
+        self.active = name
+
+    async def create(self, name: str) -> str:
+        """Raises: InvalidName (bad or taken name), StorageError."""
+        name = check_list_name(name)
+        if name in await self.state.watchlist_names():
+            raise InvalidName("a watchlist with that name exists")
+        await self.state.create_watchlist(name, [])
+        return name
+
+
+def symbol_problem(text: str, on_list: list[str]) -> str | None:
+    """Why ``text`` cannot be added to a list holding ``on_list`` (None: it can)."""
+    from ..core.errors import InvalidSymbol
+
+    try:
+        symbol = normalize_symbol(text)
+    except InvalidSymbol as exc:
+        return str(exc)
+    return f"{symbol} is already on this watchlist" if symbol in on_list else None
+
+
+def list_name_problem(text: str, existing: list[str]) -> str | None:
+    """Why ``text`` cannot name a new watchlist (None: it can)."""
+    try:
+        check_list_name(text)
+    except InvalidName as exc:
+        return str(exc)
+    return "a watchlist with that name exists" if text in existing else None

@@ -1,0 +1,96 @@
+"""What screens and widgets ask of the app, as Textual messages (they bubble to the App).
+
+Screens never call the App's methods: they post one of these, and the App routes it to the
+service that does the work. Each is named for what the user asked.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class OpenSymbol(Message):
+    """Open the symbol view (chart, analysis, chat) of ``symbol``."""
+
+    def __init__(self, symbol: str) -> None:
+        super().__init__()
+        self.symbol = symbol
+
+
+class AddSymbol(Message):
+    """Ask for symbols to add to the active watchlist."""
+
+
+class RemoveSymbol(Message):
+    """Remove ``symbol`` from the active watchlist (undoable)."""
+
+    def __init__(self, symbol: str) -> None:
+        super().__init__()
+        self.symbol = symbol
+
+
+class UndoRemove(Message):
+    """Put back the last removed symbol."""
+
+
+class MoveSymbol(Message):
+    """Move ``symbol`` up (-1) or down (+1) in the active watchlist."""
+
+    def __init__(self, symbol: str, offset: int) -> None:
+        super().__init__()
+        self.symbol = symbol
+        self.offset = offset
+
+
+class SwitchWatchlist(Message):
+    """Show ``name`` (or, when None, ask which list to show)."""
+
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__()
+        self.name = name
+
+
+class NewWatchlist(Message):
+    """Ask for a name and create an empty watchlist."""
+
+
+class AddAlert(Message):
+    """Ask for an alert condition on ``symbol``."""
+
+    def __init__(self, symbol: str) -> None:
+        super().__init__()
+        self.symbol = symbol
+
+
+class ShowAlerts(Message):
+    """Open the list of alerts."""
+
+
+class DeleteAlert(Message):
+    def __init__(self, alert_id: str) -> None:
+        super().__init__()
+        self.alert_id = alert_id
+
+
+class RearmAlert(Message):
+    def __init__(self, alert_id: str) -> None:
+        super().__init__()
+        self.alert_id = alert_id
+
+
+class AlertsChanged(Message):
+    """Sent by the App to the alerts screen after an alert was added, fired or deleted."""
+
+
+class TogglePlugin(Message):
+    """Switch a plugin on or off (``force_on``: start it again, for a failed one)."""
+
+    def __init__(self, category: str, name: str, force_on: bool = False) -> None:
+        super().__init__()
+        self.category = category
+        self.name = name
+        self.force_on = force_on
+
+
+class MainScreenReady(Message):
+    """The watchlist table exists: the first frame can be painted with rows."""
