@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..config import LoadedConfig
 
+from .output import rich_text, safe
 from .runner import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 
 STATE_STYLES = {
@@ -42,7 +43,6 @@ def console() -> Any:
 def list_plugins() -> int:
     """Print every installed plugin (from entry points, nothing imported)."""
     from rich.table import Table
-    from rich.text import Text
 
     from ..core.discovery import list_installed
 
@@ -50,7 +50,7 @@ def list_plugins() -> int:
     for column in ("category", "name", "from", "target"):
         table.add_column(column)
     for plugin in list_installed():
-        table.add_row(*(Text(v) for v in (plugin.category, plugin.name, plugin.origin, plugin.target)))
+        table.add_row(*(rich_text(v) for v in (plugin.category, plugin.name, plugin.origin, plugin.target)))
     console().print(table)
     return EXIT_OK
 
@@ -64,7 +64,7 @@ async def check_config(loaded: LoadedConfig) -> int:
     from ..services.session import make_manager
 
     out = console()
-    out.print(Text(f"config: {loaded.path} (found by {loaded.found_by})"))
+    out.print(rich_text(f"config: {loaded.path} (found by {loaded.found_by})"))
     from ..services.state import close_choice, describe_storage, open_state
 
     manager = make_manager(loaded)
@@ -80,21 +80,23 @@ async def check_config(loaded: LoadedConfig) -> int:
             state = record.state.value
             source = manager.origin(record)
             table.add_row(
-                Text(record.category),
-                Text(record.name),
-                Text(source),
-                Text(state, style=STATE_STYLES.get(state, "")),
+                rich_text(record.category),
+                rich_text(record.name),
+                rich_text(source),
+                rich_text(state, style=STATE_STYLES.get(state, "")),
             )
             reason = record.error or (record.health_detail if state != "ready" else "")
             if reason:
                 problems.append(
-                    Text.assemble((f"{record.key} ({state}): ", STATE_STYLES.get(state, "")), reason)
+                    Text.assemble(
+                        (safe(f"{record.key} ({state}): "), STATE_STYLES.get(state, "")), safe(reason)
+                    )
                 )
         out.print(table)
         for line in problems:
             out.print(line, soft_wrap=True)
         out.print(
-            Text(describe_storage(choice), style="bold yellow" if choice.warning else ""), soft_wrap=True
+            rich_text(describe_storage(choice), style="bold yellow" if choice.warning else ""), soft_wrap=True
         )
     finally:
         await close_choice(choice)

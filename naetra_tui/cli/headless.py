@@ -9,12 +9,13 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from .output import err, out, stream_piece
+
 if TYPE_CHECKING:
     from ..config import LoadedConfig
 
 
-def _err(message: str) -> None:
-    print(f"naetra-tui: {message}", file=sys.stderr)
+_err = err
 
 
 async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
@@ -23,13 +24,13 @@ async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     async with session_for(loaded) as session:
         rows = await session.market.refresh(args.symbols)
     if args.json:
-        out = []
+        items = []
         for row in rows.values():
             item = {"symbol": row.symbol, "error": row.error, "stale": row.stale}
             if row.quote is not None:
                 item |= row.quote.model_dump(mode="json") | {"change_pct": row.quote.change_pct}
-            out.append(item)
-        print(json.dumps(out, indent=1))
+            items.append(item)
+        out(json.dumps(items, indent=1))
     else:
         for row in rows.values():
             q = row.quote
@@ -40,7 +41,7 @@ async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             label = "SIMULATED" if q.simulated else q.source
             age = f"{q.age_seconds():.0f}s old"
             stale = " STALE" if row.stale else ""
-            print(
+            out(
                 f"{q.symbol:10s} {q.price:>14,.4f} {change:>9s}  {q.market_state.value:6s} {label} · {age}{stale}"
             )
     return 0 if all(r.quote is not None for r in rows.values()) else 1
@@ -58,7 +59,7 @@ async def history(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             return 1
     cols = bars.to_columns()
     if args.json:
-        print(
+        out(
             json.dumps(
                 {
                     "symbol": bars.symbol,
@@ -106,7 +107,7 @@ async def analyze(args: argparse.Namespace, loaded: LoadedConfig) -> int:
         _err("no analyzer is enabled (see plugins.analyzers in the config)")
         return 1
     if args.json:
-        print(
+        out(
             json.dumps(
                 {
                     n: r.analysis.model_dump(mode="json") if r.analysis else {"error": r.error}
@@ -117,8 +118,8 @@ async def analyze(args: argparse.Namespace, loaded: LoadedConfig) -> int:
         )
     else:
         for name, result in results.items():
-            print(result.analysis.to_text() if result.analysis else f"[{name}] unavailable: {result.error}")
-            print()
+            out(result.analysis.to_text() if result.analysis else f"[{name}] unavailable: {result.error}")
+            out()
     return 0 if all(r.analysis for r in results.values()) else 1
 
 
@@ -132,20 +133,19 @@ async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
         try:
             async for event in chat.ask(args.question, args.symbol):
                 if event.kind == "token":
-                    sys.stdout.write(event.text)
-                    sys.stdout.flush()
+                    stream_piece(event.text)
                 elif event.kind in ("tool", "notice"):
-                    print(f"[{event.text}]", file=sys.stderr)
+                    out(f"[{event.text}]", file=sys.stderr)
                 elif event.kind == "error":
                     if event.message is not None and event.message.content:
-                        print("\n[answer interrupted]")
+                        out("\n[answer interrupted]")
                     _err(event.text)
                     failed = True
         except InvalidSymbol as exc:
             _err(str(exc))
             return 2
     if not failed:
-        print()
+        out()
     return 1 if failed else 0
 
 
@@ -206,11 +206,11 @@ async def doctor(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     def line(ok: bool, what: str, detail: str, fix: str = "") -> None:
         nonlocal problems
         mark = "ok  " if ok else "FAIL"
-        print(f"[{mark}] {what:28s} {detail}")
+        out(f"[{mark}] {what:28s} {detail}")
         if not ok:
             problems += 1
             if fix:
-                print(f"       fix: {fix}")
+                out(f"       fix: {fix}")
 
     line(True, "config", f"{loaded.path} (found by {loaded.found_by})")
     async with session_for(loaded) as session:
@@ -287,5 +287,5 @@ async def doctor(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             + (f" or the proxy {proxy}" if proxy else "")
             + "; offline, the simulated feed is used",
         )
-    print(f"\n{problems} problem(s) found." if problems else "\nNo problems found.")
+    out(f"\n{problems} problem(s) found." if problems else "\nNo problems found.")
     return 1 if problems else 0

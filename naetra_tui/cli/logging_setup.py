@@ -11,6 +11,25 @@ from ..core.secrets import RedactingFilter
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
+class LogFile(logging.handlers.RotatingFileHandler):
+    """A rotating log file that, when a write fails (full disk, /dev/full, a file gone
+    read-only), says so in one line and takes itself off: never a traceback per record."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        import sys
+
+        error = sys.exc_info()[1]
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        logging.getLogger().removeHandler(self)
+        try:
+            self.close()
+        except OSError:
+            pass
+        sys.stderr.write(
+            f"naetra-tui: cannot write the log file {self.baseFilename} ({reason}); logging is off\n"
+        )
+
+
 def default_log_file() -> Path:
     from ..core.paths import user_log_dir
 
@@ -36,9 +55,7 @@ def setup_logging(level: str = "INFO", file: str | Path | None = None) -> tuple[
     path = Path(file).expanduser() if file else default_log_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
+        handler: logging.Handler = LogFile(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     except OSError as exc:
         root.addHandler(logging.NullHandler())
         return None, f"cannot write the log file {path} ({exc.strerror}); logging is off"

@@ -10,7 +10,6 @@ everything heavy is imported inside the command that needs it.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def error(message: str) -> None:
-    """One line on stderr (plain text: nothing in it is interpreted)."""
-    print(f"naetra-tui: {message}", file=sys.stderr)
+    """One line on stderr (plain text, cleaned and redacted: nothing in it is interpreted)."""
+    from .output import err
+
+    err(message)
 
 
 def load(args: argparse.Namespace) -> LoadedConfig:

@@ -14,6 +14,9 @@ from .errors import _raise_first, describe_errors
 from .schema import NaetraConfig
 from .source import ConfigSource, LoadedConfig, Loc, interpolate, parse_yaml
 
+#: A real config is a few KB; anything this big is the wrong file (and would take seconds to parse).
+MAX_CONFIG_BYTES = 1_000_000
+
 # --- loading ----------------------------------------------------------------------------------
 
 
@@ -51,12 +54,23 @@ def load_config(path: str | os.PathLike[str], env: Mapping[str, str] | None = No
     """
     file = Path(path)
     try:
+        size = file.stat().st_size if file.is_file() else 0
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigurationError(
+                f"config file {file} is {size / 1e6:.1f} MB; a config is a few KB "
+                f"(the limit is {MAX_CONFIG_BYTES // 1_000_000} MB): is this the right file?"
+            )
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigurationError(f"config file not found: {file}") from None
     except IsADirectoryError:
         raise ConfigurationError(f"config path is a directory, not a file: {file}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(
+            f"config file {file} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8"
+        ) from None
+    except OSError as exc:
         raise ConfigurationError(f"cannot read config file {file}: {exc.__class__.__name__}") from None
     return load_config_text(text, file, env)
 

@@ -19,6 +19,8 @@ Loc = tuple[str | int, ...]
 
 #: Upper bound on YAML nodes after alias expansion; a real config has a few hundred.
 MAX_YAML_NODES = 20_000
+#: ...and on nesting: a real config is about five levels deep.
+MAX_YAML_DEPTH = 50
 
 
 @dataclass
@@ -82,6 +84,10 @@ def _walk_nodes(
             loc,
         )
     lines.setdefault(loc, node.start_mark.line + 1)
+    if len(loc) > MAX_YAML_DEPTH:
+        raise source.error(
+            f"the YAML is nested more than {MAX_YAML_DEPTH} levels deep; a config never is", loc[:3]
+        )
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -108,6 +114,13 @@ def parse_yaml(text: str, path: Path | None) -> tuple[Any, ConfigSource]:
         ConfigurationError: syntax error (with line and column), alias bomb, duplicate key.
     """
     source = ConfigSource(path)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ConfigurationError(
+            "the file holds a NUL byte: it is not a text config (a binary or corrupted file?)",
+            file=str(path) if path else None,
+            line=line,
+        )
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -126,6 +139,11 @@ def parse_yaml(text: str, path: Path | None) -> tuple[Any, ConfigSource]:
         ) from None
     except yaml.YAMLError as exc:
         raise ConfigurationError(f"cannot read YAML: {exc}", file=str(path) if path else None) from None
+    except RecursionError:
+        raise ConfigurationError(
+            "the YAML is nested too deeply to be a config (thousands of levels)",
+            file=str(path) if path else None,
+        ) from None
     finally:
         loader.dispose()
     return data, source

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 
 
 def freeze_startup_heap() -> None:
@@ -36,9 +37,12 @@ class IdleCollector:
     Young generations are collected as usual.
     """
 
-    def __init__(self, every: float = 30.0, quiet: float = 5.0) -> None:
+    def __init__(self, every: float = 30.0, quiet: float = 5.0, young_collections: int = 10) -> None:
         self.every = every
         self.quiet = quiet
+        #: Generation-1 collections since the last full one before another is worth its cost
+        #: (Python's own default threshold for generation 2).
+        self.young_collections = young_collections
         now = time.monotonic()
         self.last_activity = now
         self.last_full = now
@@ -52,9 +56,21 @@ class IdleCollector:
     def activity(self) -> None:
         self.last_activity = time.monotonic()
 
-    def maybe_collect(self, busy: bool = False) -> bool:
+    def maybe_collect(self, busy: bool | Callable[[], bool] = False) -> bool:
+        """Run a full collection if now is a good moment.
+
+        Args:
+            busy: whether something is under way (an answer streaming); a callable is asked
+                only once the cheap checks pass (it may walk the widget tree).
+        """
         now = time.monotonic()
-        if busy or now - self.last_activity < self.quiet or now - self.last_full < self.every:
+        if now - self.last_activity < self.quiet or now - self.last_full < self.every:
+            return False
+        if gc.get_count()[2] < self.young_collections:
+            # Little was allocated since the last full collection (an idle watchlist): Python
+            # itself would not collect yet either, and a full walk is ~30-50 ms of CPU for nothing.
+            return False
+        if busy() if callable(busy) else busy:
             return False
         gc.collect()
         self.last_full = time.monotonic()

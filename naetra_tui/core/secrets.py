@@ -14,7 +14,9 @@ from typing import Any
 
 _SECRET_KEY = re.compile(r"(api_?key|apikey|password|passwd|secret|token|dsn)", re.IGNORECASE)
 _QUERY_SECRET = re.compile(r"((?:api_?key|apikey|token|password)=)[^&\s\"']+", re.IGNORECASE)
-_URL_PASSWORD = re.compile(r"(\w+://[^:/\s]+:)[^@/\s]+(@)")
+# userinfo's password, with or without a user name: scheme://[user]:PASSWORD@host
+_URL_PASSWORD = re.compile(r"([a-zA-Z][\w+.-]*://[^:/\s@]*:)[^@/\s]+(@)")
+_URL_PASSWORD_VALUE = re.compile(r"[a-zA-Z][\w+.-]*://[^:/\s@]*:([^@/\s]+)@")
 _registered: set[str] = set()
 REDACTED = "***"
 
@@ -31,12 +33,19 @@ def is_secret_key(key: str) -> bool:
 
 
 def register_secrets_in(mapping: Mapping[str, Any]) -> None:
-    """Register the values of secret-looking keys, recursively."""
+    """Register the values of secret-looking keys, recursively, and the password of every URL
+    (``redis://:PASSWORD@host``): a library may echo it alone, decoded, in an error."""
+    from urllib.parse import unquote
+
     for key, value in mapping.items():
         if isinstance(value, Mapping):
             register_secrets_in(value)
         elif is_secret_key(str(key)) or hasattr(value, "get_secret_value"):
             register_secret(value)
+        elif isinstance(value, str):
+            for match in _URL_PASSWORD_VALUE.finditer(value):
+                register_secret(match.group(1))
+                register_secret(unquote(match.group(1)))
 
 
 def redact(text: str) -> str:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -102,6 +103,9 @@ class MarketService:
         self._history_slots = asyncio.Semaphore(MAX_CONCURRENT_HISTORY)
         self._listeners: list[Callable[[dict[str, QuoteRow]], None]] = []
         self._fundamentals: dict[str, tuple[float, Fundamentals]] = {}
+        # set by each refresh: which collector serves which symbol may have changed, so the
+        # stream loop, asleep while nothing streams, looks again
+        self._refreshed = asyncio.Event()
 
     # --- collectors -----------------------------------------------------------------------
 
@@ -213,6 +217,7 @@ class MarketService:
             if row.quote is not None and row.error is None:
                 row.stale = self.is_stale(row.quote)
         self.last_refresh = self.clock()
+        self._refreshed.set()
         snapshot = {s: self.rows[s] for s in order}
         for listener in list(self._listeners):
             listener(snapshot)
@@ -250,6 +255,7 @@ class MarketService:
         symbols: Callable[[], list[str]],
         on_rows: Callable[[dict[str, QuoteRow]], None],
         flush_every: float = 0.25,
+        idle_check: float = 5.0,
     ) -> None:
         """Until cancelled: stream live ticks from every collector that can, for the symbols it
         currently serves (the polling decides who serves what), and hand the changed rows to
@@ -259,6 +265,7 @@ class MarketService:
         pending: dict[str, QuoteRow] = {}
         try:
             while True:
+                self._refreshed.clear()  # before the plan: a refresh from now on wakes the wait below
                 plan = self._stream_plan(symbols())
                 for name, (wanted, task) in list(running.items()):
                     if task.done() or name not in plan or plan[name][1] != wanted:
@@ -272,7 +279,14 @@ class MarketService:
                     batch = dict(pending)
                     pending.clear()
                     on_rows(batch)
-                await asyncio.sleep(flush_every)
+                if running:
+                    await asyncio.sleep(flush_every)
+                else:  # nothing streams (offline, or no collector can): wait for a refresh
+                    # (asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel
+                    # that arrives as the event is set, and the loop would never stop)
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(idle_check):
+                            await self._refreshed.wait()
         finally:
             for _, task in running.values():
                 task.cancel()

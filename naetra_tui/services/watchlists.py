@@ -7,10 +7,12 @@ is re-read from storage after each edit (another terminal may edit it too).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.symbols import normalize_symbol
-from .state import AppState, InvalidName, check_list_name
+
+if TYPE_CHECKING:  # state imports numpy and pydantic: not before the app's first frame
+    from .state import AppState
 
 
 @dataclass
@@ -54,6 +56,8 @@ class WatchlistEditor:
 
     async def create(self, name: str) -> str:
         """Raises: InvalidName (bad or taken name), StorageError."""
+        from .state import InvalidName, check_list_name
+
         name = check_list_name(name)
         if name in await self.state.watchlist_names():
             raise InvalidName("a watchlist with that name exists")
@@ -74,6 +78,8 @@ def symbol_problem(text: str, on_list: list[str]) -> str | None:
 
 def list_name_problem(text: str, existing: list[str]) -> str | None:
     """Why ``text`` cannot name a new watchlist (None: it can)."""
+    from .state import InvalidName, check_list_name
+
     try:
         check_list_name(text)
     except InvalidName as exc:

@@ -244,7 +244,7 @@ class NaetraApp(WatchlistActions, App[int]):
         # ...then every other category, the guide's custom ones included
         rest = [c for c in self.loaded.config.plugins.categories() if c != "data_collectors"]
         await self.manager.initialize(rest)
-        self.run_worker(self.manager.check_all_health(), group="health", exit_on_error=False)
+        self.run_worker(self.manager.check_all_health, group="health", exit_on_error=False)
         self.manager.start_health_checks()
         self.analysis = AnalysisService(self.manager, self.market, self.state)
         self.chat = chat_service(Session(self.loaded, self.manager, self.state, self.storage, self.market))
@@ -253,7 +253,7 @@ class NaetraApp(WatchlistActions, App[int]):
         self.alert_book = AlertBook(self.state, self._technical_analysis)
         await self.alert_book.load()
         if self.alerts:  # the first refresh ran before they were loaded
-            self.run_worker(self._check_alerts(), group="alerts", exit_on_error=False)
+            self.run_worker(self._check_alerts, group="alerts", exit_on_error=False)
         freeze_startup_heap()  # analyzers and the LLM client imported more long-lived objects
         self.collector.defer()  # full collections only when the user is not waiting (core/heap.py)
         self.set_interval(1.0, self._collect_when_idle)
@@ -329,10 +329,13 @@ class NaetraApp(WatchlistActions, App[int]):
         await super().on_event(event)
 
     def _collect_when_idle(self) -> None:
+        # (the query walks the widget tree: asked only when a collection is otherwise due)
+        self.collector.maybe_collect(busy=self._chat_streaming)
+
+    def _chat_streaming(self) -> bool:
         from .widgets.chat_panel import ChatPanel
 
-        busy = any(panel.busy for panel in self.screen.query(ChatPanel))
-        self.collector.maybe_collect(busy=busy)
+        return any(panel.busy for panel in self.screen.query(ChatPanel))
 
     @work(group="snapshot", exclusive=True, exit_on_error=False)
     async def _save_snapshot(self) -> None:
@@ -379,7 +382,7 @@ class NaetraApp(WatchlistActions, App[int]):
         from .screens.plugins import PluginsScreen
 
         if not self._plugins_known.is_set():  # pressed while starting: open once choices are read
-            self.run_worker(self._plugins_when_loaded(), group="plugins-screen", exclusive=True)
+            self.run_worker(self._plugins_when_loaded, group="plugins-screen", exclusive=True)
             return
 
         if not isinstance(self.screen, PluginsScreen):

@@ -43,6 +43,7 @@ class FakeOllama:
     requests: list[dict[str, Any]] = field(default_factory=list)
     sent_at: list[float] = field(default_factory=list)  # perf_counter() of each streamed chunk
     announce: bool = False  # print "last-token <perf_counter>" after each answer (run as a process)
+    version: str = "0.12.3"  # what /api/version says (hostile-text tests put escapes in it)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_turn(self) -> Turn:
@@ -95,7 +96,7 @@ def fake_ollama(state: FakeOllama | None = None) -> Iterator[tuple[str, FakeOlla
 
         def do_GET(self) -> None:
             if self.path == "/api/version":
-                return self._json(200, {"version": "0.12.3"})
+                return self._json(200, {"version": fake.version})
             if self.path == "/api/tags":
                 models = [
                     {

@@ -139,3 +139,18 @@ def test_frozen_time_from_the_environment(
         assert first[0]["fetched_at"] == "2026-11-25T15:30:00Z" and first[0]["market_state"] == "REG"
     finally:
         clock.freeze(None)
+
+
+def test_the_app_module_imports_nothing_the_first_frame_waits_for(tmp_path: Path) -> None:
+    """The cached start paints before pydantic, numpy and the services load (see ui/snapshot.py):
+    importing the app, its first screen and the start-up path must not pull them in."""
+    modules = ["numpy", "pydantic", "naetra_tui.services.state", "naetra_tui.core.models", "yfinance"]
+    code = (
+        "import sys, json, naetra_tui.ui.app, naetra_tui.ui.snapshot, naetra_tui.cli.bootstrap;"
+        "naetra_tui.cli.bootstrap.bootstrap_app();"
+        f"print(json.dumps([m for m in {modules!r} if m in sys.modules]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout
+    assert json.loads(out) == []

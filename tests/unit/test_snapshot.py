@@ -153,3 +153,20 @@ def test_the_cached_quote_mirrors_the_quote_model() -> None:
             assert field.default == model_field.default, name
         else:  # required, or a factory on both sides
             assert model_field.is_required() == (field.default_factory is dataclasses.MISSING), name
+
+
+def test_the_cached_quote_is_the_quote_model_field_for_field() -> None:
+    """One quote model: the snapshot's CachedQuote is its pydantic-free copy for the first frame
+    (pydantic is not imported yet then), with exactly Quote's fields, types and defaults."""
+    import dataclasses
+
+    from naetra_tui.core.models import Quote
+    from naetra_tui.ui.snapshot import CachedQuote
+
+    cached = {f.name: f for f in dataclasses.fields(CachedQuote)}
+    assert list(cached) == list(Quote.model_fields)
+    for name, field in Quote.model_fields.items():
+        if field.default_factory is None:
+            assert cached[name].default == (dataclasses.MISSING if field.is_required() else field.default), (
+                name
+            )

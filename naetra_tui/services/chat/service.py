@@ -25,6 +25,7 @@ from ...core.errors import LLMError, NaetraError, PluginNotLoaded, ToolsUnsuppor
 from ...core.models import ChatMessage
 from ...core.secrets import redact
 from ...core.symbols import normalize_symbol
+from ...core.text import clean, clean_line
 from .export import conversation_markdown
 from .grounding import budget, build_context
 from .tools import ChatTools, tool_specs
@@ -241,9 +242,10 @@ class ChatService:
                 stream = provider.stream_chat(messages, model=model, tools=tools)
                 try:
                     async for chunk in stream:
-                        if chunk.content:
-                            answer += chunk.content
-                            yield ChatEvent("token", chunk.content)
+                        piece = clean(chunk.content) if chunk.content else ""  # model output is remote text
+                        if piece:
+                            answer += piece
+                            yield ChatEvent("token", piece)
                         calls.extend(chunk.tool_calls)
                 finally:
                     await stream.aclose()
@@ -269,7 +271,7 @@ class ChatService:
                     f"{v}" if not isinstance(v, list) else ", ".join(map(str, v))
                     for v in (call.arguments or {}).values()
                 )
-                label = f"tool: {call.name}({args_text})"
+                label = clean_line(f"tool: {call.name}({args_text})")[:200]
                 yield ChatEvent("tool", label)
                 result = await self.run_tool(call.name, call.arguments)
                 grounding.append(label)
@@ -281,7 +283,7 @@ class ChatService:
     async def _fail(
         self, key: str, error: str, partial: str, context: str, grounding: list[str]
     ) -> ChatEvent:
-        error = redact(error)
+        error = clean(redact(error))  # provider errors are remote text too
         message = ChatMessage(
             role="assistant",
             content=partial,

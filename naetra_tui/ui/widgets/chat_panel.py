@@ -13,8 +13,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 
+from ...core.text import clean_line
 from ..perf.restyle_changed_lines import QuickVerticalScrollBar, RestyleChangedLines
 from ..perf.streamed_markdown import OneLayoutPerResize, StreamedMarkdown
 from ..text import clean, safe
@@ -150,7 +152,8 @@ class ChatPanel(Vertical):
             status.display = False
         current = self.chat.model
         options = sorted(set(models) | ({current} if current and current != "?" else set()))
-        select.set_options([(m, m) for m in options])
+        # model names come from the server: shown as Content (never markup), cleaned
+        select.set_options([(Content(clean_line(m)), m) for m in options])
         if current in options:
             select.value = current
 
@@ -167,7 +170,8 @@ class ChatPanel(Vertical):
         if message.role != "assistant":
             return
         if message.content:
-            await box.mount(Markdown(message.content, open_links=False))
+            # a stored answer is cleaned again when shown (it may predate the cleaning)
+            await box.mount(Markdown(clean(message.content), open_links=False))
         if message.error:
             await box.mount(self._error_widget(message.error, message.interrupted))
         await self._mount_grounding(message)
@@ -186,7 +190,7 @@ class ChatPanel(Vertical):
         title = "grounded on: " + ("; ".join(message.grounding) or "no data")
         box = self.query_one("#messages", VerticalScroll)
         collapsible = Collapsible(
-            Static(safe(message.context or "(no context)")), title=clean(title), collapsed=True
+            Static(safe(message.context or "(no context)")), title=Content(clean_line(title)), collapsed=True
         )
         await box.mount(collapsible)
 

@@ -1,0 +1,44 @@
+"""The one writer for everything the headless commands print.
+
+Text that may have come from outside (model tokens, tool names, server versions, provider
+errors, company names) is cleaned by the shared policy (``core/text.py``: no escape sequences,
+control or format characters) and has secrets redacted before it reaches the terminal or a
+pipe; Rich is given ``Text`` objects of that cleaned text only, never markup.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, Any
+
+from ..core.secrets import redact
+from ..core.text import clean
+
+
+def safe(value: object) -> str:
+    """``value`` as text fit for the terminal: cleaned, secrets hidden."""
+    return clean(redact(str(value)))
+
+
+def out(*values: object, sep: str = " ", end: str = "\n", file: IO[str] | None = None) -> None:
+    """``print`` through the policy."""
+    stream = file if file is not None else sys.stdout
+    stream.write(safe(sep.join(str(v) for v in values)) + end)
+
+
+def err(message: object) -> None:
+    """One line on stderr: ``naetra-tui: message``."""
+    out(f"naetra-tui: {message}", file=sys.stderr)
+
+
+def stream_piece(text: str) -> None:
+    """A streamed piece of an answer, cleaned, written at once."""
+    sys.stdout.write(clean(text))
+    sys.stdout.flush()
+
+
+def rich_text(value: object, style: str = "") -> Any:
+    """A Rich ``Text`` of cleaned text (never parsed as markup)."""
+    from rich.text import Text
+
+    return Text(safe(value), style=style)
