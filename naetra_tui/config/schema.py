@@ -9,13 +9,40 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from ..core.interfaces import CATEGORIES
 
 #: The categories the app itself uses, each with its interface (one list: core.interfaces).
 CATEGORY_NAMES = tuple(CATEGORIES)
 DEFAULT_WATCHLIST = ["AAPL", "MSFT", "NVDA", "SPY", "^GSPC", "BTC-USD", "EURUSD=X"]
+
+
+def _check_symbol(text: str) -> str:
+    """The app's own symbol rule (core.symbols), so config and app never disagree; the message
+    does not repeat the value (the config's messages never do)."""
+    from ..core.errors import InvalidSymbol
+    from ..core.symbols import normalize_symbol
+
+    try:
+        normalize_symbol(text)
+    except InvalidSymbol:
+        raise ValueError(
+            "not a symbol the app can use: letters, digits and . - = ^ only (e.g. AAPL, BRK.B, ^GSPC, "
+            "EURUSD=X, BTC-USD; BRK/B is written BRK.B or BRK-B)"
+        ) from None
+    return text
+
+
+Symbol = Annotated[str, AfterValidator(_check_symbol)]
 
 
 class _Strict(BaseModel):
@@ -25,7 +52,7 @@ class _Strict(BaseModel):
 class AppSettings(_Strict):
     """Settings of the application itself."""
 
-    watchlist: list[str] = Field(default_factory=lambda: list(DEFAULT_WATCHLIST))
+    watchlist: list[Symbol] = Field(default_factory=lambda: list(DEFAULT_WATCHLIST))
     """Symbols of the default watchlist, used until the user edits their watchlists."""
     refresh_interval: float = Field(15.0, ge=1.0, le=3600.0)
     """Seconds between watchlist refreshes."""

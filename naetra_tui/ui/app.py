@@ -27,8 +27,7 @@ from . import messages
 from .commands import NaetraCommands
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
-from .text import clean
-from .themes import DEFAULT_THEME, apply_cached_theme, load_themes
+from .themes import DEFAULT_THEME, apply_cached_theme, apply_theme, load_themes
 from .watchlist_actions import WatchlistActions
 
 if TYPE_CHECKING:
@@ -174,6 +173,12 @@ class NaetraApp(WatchlistActions, App[int]):
         for theme in themes:
             self.register_theme(theme)
         self.theme_names = [t.name for t in themes]
+        cached = (
+            self.snapshot.theme.get("name") if self.snapshot is not None and self.snapshot.theme else None
+        )
+        if cached and cached not in self.theme_names:  # its file is gone or broken now: not kept
+            self.set_theme(self.loaded.config.app.theme, remember=False)
+            self.unregister_theme(cached)
         if self.theme not in self.theme_names or self.snapshot is None:
             self.set_theme(self.loaded.config.app.theme, remember=False)
         if problems:
@@ -401,12 +406,7 @@ class NaetraApp(WatchlistActions, App[int]):
     # --- themes ---------------------------------------------------------------------------
 
     def set_theme(self, name: str, remember: bool = True) -> None:
-        if name not in self.available_themes:
-            self.notify(
-                f"Unknown theme '{clean(name)}'; using {DEFAULT_THEME}", severity="warning", markup=False
-            )
-            name = DEFAULT_THEME
-        self.theme = name
+        name = apply_theme(self, name)  # an unknown or unusable theme: the default, said once
         if remember and self.state is not None:
             self.run_worker(self.state.set_setting("theme", name), group="settings", exit_on_error=False)
         if self._main_screen is not None and self._main_screen.is_mounted:

@@ -25,7 +25,7 @@ DEFAULT_THEME = "naetra-dark"
 @cache
 def _theme_file() -> type:
     """The theme file's schema (pydantic is imported on first use: not for the first paint)."""
-    from pydantic import BaseModel, ConfigDict, Field
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
 
     class ThemeFile(BaseModel):
         model_config = ConfigDict(extra="forbid")
@@ -44,21 +44,81 @@ def _theme_file() -> type:
         dark: bool = True
         variables: dict[str, str] = Field(default_factory=dict)
 
+        @field_validator(*COLOUR_FIELDS)
+        @classmethod
+        def _colour(cls, value: str | None) -> str | None:
+            if value is not None and not is_colour(value):
+                raise ValueError(
+                    "not a colour Textual understands (use #rrggbb, rgb(r, g, b) or a colour name)"
+                )
+            return value
+
         def to_theme(self) -> Theme:
             return Theme(**self.model_dump())
 
     return ThemeFile
 
 
+COLOUR_FIELDS = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "success",
+    "warning",
+    "error",
+)
+
+
+def is_colour(value: object) -> bool:
+    """Whether Textual can parse ``value`` as a colour (an invalid one crashed the app on switch)."""
+    from textual.color import Color, ColorParseError
+
+    try:
+        Color.parse(str(value))
+    except (ColorParseError, ValueError):
+        return False
+    return True
+
+
+def theme_problem(theme: Theme) -> str | None:
+    """Why Textual could not use ``theme`` (a bad colour anywhere, its variables included)."""
+    bad = [
+        name
+        for name in COLOUR_FIELDS
+        if getattr(theme, name, None) is not None and not is_colour(getattr(theme, name))
+    ]
+    if bad:
+        return f"not colours: {', '.join(bad)}"
+    try:
+        theme.to_color_system().generate()
+    except Exception as exc:  # Textual's own check: whatever it raises, the theme is unusable
+        return f"Textual cannot use it ({type(exc).__name__})"
+    return None
+
+
 def _parse(text: str, origin: str) -> Theme:
     import yaml  # on first use: the first paint uses the cached theme instead
+    from pydantic import ValidationError
 
     try:
         data = yaml.safe_load(text)
         theme = _theme_file().model_validate(data).to_theme()
-    except (yaml.YAMLError, TypeError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+    except ValidationError as exc:  # key and reason, never the value
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors(include_input=False, include_url=False)[:3]
+        )
+        raise ValueError(f"{origin}: {problems}") from None
+    except (yaml.YAMLError, TypeError, ValueError) as exc:
         first = str(exc).strip().splitlines()
         raise ValueError(f"{origin}: {' '.join(first[:3])}") from None
+    problem = theme_problem(theme)
+    if problem:
+        raise ValueError(f"{origin}: {problem}")
     return theme
 
 
@@ -96,6 +156,10 @@ def apply_cached_theme(app: App[Any], fields: dict[str, Any]) -> None:
     except (TypeError, ValueError) as exc:
         log.info("cached theme ignored: %s", exc)
         return
+    problem = theme_problem(theme)
+    if problem:  # a theme edited since it was cached: the default, not a crash at every start
+        log.warning("cached theme %s ignored: %s", theme.name, problem)
+        return
     app.register_theme(theme)
     # Called before the app runs: what App._watch_theme does, minus the CSS refresh (the
     # CSS is built once at start with this theme; a refresh would parse it all again).
@@ -113,3 +177,26 @@ def apply_cached_theme(app: App[Any], fields: dict[str, Any]) -> None:
     if refresh_filter is not None:
         refresh_filter(app.ansi_theme)
     app.stylesheet.set_variables(app.get_css_variables())  # not parsed yet: cheap
+
+
+def apply_theme(app: App[Any], name: str) -> str:
+    """Switch ``app`` to theme ``name``; an unknown one, or one Textual refuses, becomes the
+    default with a notification. Returns the theme now in use."""
+    from ..core.text import clean_line
+
+    if name not in app.available_themes:
+        app.notify(
+            f"Unknown theme '{clean_line(name)}'; using {DEFAULT_THEME}", severity="warning", markup=False
+        )
+        name = DEFAULT_THEME
+    try:
+        app.theme = name
+    except Exception as exc:  # Textual refused it after all (an invalid value it only checks now)
+        log.warning("theme %s could not be applied: %s", name, exc)
+        app.notify(
+            f"Theme '{clean_line(name)}' could not be used; using {DEFAULT_THEME}",
+            severity="warning",
+            markup=False,
+        )
+        name = app.theme = DEFAULT_THEME
+    return name

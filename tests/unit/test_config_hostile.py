@@ -58,3 +58,19 @@ def test_an_unwritable_log_file_is_one_line_and_the_command_carries_on(tmp_path:
         "naetra-tui: cannot write the log file /dev/full (No space left on device); logging is off"
     ]
     assert "simulated" in result.stdout and "ready" in result.stdout  # it did its job
+
+
+def test_a_symbol_the_app_would_refuse_is_a_config_error_with_file_and_line(tmp_path: Path) -> None:
+    """Config and app share one symbol rule: BRK/B used to pass the config and leave the app at
+    "starting…" for ever."""
+    path = tmp_path / "config.yaml"
+    path.write_text("app:\n  watchlist:\n    - AAPL\n    - BRK/B\n" + GOOD)
+    result = run(tmp_path, "--config", str(path), "--check-config")
+    assert result.returncode == 2
+    line = result.stderr.strip()
+    assert "app.watchlist[1]" in line and f"{path}:4" in line and "BRK.B or BRK-B" in line, line
+    # the app, started on it, says the same and exits instead of hanging
+    app_run = subprocess.run(
+        [str(EXE), "--config", str(path)], capture_output=True, text=True, timeout=30, cwd=tmp_path
+    )
+    assert app_run.returncode == 2 and "app.watchlist[1]" in app_run.stderr
