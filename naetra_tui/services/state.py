@@ -33,7 +33,7 @@ import numpy as np
 from ..core.errors import NaetraError
 from ..core.models import ChatMessage, PriceHistory, utcnow
 from ..core.normalize import history_from_arrays
-from ..core.symbols import normalize_symbol
+from ..core.symbols import is_valid_symbol, normalize_symbol
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
@@ -103,6 +103,33 @@ class AppState:
 
     def __init__(self, storage: IStorage) -> None:
         self.storage = storage
+        #: Malformed records met in a shared store (key -> why), skipped: see ``take_skipped``.
+        self._skipped: dict[str, str] = {}
+        self._reported: set[str] = set()
+
+    def take_skipped(self) -> dict[str, str]:
+        """Malformed records skipped since the last call, each reported once (for a notice)."""
+        new = {k: v for k, v in self._skipped.items() if k not in self._reported}
+        self._reported.update(new)
+        return new
+
+    def _entry(self, prefix: str, key: str, value: Any) -> tuple[float, str] | None:
+        """``(position, symbol)`` of a watchlist record, or None (and remembered) if another
+        program or a buggy version wrote something this app cannot use."""
+        symbol = key[len(prefix) :]
+        position = value.get("position", 0.0) if isinstance(value, dict) else None
+        if isinstance(position, bool) or not isinstance(position, int | float) or position != position:
+            why = "its position is not a number"
+        elif not is_valid_symbol(symbol):
+            why = "its name is not a symbol"
+        else:
+            self._skipped.pop(key, None)  # mended meanwhile
+            self._reported.discard(key)
+            return float(position), symbol
+        if key not in self._skipped:
+            log.warning("skipped the malformed record %s: %s", key, why)
+            self._skipped[key] = why
+        return None
 
     # --- watchlists -----------------------------------------------------------------------
 
@@ -132,7 +159,8 @@ class AppState:
     async def watchlist_members(self, name: str) -> set[str]:
         """The list's symbols, unordered: one key listing, no records read."""
         prefix = f"wl/{name}/sym/"
-        return {key[len(prefix) :] for key in await self.storage.keys(prefix)}
+        skipped = {key for key in self._skipped if key.startswith(prefix)}  # known bad: not members
+        return {key[len(prefix) :] for key in await self.storage.keys(prefix) if key not in skipped}
 
     async def watchlist(self, name: str) -> list[str]:
         """Symbols of a list in order (fresh from storage: sees other processes' changes)."""
@@ -140,8 +168,8 @@ class AppState:
         entries = []
         for key in await self.storage.keys(prefix):
             value = await self.storage.retrieve(key)
-            if isinstance(value, dict):
-                entries.append((float(value.get("position", 0.0)), key[len(prefix) :]))
+            if value is not None and (entry := self._entry(prefix, key, value)) is not None:
+                entries.append(entry)
         return [symbol for _, symbol in sorted(entries)]
 
     async def add_symbol(self, name: str, symbol: str) -> str:
@@ -191,8 +219,8 @@ class AppState:
         out: dict[str, float] = {}
         for key in await self.storage.keys(prefix):
             value = await self.storage.retrieve(key)
-            if isinstance(value, dict):
-                out[key[len(prefix) :]] = float(value.get("position", 0.0))
+            if value is not None and (entry := self._entry(prefix, key, value)) is not None:
+                out[entry[1]] = entry[0]
         return out
 
     # --- settings -------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .themes import DEFAULT_THEME, apply_cached_theme, apply_theme, load_themes
 from .watchlist_actions import WatchlistActions
+from .worker_errors import AppReportsWorkerErrors
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,7 +50,7 @@ SHUTDOWN_TIMEOUT = 1.5
 FIRST_PAINT_WAIT = 2.0
 
 
-class NaetraApp(WatchlistActions, App[int]):
+class NaetraApp(AppReportsWorkerErrors, WatchlistActions, App[int]):
     """Composes the screens and routes their messages to the services."""
 
     TITLE = "naetra-tui"

@@ -37,6 +37,13 @@ class WatchlistActions(_Base):
         self._watchlist_loads += 1
         ticket = self._watchlist_loads
         symbols = await self.state.watchlist(self.watchlist_name)
+        for key, why in self.state.take_skipped().items():
+            self.notify(
+                f"Skipped a malformed record in storage: {key} ({why}). The rest of the list is shown.",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
         if ticket != self._watchlist_loads:
             return  # a later read (after an edit, or of another list) was asked for: it decides
         self.symbols = symbols

@@ -19,6 +19,7 @@ from ..widgets.analysis_pane import AnalysisPane
 from ..widgets.chart import KINDS, ChartOptions, LowerChart, PriceChart, VolumeChart
 from ..widgets.chat_panel import ChatPanel
 from ..widgets.key_hints import KeyHints
+from ..worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from ..app import NaetraApp
@@ -35,7 +36,7 @@ RANGES = {
 }
 
 
-class SymbolScreen(Screen[None]):
+class SymbolScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         *[Binding(k, f"range('{k}')", label, show=False) for k, (label, _, _) in RANGES.items()],

@@ -20,6 +20,7 @@ from ...core.text import clean_line
 from ..perf.restyle_changed_lines import QuickVerticalScrollBar, RestyleChangedLines
 from ..perf.streamed_markdown import OneLayoutPerResize, StreamedMarkdown
 from ..text import clean, safe
+from ..worker_errors import ReportsWorkerErrors
 from .batched_stream import BatchedStream
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class Conversation(RestyleChangedLines, QuickVerticalScrollBar, OneLayoutPerResi
     changed lines of its background and scroll bar restyled when it scrolls or grows."""
 
 
-class ChatPanel(Vertical):
+class ChatPanel(ReportsWorkerErrors, Vertical):
     DEFAULT_CSS = """
     ChatPanel { border: round $primary; padding: 0 1; }
     ChatPanel #chat-title { width: 1fr; text-style: bold; }
