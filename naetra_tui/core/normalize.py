@@ -27,6 +27,7 @@ import numpy as np
 
 from .errors import DataUnavailable
 from .models import Fundamentals, PriceHistory, Quote, utcnow
+from .text import clean_line
 
 _TIME_KEYS = ("timestamp", "timestamps", "date", "time", "datetime", "index")
 _COLUMN_ALIASES = {
@@ -147,7 +148,7 @@ def to_history(
         cols = {name: column(name) for name in _COLUMN_ALIASES}
     except (TypeError, ValueError, KeyError) as exc:
         raise DataUnavailable(
-            f"{source} returned history for {symbol} in a shape naetra-tui cannot read ({exc})",
+            f"{source} returned history for {symbol} in a shape naetra-tui cannot read ({type(exc).__name__})",
             symbol=symbol,
             source=source,
         ) from exc
@@ -250,8 +251,8 @@ def to_quote(raw: Any, *, symbol: str, source: str, simulated: bool = False) -> 
         symbol=symbol,
         source=source,
         simulated=simulated,
-        name=str(name) if name is not None else None,
-        currency=str(currency) if currency is not None else None,
+        name=clean_line(name) if name is not None else None,  # remote text: cleaned where it enters
+        currency=clean_line(currency) if currency is not None else None,
         **fields,
     )
 

@@ -30,6 +30,7 @@ from ..core.models import Fundamentals, MarketState, PriceHistory, Quote, utcnow
 from ..core.normalize import to_fundamentals, to_history, to_quote
 from ..core.secrets import redact
 from ..core.symbols import normalize_symbol
+from ..core.text import clean_line
 from ..core.timeframes import INTRADAY_MINUTES, range_days
 
 if TYPE_CHECKING:
@@ -46,8 +47,17 @@ MAX_CONCURRENT_HISTORY = 4
 
 
 def _message(exc: BaseException) -> str:
-    text = str(exc) if isinstance(exc, NaetraError) else f"{type(exc).__name__}: {exc}"
-    return redact(text)
+    """One line for the screen: never the raw values a plugin sent (they may be anything)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        fields = sorted(
+            {".".join(str(p) for p in e["loc"]) or "value" for e in exc.errors(include_input=False)}
+        )
+        text = f"the plugin returned a {exc.title} with unusable fields: {', '.join(fields)}"
+    else:
+        text = str(exc) if isinstance(exc, NaetraError) else f"{type(exc).__name__}: {exc}"
+    return clean_line(redact(text))
 
 
 @dataclass

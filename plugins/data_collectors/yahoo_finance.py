@@ -35,6 +35,7 @@ from naetra_tui.core.interfaces import IDataCollector
 from naetra_tui.core.models import Fundamentals, Health, MarketState, PriceHistory, Quote, utcnow
 from naetra_tui.core.normalize import history_from_arrays, to_float, to_fundamentals
 from naetra_tui.core.symbols import normalize_symbol
+from naetra_tui.core.text import clean_line
 from naetra_tui.core.threads import run_in_daemon_thread
 from naetra_tui.core.timeframes import default_range_days
 
@@ -104,21 +105,34 @@ def parse_quote(item: dict[str, Any], fetched_at: datetime) -> Quote:
     if price is None:
         raise UnknownSymbol(f"Yahoo Finance has no price for {symbol}", symbol=symbol, source=SOURCE)
     stamp = to_float(item.get("regularMarketTime"))
+    try:
+        as_of = datetime.fromtimestamp(stamp, UTC) if stamp else fetched_at
+    except (OverflowError, OSError, ValueError):
+        # a time no market had: the price's age cannot be told, so the price is not shown
+        raise DataUnavailable(
+            f"Yahoo Finance sent an impossible trade time for {symbol}", symbol=symbol, source=SOURCE
+        ) from None
     return Quote(
         symbol=symbol,
         price=price,
         source=SOURCE,
-        name=item.get("shortName") or item.get("longName"),
+        name=_text(item.get("shortName")) or _text(item.get("longName")),
         previous_close=to_float(item.get("regularMarketPreviousClose")),
         open=to_float(item.get("regularMarketOpen")),
         day_high=to_float(item.get("regularMarketDayHigh")),
         day_low=to_float(item.get("regularMarketDayLow")),
         volume=to_float(item.get("regularMarketVolume")),
-        currency=item.get("currency"),
+        currency=_text(item.get("currency")),
         market_state=MARKET_STATES.get(str(item.get("marketState", "")).upper(), MarketState.UNKNOWN),
-        as_of=datetime.fromtimestamp(stamp, UTC) if stamp else fetched_at,
+        as_of=as_of,
         fetched_at=fetched_at,
     )
+
+
+def _text(value: Any) -> str | None:
+    """A text field of Yahoo's answer, cleaned (remote text), or None when it holds something
+    else (a number, a list)."""
+    return clean_line(value) or None if isinstance(value, str) else None
 
 
 def parse_chart(payload: Any, symbol: str, timeframe: str) -> PriceHistory:
@@ -261,8 +275,14 @@ class YahooFinanceCollector(IDataCollector):
             symbol = str(item.get("symbol", "")).upper()
             try:
                 found[symbol] = parse_quote(item, now)
-            except UnknownSymbol as exc:
+            except (UnknownSymbol, DataUnavailable) as exc:
                 found[symbol] = exc
+            except (TypeError, ValueError) as exc:  # one bad item never sinks the batch
+                found[symbol] = DataUnavailable(
+                    f"Yahoo Finance sent a quote for {symbol} this app cannot read ({type(exc).__name__})",
+                    symbol=symbol,
+                    source=SOURCE,
+                )
         return {
             s: found.get(s) or UnknownSymbol(f"Yahoo Finance does not know {s}", symbol=s, source=SOURCE)
             for s in chunk

@@ -29,6 +29,9 @@ class FakeYahoo:
     charts: dict[str, dict[str, Any]] = field(default_factory=dict)  # symbol -> chart result
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    overrides: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # symbol -> fields replaced in its quote
 
     def quote_item(self, symbol: str) -> dict[str, Any]:
         price = price_of(symbol)
@@ -46,7 +49,7 @@ class FakeYahoo:
             "regularMarketVolume": 1_000_000,
             "regularMarketTime": int(time.time()) - 5,
             "exchangeTimezoneName": "America/New_York",
-        }
+        } | self.overrides.get(symbol, {})
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, str]:
         if self.status is not None or self.body is not None:

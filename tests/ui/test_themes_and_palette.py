@@ -81,6 +81,10 @@ async def test_a_remembered_theme_that_no_longer_loads_falls_back_to_the_default
         snapshot_file(path).unlink(missing_ok=True)
         app.action_refresh()  # the snapshot is written after a refresh, with the theme in use
         await wait_for(pilot, lambda: snapshot_file(path).exists())
+        for _ in range(200):  # the choice is saved by a worker of its own
+            if await app.state.setting("theme") == "mine":
+                break
+            await pilot.pause(0.05)
         assert await app.state.setting("theme") == "mine"
     snapshot = load_snapshot(path)
     assert snapshot is not None and snapshot.theme and snapshot.theme["name"] == "mine"

@@ -18,6 +18,7 @@ from naetra_tui.core.errors import DataUnavailable, InvalidSymbol, RateLimited, 
 from naetra_tui.core.paths import shipped_config_path
 from naetra_tui.core.symbols import normalize_symbol
 from naetra_tui.services.session import session_for
+from tests.conftest import write
 from tests.fakes.yahoo_server import FakeYahoo, default_chart, fake_yahoo, price_of
 
 # --- symbols ----------------------------------------------------------------------------------
@@ -364,3 +365,37 @@ async def test_failover_skips_a_failing_collector_and_pauses_it(tmp_path: Path) 
         rows = await session.market.refresh(["AAPL"])
         assert rows["AAPL"].quote is not None and rows["AAPL"].quote.simulated
         assert status.name == "av"
+
+
+async def test_one_malformed_item_in_a_yahoo_batch_flags_that_symbol_and_shows_the_rest(
+    tmp_path: Any, yahoo_server: Any
+) -> None:
+    """An out-of-range trade time, a number where a name belongs, a mapping for a currency and a
+    name full of escapes: each symbol is judged on its own, the simulated feed fills in for the
+    unusable one, and no message repeats what the server sent."""
+    url, fake = yahoo_server
+    fake.overrides = {
+        "MSFT": {"regularMarketTime": 10**20},
+        "NVDA": {"shortName": 12345, "longName": ["x"]},
+        "AMD": {"currency": {"code": "EVILVALUE"}},
+        "AAPL": {"shortName": "Apple\x1b]0;pwned\x07 \u202eInc"},
+    }
+    yahoo = await yahoo_for(url)
+    results = await yahoo.get_quotes(["AAPL", "MSFT", "NVDA", "AMD", "SPY"])
+    assert isinstance(results["MSFT"], DataUnavailable) and "impossible trade time" in str(results["MSFT"])
+    assert "100000000000000000000" not in str(results["MSFT"])
+    assert results["NVDA"].price == price_of("NVDA") and results["NVDA"].name is None
+    assert results["AMD"].price == price_of("AMD") and results["AMD"].currency is None
+    assert results["AAPL"].name == "Apple Inc" and results["SPY"].name == "SPY Corp"
+    config = write(
+        tmp_path / "config.yaml",
+        "app: {watchlist: [AAPL], storage: memory}\n"
+        "plugins:\n  data_collectors:\n"
+        f"    - {{name: yahoo_finance, plugin: yahoo_finance, config: {{base_url: '{url}', timeout: 5}}}}\n"
+        "    - {name: simulated, plugin: simulated}\n"
+        "  storage: [{name: memory, plugin: memory}]\n",
+    )
+    async with session_for(load_config(config)) as session:
+        rows = await session.market.refresh(["AAPL", "MSFT", "NVDA"])
+    assert rows["AAPL"].quote.source == "yahoo_finance" and rows["NVDA"].quote.source == "yahoo_finance"
+    assert rows["MSFT"].quote is not None and rows["MSFT"].quote.source == "simulated"  # filled in, labelled

@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Callable
 
 from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownStream
+from textual.widgets.markdown import MarkdownStream
 
 WRITE_INTERVAL = 0.05  # seconds: 20 writes a second
 
