@@ -18,7 +18,11 @@ class OpenSymbol(Message):
 
 
 class AddSymbol(Message):
-    """Ask for symbols to add to the active watchlist."""
+    """Add ``text`` (a symbol as typed) to the active watchlist; None: ask for it first."""
+
+    def __init__(self, text: str | None = None) -> None:
+        super().__init__()
+        self.text = text
 
 
 class RemoveSymbol(Message):
@@ -51,15 +55,20 @@ class SwitchWatchlist(Message):
 
 
 class NewWatchlist(Message):
-    """Ask for a name and create an empty watchlist."""
+    """Create an empty watchlist called ``name`` (None: ask for the name first)."""
+
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__()
+        self.name = name
 
 
 class AddAlert(Message):
-    """Ask for an alert condition on ``symbol``."""
+    """Set the alert ``condition`` on ``symbol`` (None: ask for the condition first)."""
 
-    def __init__(self, symbol: str) -> None:
+    def __init__(self, symbol: str, condition: str | None = None) -> None:
         super().__init__()
         self.symbol = symbol
+        self.condition = condition
 
 
 class ShowAlerts(Message):

@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 
 from ..core.errors import NaetraError
-from ..services.alerts import InvalidAlert, parse_alert
-from ..services.watchlists import list_name_problem, symbol_problem
 from . import messages
-from .screens.dialogs import PickDialog, PromptDialog
+from .screens.dialogs import add_symbol_dialog, alert_dialog, new_list_dialog, switch_list_dialog
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +87,10 @@ class WatchlistActions(_Base):
     # --- watchlist edits ------------------------------------------------------------------
 
     def on_add_symbol(self, message: messages.AddSymbol) -> None:
-        self.push_screen(
-            PromptDialog(
-                "Add a symbol (e.g. AAPL, BRK.B, ^GSPC, EURUSD=X, BTC-USD)",
-                "symbol",
-                lambda text: symbol_problem(text, self.symbols),
-            ),
-            self._added,
-        )
+        if message.text is None:  # from the palette: ask first
+            self.push_screen(add_symbol_dialog(self.symbols), self._added)
+        else:
+            self._added(message.text)
 
     @work(group="edit", exit_on_error=False)
     async def _added(self, text: str | None) -> None:
@@ -152,11 +146,8 @@ class WatchlistActions(_Base):
     def on_switch_watchlist(self, message: messages.SwitchWatchlist) -> None:
         if message.name is not None:
             self._switch(message.name)
-            return
-        if not self.watchlist_names:
-            return
-        options = [(n, n) for n in self.watchlist_names] + [("+new", "+ new watchlist…")]
-        self.push_screen(PickDialog("Switch watchlist", options, self.watchlist_name), self._picked_list)
+        elif self.watchlist_names:
+            self.push_screen(switch_list_dialog(self.watchlist_names, self.watchlist_name), self._picked_list)
 
     def _picked_list(self, name: str | None) -> None:
         if name == "+new":
@@ -175,14 +166,10 @@ class WatchlistActions(_Base):
         self.action_refresh()
 
     def on_new_watchlist(self, message: messages.NewWatchlist) -> None:
-        self.push_screen(
-            PromptDialog(
-                "Name of the new watchlist",
-                "e.g. Crypto",
-                lambda text: list_name_problem(text, self.watchlist_names),
-            ),
-            self._new_list,
-        )
+        if message.name is None:
+            self.push_screen(new_list_dialog(self.watchlist_names), self._new_list)
+        else:
+            self._new_list(message.name)
 
     @work(group="edit", exit_on_error=False)
     async def _new_list(self, name: str | None) -> None:
@@ -208,22 +195,10 @@ class WatchlistActions(_Base):
 
     def on_add_alert(self, message: messages.AddAlert) -> None:
         symbol = message.symbol
-
-        def validate(text: str) -> str | None:
-            try:
-                parse_alert(symbol, text)
-            except InvalidAlert as exc:
-                return str(exc)
-            return None
-
-        self.push_screen(
-            PromptDialog(
-                f"Alert for {symbol}: price > 250, change% < -3, rsi < 30, macd cross up",
-                "condition",
-                validate,
-            ),
-            lambda text: self._save_alert(symbol, text),
-        )
+        if message.condition is None:
+            self.push_screen(alert_dialog(symbol), lambda text: self._save_alert(symbol, text))
+        else:
+            self._save_alert(symbol, message.condition)
 
     @work(group="edit", exit_on_error=False)
     async def _save_alert(self, symbol: str, text: str | None) -> None:

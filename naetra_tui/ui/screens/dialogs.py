@@ -92,3 +92,45 @@ class PickDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+# --- the watchlist's questions: opened by the screen on the key press itself (keys typed right
+# after it go into the dialog, not to the watchlist), the answers posted as messages ----------
+
+
+def add_symbol_dialog(on_list: list[str]) -> PromptDialog:
+    from ...services.watchlists import symbol_problem
+
+    return PromptDialog(
+        "Add a symbol (e.g. AAPL, BRK.B, ^GSPC, EURUSD=X, BTC-USD)",
+        "symbol",
+        lambda text: symbol_problem(text, on_list),
+    )
+
+
+def new_list_dialog(existing: list[str]) -> PromptDialog:
+    from ...services.watchlists import list_name_problem
+
+    return PromptDialog(
+        "Name of the new watchlist", "e.g. Crypto", lambda text: list_name_problem(text, existing)
+    )
+
+
+def alert_dialog(symbol: str) -> PromptDialog:
+    from ...services.alerts import InvalidAlert, parse_alert
+
+    def validate(text: str) -> str | None:
+        try:
+            parse_alert(symbol, text)
+        except InvalidAlert as exc:
+            return str(exc)
+        return None
+
+    return PromptDialog(
+        f"Alert for {symbol}: price > 250, change% < -3, rsi < 30, macd cross up", "condition", validate
+    )
+
+
+def switch_list_dialog(names: list[str], current: str) -> PickDialog:
+    options = [(n, n) for n in names] + [("+new", "+ new watchlist…")]
+    return PickDialog("Switch watchlist", options, current)

@@ -14,6 +14,7 @@ from .. import messages
 from ..widgets.key_hints import KeyHints
 from ..widgets.status_bar import StatusBar
 from ..widgets.watchlist import COLUMNS, WatchlistTable
+from .dialogs import add_symbol_dialog, alert_dialog, new_list_dialog, switch_list_dialog
 
 if TYPE_CHECKING:
     from ..app import NaetraApp
@@ -99,7 +100,7 @@ class MainScreen(Screen[None]):
             self.post_message(messages.OpenSymbol(event.row_key.value))
 
     def action_add_symbol(self) -> None:
-        self.post_message(messages.AddSymbol())
+        self.app.push_screen(add_symbol_dialog(self.table.symbols), self._answered(messages.AddSymbol))
 
     def action_remove_symbol(self) -> None:
         symbol = self.table.current_symbol()
@@ -163,15 +164,34 @@ class MainScreen(Screen[None]):
             self.table.focus()
 
     def action_switch_watchlist(self) -> None:
-        self.post_message(messages.SwitchWatchlist())
+        names, current = self.naetra.watchlist_names, self.naetra.watchlist_name
+        if names:
+            self.app.push_screen(switch_list_dialog(names, current), self._picked_list)
+
+    def _picked_list(self, name: str | None) -> None:
+        if name == "+new":
+            self.action_new_watchlist()
+        elif name:
+            self.post_message(messages.SwitchWatchlist(name))
 
     def action_new_watchlist(self) -> None:
-        self.post_message(messages.NewWatchlist())
+        dialog = new_list_dialog(self.naetra.watchlist_names)
+        self.app.push_screen(dialog, self._answered(messages.NewWatchlist))
 
     def action_add_alert(self) -> None:
         symbol = self.table.current_symbol()
         if symbol:
-            self.post_message(messages.AddAlert(symbol))
+            answered = self._answered(lambda condition: messages.AddAlert(symbol, condition))
+            self.app.push_screen(alert_dialog(symbol), answered)
+
+    def _answered(self, message: Any) -> Any:
+        """A dialog's callback: its answer, if any, posted as ``message(answer)``."""
+
+        def post(answer: str | None) -> None:
+            if answer:
+                self.post_message(message(answer))
+
+        return post
 
     def action_alerts(self) -> None:
         self.post_message(messages.ShowAlerts())
