@@ -88,7 +88,7 @@ def start_from_snapshot(args: argparse.Namespace) -> int | None:
     snapshot = load_snapshot(path)
     if snapshot is None:
         return None
-    from ..ui.app import run_app_from_snapshot
+    from ..ui.run import run_app_from_snapshot
 
     code, problem = run_app_from_snapshot(snapshot, lambda: load(args))
     if problem is None:
@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command:
             handler: Callable[[argparse.Namespace, LoadedConfig], Any] = args.handler
             return int(handler(args, loaded))
-        from ..ui.app import run_app
+        from ..ui.run import run_app
 
         return run_app(loaded)
     except ConfigurationError as exc:

@@ -44,8 +44,17 @@ async def open_session(loaded: LoadedConfig) -> Session:
 
 
 async def close_session(session: Session) -> None:
-    from .state import close_choice
+    """Kept changes get one last try; any still unsaved are logged and stay in the journal."""
+    import logging
 
+    from .state import close_choice, stop_retrying
+
+    await stop_retrying(session.storage)
+    pending = session.storage.pending
+    if pending is not None and pending.unsaved:
+        logging.getLogger(__name__).warning(
+            "%s; kept in %s for the next run", pending.describe(), pending.journal
+        )
     await session.manager.cleanup()
     await close_choice(session.storage)
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ..config import LoadedConfig
     from ..core.interfaces import IStorage
     from ..core.plugin_manager import PluginManager
+    from .pending import PendingWrites
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ class StorageChoice:
     wanted: str
     warning: str | None = None
     owned_by_manager: bool = True
+    #: The user's refused writes, kept and retried (see services/pending.py).
+    pending: PendingWrites | None = None
 
     @property
     def persistent(self) -> bool:
@@ -101,7 +104,7 @@ class StorageChoice:
 class AppState:
     """Typed access to everything the app saves."""
 
-    def __init__(self, storage: IStorage) -> None:
+    def __init__(self, storage: IStorage | PendingWrites) -> None:
         self.storage = storage
         #: Malformed records met in a shared store (key -> why), skipped: see ``take_skipped``.
         self._skipped: dict[str, str] = {}
@@ -177,14 +180,12 @@ class AppState:
         clean = normalize_symbol(symbol)
         positions = await self._positions(name)
         position = max(positions.values(), default=-1.0) + 1.0
-        await self.storage.store_many(
-            {
-                f"wl/{name}/meta": _record(created_at=time.time()),
-                f"wl/{name}/sym/{clean}": _record(
-                    position=positions.get(clean, position), added_at=time.time()
-                ),
-            }
-        )
+        items = {
+            f"wl/{name}/sym/{clean}": _record(position=positions.get(clean, position), added_at=time.time())
+        }
+        if await self.storage.retrieve(f"wl/{name}/meta") is None:  # deleted by another terminal
+            items[f"wl/{name}/meta"] = _record(created_at=time.time())
+        await self.storage.store_many(items)
         return clean
 
     async def remove_symbol(self, name: str, symbol: str) -> dict[str, Any] | None:
@@ -395,6 +396,13 @@ async def open_state(loaded: LoadedConfig, manager: PluginManager) -> tuple[AppS
     return _finish(manager, AppState(fallback), choice)
 
 
+async def stop_retrying(choice: StorageChoice, timeout: float = 1.0) -> None:
+    """Before the storage closes: one bounded last try to land kept changes; what is left
+    stays in the journal for the next start."""
+    if choice.pending is not None:
+        await choice.pending.close(timeout)
+
+
 async def close_choice(choice: StorageChoice) -> None:
     """Close a fallback storage (the manager closes the ones it owns)."""
     if not choice.owned_by_manager:
@@ -402,6 +410,14 @@ async def close_choice(choice: StorageChoice) -> None:
 
 
 def _finish(manager: PluginManager, state: AppState, choice: StorageChoice) -> tuple[AppState, StorageChoice]:
+    from ..core.paths import user_state_dir
+    from .pending import PendingWrites, journal_path_for
+
+    if choice.persistent:  # memory storage never refuses a write
+        journal = journal_path_for(choice.location, user_state_dir())
+        choice.pending = PendingWrites(choice.storage, journal)
+        choice.pending.start()
+        state.storage = choice.pending
     if isinstance(manager.toggle_store, StorageToggleStore):
         manager.toggle_store.state = state
     return state, choice

@@ -57,6 +57,8 @@ def status_parts(
     if storage is not None:
         if storage.warning:
             parts.append((f"NOT SAVING to {storage.wanted}: using {storage.location}", "bold red"))
+        elif storage.pending is not None and (unsaved := storage.pending.describe()):
+            parts.append((f"{unsaved[:120]} (retrying)", "bold red"))
         else:
             parts.append((f"saved: {storage.name}", "dim"))
     armed, total = alerts

@@ -28,6 +28,7 @@ from .commands import NaetraCommands
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .themes import DEFAULT_THEME, apply_cached_theme, apply_theme, load_themes
+from .unsaved import UnsavedChanges
 from .watchlist_actions import WatchlistActions
 from .worker_errors import AppReportsWorkerErrors
 
@@ -50,7 +51,7 @@ SHUTDOWN_TIMEOUT = 1.5
 FIRST_PAINT_WAIT = 2.0
 
 
-class NaetraApp(AppReportsWorkerErrors, WatchlistActions, App[int]):
+class NaetraApp(AppReportsWorkerErrors, UnsavedChanges, WatchlistActions, App[int]):
     """Composes the screens and routes their messages to the services."""
 
     TITLE = "naetra-tui"
@@ -80,6 +81,7 @@ class NaetraApp(AppReportsWorkerErrors, WatchlistActions, App[int]):
         self._load = load
         self.snapshot = snapshot
         self.startup_error: Exception | None = None  # why the config could not be loaded (fast start)
+        self.exit_notes: list[str] = []  # said on the terminal after the screen is gone
         self.manager: PluginManager | None = None
         self._state_ready = asyncio.Event()  # set once storage is open: edits made before wait for it
         # set once the plugins' remembered on/off choices are read (the first initialize reads
@@ -219,6 +221,7 @@ class NaetraApp(AppReportsWorkerErrors, WatchlistActions, App[int]):
         from ..services.watchlists import WatchlistEditor
 
         self.editor = WatchlistEditor(self.state)
+        self._watch_pending()
         self._state_ready.set()
         if self.storage.warning:
             self.notify(self.storage.warning, severity="warning", markup=False, timeout=20)
@@ -287,9 +290,13 @@ class NaetraApp(AppReportsWorkerErrors, WatchlistActions, App[int]):
             self.notify(f"Could not read your settings: {exc}", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
-        from ..services.state import close_choice
+        from ..services.state import close_choice, stop_retrying
 
         try:
+            if self.storage is not None:  # before the manager closes the storage plugin
+                if self.storage.pending is not None:
+                    self.storage.pending.on_change = None  # the screen is gone: nothing to tell
+                await stop_retrying(self.storage, 0.5)
             if self.manager is not None:
                 await asyncio.wait_for(self.manager.cleanup(), SHUTDOWN_TIMEOUT)
             if self.storage is not None:
@@ -465,22 +472,6 @@ class NaetraApp(AppReportsWorkerErrors, WatchlistActions, App[int]):
                 )
         if category == "data_collectors":
             self.action_refresh()
-
-
-def run_app(loaded: LoadedConfig) -> int:
-    app = NaetraApp(loaded)
-    app.run()
-    return int(app.return_code or 0)
-
-
-def run_app_from_snapshot(
-    snapshot: Snapshot, load: Callable[[], LoadedConfig]
-) -> tuple[int, Exception | None]:
-    """Paint ``snapshot`` first and load the config after; the exit code and, if the config
-    could not be loaded, why."""
-    app = NaetraApp(load=load, snapshot=snapshot)
-    app.run()
-    return int(app.return_code or 0), app.startup_error
 
 
 def _is_open(screen: object, module: str, class_name: str) -> bool:

@@ -103,3 +103,8 @@ class TogglePlugin(Message):
 
 class MainScreenReady(Message):
     """The watchlist table exists: the first frame can be painted with rows."""
+
+
+class StorageCaughtUp(Message):
+    """Changes the storage had refused have landed (or lost to another terminal's edit): the
+    list on screen is read again."""

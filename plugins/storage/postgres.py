@@ -9,6 +9,7 @@ length and with NUL characters work (PostgreSQL text can hold neither a NUL nor,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -235,6 +236,16 @@ def _connection_errors() -> tuple[type[BaseException], ...]:
     )
 
 
+def _is_closed(conn: Any) -> bool:
+    """A connection the pool took back when it was lost counts as closed."""
+    import asyncpg
+
+    try:
+        return bool(conn.is_closed())
+    except asyncpg.InterfaceError:
+        return True
+
+
 class _Guard:
     """Acquire a pooled connection; turn connection loss into a clear StorageError.
 
@@ -279,9 +290,10 @@ class _Guard:
         if (
             broken
             and self._conn is not None
-            and (self._conn.is_closed() or session_ended or not isinstance(exc, asyncpg.PostgresError))
+            and (_is_closed(self._conn) or session_ended or not isinstance(exc, asyncpg.PostgresError))
         ):
-            self._conn.terminate()
+            with contextlib.suppress(asyncpg.InterfaceError):  # already handed back: nothing to end
+                self._conn.terminate()
             await self.storage.pool.expire_connections()
         try:
             await self._cm.__aexit__(exc_type, exc, tb)

@@ -196,8 +196,14 @@ class SQLiteStorage(IStorage):
     async def delete(self, key: str) -> bool:
         db = self._conn()
         async with self._write_lock:
-            cursor = await db.execute("DELETE FROM kv WHERE key = ?", (key,))
-            await db.commit()
+            try:
+                cursor = await db.execute("DELETE FROM kv WHERE key = ?", (key,))
+                await db.commit()
+            except sqlite3.Error as exc:  # a delete needs room in the journal too
+                await db.rollback()
+                raise StorageError(
+                    f"could not delete key {shorten(key)} in {self.path}: {exc}", key=key
+                ) from None
         return cursor.rowcount > 0
 
     async def keys(self, prefix: str = "") -> list[str]:
@@ -207,8 +213,12 @@ class SQLiteStorage(IStorage):
         if upper is not None:
             sql += " AND key < ?"
             params += (upper,)
-        cursor = await self._conn().execute(sql + " ORDER BY key", params)
-        return [row[0] for row in await cursor.fetchall() if row[0].startswith(prefix)]
+        try:
+            cursor = await self._conn().execute(sql + " ORDER BY key", params)
+            rows = await cursor.fetchall()
+        except sqlite3.Error as exc:
+            raise StorageError(f"could not list keys in {self.path}: {exc}") from None
+        return [row[0] for row in rows if row[0].startswith(prefix)]
 
     async def health_check(self) -> Health:
         try:

@@ -1,0 +1,394 @@
+"""Writes the storage refused are kept, retried and landed — never dropped.
+
+``PendingWrites`` sits between ``AppState`` and the storage plugin. A write of the user's own
+records (watchlists, settings, alerts, toggles, chats, positions) that fails — the disk is
+full, the PostgreSQL or Redis server died — is kept in order, saved to a small local journal
+(so a quit or a crash keeps it for the next start) and retried with backoff until the storage
+answers. Meanwhile reads of those records answer from what was last read or written, so the
+edit shows on screen as the user made it.
+
+When the storage is back each kept change lands only if its record is still as this terminal
+last saw it: a record another terminal changed meanwhile keeps the other terminal's version
+(and the change is reported as a conflict, not written over it).
+
+Caches (``cache/...``) are not the user's work: their writes pass straight through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import StorageError
+from ..core.secrets import redact
+from ..core.text import clean_line
+
+if TYPE_CHECKING:
+    from ..core.interfaces import IStorage
+
+log = logging.getLogger(__name__)
+
+#: Records that are the user's work (kept when a write fails); everything else is a cache.
+USER_PREFIXES = ("wl/", "settings/", "alerts/", "plugins/", "chat/", "portfolio/")
+#: Seconds between retries: doubling, then every 30 s until the storage answers.
+RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+JOURNAL_VERSION = 1
+
+
+class _Marker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+DELETED = _Marker("DELETED")  # a kept delete
+UNKNOWN = _Marker("UNKNOWN")  # this terminal never saw the record before changing it
+
+
+@dataclass
+class PendingChange:
+    value: Any  # the record to write, or DELETED
+    base: Any  # the record as this terminal last saw it (None: absent), or UNKNOWN
+    since: float  # wall-clock time of the first kept change
+
+
+def is_user_record(key: str) -> bool:
+    return key.startswith(USER_PREFIXES)
+
+
+def journal_path_for(location: str, folder: Path) -> Path:
+    """One journal per storage (by its location): kept changes land where they were meant to."""
+    digest = hashlib.sha256(location.encode()).hexdigest()[:16]
+    return folder / f"pending-writes-{digest}.json"
+
+
+def _why(exc: BaseException) -> str:
+    return clean_line(redact(str(exc)))[:160] or type(exc).__name__
+
+
+class PendingWrites:
+    """An ``IStorage`` view that keeps the user's refused writes until they land.
+
+    Args:
+        storage: the storage plugin.
+        journal: where kept changes are saved between runs (None: kept in memory only).
+        delays: seconds between retries (the last one repeats).
+        on_change: called after the set of kept changes changes (status bar, notices).
+    """
+
+    def __init__(
+        self,
+        storage: IStorage,
+        journal: Path | None = None,
+        *,
+        delays: tuple[float, ...] | None = None,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
+        self.storage = storage
+        self.journal = journal
+        self.delays = delays or RETRY_DELAYS
+        self.on_change = on_change
+        self._pending: dict[str, PendingChange] = {}
+        self._seen: dict[str, Any] = {}  # user records as last read or written
+        self._listed: set[str] = set()  # user prefixes listed: their keys are all known
+        self._known_keys: set[str] = set()  # user keys met in listings (values maybe unread)
+        self.reason: str | None = None  # why the storage refused the last write
+        self.journal_problem: str | None = None  # why the journal could not be written
+        self.conflicts: list[str] = []  # kept changes not landed: another terminal's edit won
+        self.landed = 0  # kept changes landed since the last take_landed()
+        self._attempt = 0
+        self._retry: asyncio.Task[None] | None = None
+        self._flushing = asyncio.Lock()
+        self.next_retry_at: float | None = None  # time.monotonic() of the next attempt
+        self._load_journal()
+
+    # --- what the app shows -------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return self.storage.location
+
+    @property
+    def atomic_batches(self) -> bool:
+        return getattr(self.storage, "atomic_batches", False)
+
+    @property
+    def unsaved(self) -> int:
+        return len(self._pending)
+
+    def describe(self) -> str | None:
+        """One line for the status bar and the quit warning, or None when all is saved."""
+        if not self._pending:
+            return None
+        count = len(self._pending)
+        changes = "1 change" if count == 1 else f"{count} changes"
+        why = self.reason or "waiting to be saved"
+        return f"UNSAVED {changes}: {why}"
+
+    def take_landed(self) -> tuple[int, list[str]]:
+        """Kept changes landed, and conflicts found, since the last call (for one notice)."""
+        landed, conflicts = self.landed, self.conflicts
+        self.landed, self.conflicts = 0, []
+        return landed, conflicts
+
+    # --- IStorage: reads ----------------------------------------------------------------
+
+    async def retrieve(self, key: str) -> Any:
+        if key in self._pending:
+            value = self._pending[key].value
+            return None if value is DELETED else copy.deepcopy(value)
+        try:
+            value = await self.storage.retrieve(key)
+        except StorageError:
+            if is_user_record(key) and key in self._seen:
+                return copy.deepcopy(self._seen[key])
+            raise
+        if is_user_record(key):
+            self._remember(key, value)
+        return value
+
+    async def keys(self, prefix: str = "") -> list[str]:
+        try:
+            found = set(await self.storage.keys(prefix))
+        except StorageError:
+            if not is_user_record(prefix):
+                raise
+            found = {k for k in self._known_keys | self._seen.keys() if k.startswith(prefix)}
+        else:
+            if is_user_record(prefix):
+                self._known_keys.difference_update([k for k in self._known_keys if k.startswith(prefix)])
+                self._known_keys.update(found)
+                self._listed.add(prefix)
+        for key, change in self._pending.items():
+            if key.startswith(prefix):
+                (found.discard if change.value is DELETED else found.add)(key)
+        return sorted(found)
+
+    # --- IStorage: writes ---------------------------------------------------------------
+
+    async def store(self, key: str, data: Any) -> None:
+        await self._write({key: data})
+
+    async def store_many(self, items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+        await self._write(dict(items))
+
+    async def delete(self, key: str) -> bool:
+        try:
+            existed = await self.retrieve(key) is not None
+        except StorageError:
+            existed = key in self._known_keys
+        await self._write({key: DELETED})
+        return existed
+
+    async def store_expiring(self, key: str, data: Any, ttl: float) -> None:
+        await self.storage.store_expiring(key, data, ttl)  # a cache: refused is simply not cached
+
+    async def _write(self, items: dict[str, Any]) -> None:
+        if not any(is_user_record(k) for k in items):
+            await self._apply(items)  # caches and plugins' own keys: their errors are theirs
+            return
+        if self._pending:  # behind the changes already waiting, in order
+            self._keep(items)
+            self._schedule(0.0)
+            return
+        try:
+            await self._apply(items)
+        except StorageError as exc:
+            self.reason = _why(exc)
+            log.warning("storage refused a write; kept to retry: %s", self.reason)
+            self._keep(items)
+            self._schedule(self.delays[0])
+
+    async def _apply(self, items: dict[str, Any]) -> None:
+        stores = {k: v for k, v in items.items() if v is not DELETED}
+        if len(stores) == 1:
+            await self.storage.store(*next(iter(stores.items())))
+        elif stores:
+            await self.storage.store_many(stores)
+        for key in (k for k, v in items.items() if v is DELETED):
+            await self.storage.delete(key)
+        for key, value in items.items():
+            if is_user_record(key):
+                self._remember(key, None if value is DELETED else value)
+
+    def _remember(self, key: str, value: Any) -> None:
+        if value is None:
+            self._seen.pop(key, None)
+            self._known_keys.discard(key)
+        else:
+            self._seen[key] = copy.deepcopy(value)
+            self._known_keys.add(key)
+
+    def _keep(self, items: dict[str, Any]) -> None:
+        now = time.time()
+        for key, value in items.items():
+            if key in self._pending:  # a later change to a kept record: its base stays
+                self._pending[key].value = copy.deepcopy(value) if value is not DELETED else DELETED
+            else:
+                kept = copy.deepcopy(value) if value is not DELETED else DELETED
+                self._pending[key] = PendingChange(kept, self._base(key), now)
+        self._save_journal()
+        self._changed()
+
+    def _base(self, key: str) -> Any:
+        """The record as this terminal last knew it, for the conflict check when it lands."""
+        if key in self._seen:
+            return copy.deepcopy(self._seen[key])
+        if key not in self._known_keys and any(key.startswith(p) for p in self._listed):
+            return None  # known to be absent: a new record
+        return UNKNOWN
+
+    # --- retrying -----------------------------------------------------------------------
+
+    def _schedule(self, delay: float) -> None:
+        if self._retry is not None and not self._retry.done():
+            return
+        try:
+            self._retry = asyncio.get_running_loop().create_task(self._retry_loop(delay))
+        except RuntimeError:  # no loop (a journal read outside one): start() schedules it
+            self._retry = None
+
+    async def _retry_loop(self, delay: float) -> None:
+        while self._pending:
+            self.next_retry_at = time.monotonic() + delay
+            await asyncio.sleep(delay)
+            if await self.flush():
+                break
+            delay = self.delays[min(self._attempt, len(self.delays) - 1)]
+        self.next_retry_at = None
+
+    def start(self) -> None:
+        """Retry the changes a previous run kept (call inside the event loop)."""
+        if self._pending:
+            self._schedule(0.0)
+
+    async def flush(self) -> bool:
+        """Try to land every kept change now. True when none is left."""
+        async with self._flushing:
+            while self._pending:
+                key, change = next(iter(self._pending.items()))
+                try:
+                    await self._land(key, change)
+                except StorageError as exc:
+                    self.reason = _why(exc)
+                    self._attempt += 1
+                    log.info("kept changes not saved yet (attempt %d): %s", self._attempt, self.reason)
+                    self._changed()
+                    return False
+                if self._pending.get(key) is change:
+                    del self._pending[key]
+                self._save_journal()
+            self.reason, self._attempt = None, 0
+            self._changed()
+            return True
+
+    async def _land(self, key: str, change: PendingChange) -> None:
+        current = await self.storage.retrieve(key)
+        wanted = None if change.value is DELETED else change.value
+        if current == wanted:
+            pass  # already there (the refused write had in fact landed)
+        elif change.base is not UNKNOWN and current != change.base:
+            log.warning("not saving the kept change to %s: another terminal changed it meanwhile", key)
+            self.conflicts.append(key)
+            self._remember(key, current)
+            return
+        elif change.value is DELETED:
+            await self.storage.delete(key)
+        else:
+            await self.storage.store(key, change.value)
+        self._remember(key, wanted)
+        self.landed += 1
+
+    async def close(self, timeout: float = 1.0) -> None:
+        """One last try (bounded), then stop retrying; what is left stays in the journal."""
+        if self._pending:
+            with contextlib.suppress(TimeoutError, StorageError):
+                await asyncio.wait_for(self.flush(), timeout)
+        if self._retry is not None:
+            self._retry.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._retry
+            self._retry = None
+
+    async def cleanup(self) -> None:
+        await self.storage.cleanup()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            try:
+                self.on_change()
+            except Exception:  # a notice must not break the write path
+                log.exception("pending-writes listener failed")
+
+    # --- the journal --------------------------------------------------------------------
+
+    def _save_journal(self) -> None:
+        if self.journal is None:
+            return
+        try:
+            if not self._pending:
+                self.journal.unlink(missing_ok=True)
+                self.journal_problem = None
+                return
+            entries = [
+                {
+                    "key": key,
+                    "deleted": change.value is DELETED,
+                    "value": None if change.value is DELETED else change.value,
+                    "base_known": change.base is not UNKNOWN,
+                    "base": None if change.base is UNKNOWN else change.base,
+                    "since": change.since,
+                }
+                for key, change in self._pending.items()
+            ]
+            payload = json.dumps({"v": JOURNAL_VERSION, "changes": entries})
+            self.journal.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.journal.with_suffix(".tmp")
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.journal)
+            self.journal_problem = None
+        except (OSError, TypeError, ValueError) as exc:
+            # the same full disk may refuse the journal too: the changes stay in memory
+            self.journal_problem = _why(exc)
+            log.warning("could not save kept changes to %s: %s", self.journal, self.journal_problem)
+
+    def _load_journal(self) -> None:
+        if self.journal is None or not self.journal.exists():
+            return
+        try:
+            data = json.loads(self.journal.read_text(encoding="utf-8"))
+            if data.get("v") != JOURNAL_VERSION:
+                raise ValueError(f"journal version {data.get('v')!r}")
+            for entry in data["changes"]:
+                key = entry["key"]
+                if not isinstance(key, str) or not is_user_record(key):
+                    raise ValueError("a journal entry that is not a user record")
+                value = DELETED if entry["deleted"] else entry["value"]
+                base = entry["base"] if entry["base_known"] else UNKNOWN
+                self._pending[key] = PendingChange(value, base, float(entry["since"]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            self._pending.clear()
+            aside = self.journal.with_suffix(".unreadable")
+            with contextlib.suppress(OSError):
+                os.replace(self.journal, aside)
+            log.warning("set aside an unreadable pending-writes journal as %s: %s", aside, _why(exc))
+            return
+        if self._pending:
+            self.reason = "kept from the last run; saving…"
+            log.info("%d changes kept from the last run", len(self._pending))
