@@ -39,6 +39,23 @@ def _analyze_args(parser: argparse.ArgumentParser) -> None:
 def _ask_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("question")
     parser.add_argument("--symbol", help="ground the answer in this symbol's data")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object: answer, provider, model, grounded_on, verified_figures, unverified_figures",
+    )
+
+
+def _plugin_args(parser: argparse.ArgumentParser) -> None:
+    from .plugin_cmd import configure
+
+    configure(parser)
+
+
+def _plugin_run(args: argparse.Namespace, loaded: Any) -> int:
+    from .plugin_cmd import run
+
+    return run(args, loaded)
 
 
 def _run(name: str) -> Handler:
@@ -56,6 +73,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
     "history": ("print a symbol's price bars as CSV or JSON", _history_args, _run("history")),
     "analyze": ("run the analyzers on a symbol and print the results", _analyze_args, _run("analyze")),
     "ask": ("ask the LLM a question, streamed to stdout", _ask_args, _run("ask")),
+    "plugin": (
+        "list, enable, disable, set, add or move plugins in the config file",
+        _plugin_args,
+        _plugin_run,
+    ),
     "doctor": (
         "check plugins, storage, Ollama and the network; print a fix for each problem",
         lambda p: None,

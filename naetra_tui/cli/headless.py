@@ -124,28 +124,50 @@ async def analyze(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
 
 async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    """Stream the answer (or, with --json, print it as one object), then name the figures the
+    figure check could not find in the data the answer was grounded on."""
     from ..core.errors import InvalidSymbol
     from ..services.session import chat_service, session_for
 
+    as_json = getattr(args, "json", False)
     async with session_for(loaded) as session:
         chat = chat_service(session)
-        failed = False
+        failed, last = False, None
         try:
             async for event in chat.ask(args.question, args.symbol):
-                if event.kind == "token":
+                last = event.message or last
+                if event.kind == "token" and not as_json:
                     stream_piece(event.text)
                 elif event.kind in ("tool", "notice"):
                     out(f"[{event.text}]", file=sys.stderr)
                 elif event.kind == "error":
-                    if event.message is not None and event.message.content:
+                    if event.message is not None and event.message.content and not as_json:
                         out("\n[answer interrupted]")
                     _err(event.text)
                     failed = True
         except InvalidSymbol as exc:
             _err(str(exc))
             return 2
-    if not failed:
+    if as_json and last is not None:
+        out(
+            json.dumps(
+                {
+                    "answer": last.content,
+                    "provider": last.provider,
+                    "model": last.model,
+                    "grounded_on": last.grounding,
+                    "verified_figures": last.verified_figures,
+                    "unverified_figures": last.unverified_figures,
+                    "interrupted": last.interrupted,
+                    "error": last.error,
+                },
+                indent=1,
+            )
+        )
+    elif not failed:
         out()
+        if last is not None and last.unverified_figures:
+            out("unverified figures (not in the data): " + ", ".join(last.unverified_figures))
     return 1 if failed else 0
 
 
@@ -159,7 +181,7 @@ ENABLE_SIMULATED = (
 FIXES = {
     "data_collectors": "check the network and the plugin's config",
     "analyzers": "check its config in plugins.analyzers",
-    "llm": "start Ollama with `ollama serve` and pull the model with `ollama pull MODEL`",
+    "llm": "start the LLM server (Ollama: `ollama serve`, then `ollama pull MODEL`; openai: the server at its base_url)",
     "storage": "check the storage plugin's config (path, host, credentials)",
 }
 

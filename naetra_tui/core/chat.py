@@ -75,3 +75,24 @@ class ChatChunk:
     done_reason: str | None = None
     prompt_tokens: int | None = None
     answer_tokens: int | None = None
+
+
+ONE_SHOT_SYSTEM = "You are a concise markets assistant. Not investment advice."
+
+
+def one_shot_turns(prompt: str, context: dict[str, Any]) -> list[ChatTurn]:
+    """The guide's ``generate(prompt, context)`` as a conversation for ``stream_chat``:
+    ``context`` may hold ``system``; the rest travels as quoted data, not as instructions."""
+    import json
+
+    system = str(context.get("system") or ONE_SHOT_SYSTEM)
+    data = {k: v for k, v in context.items() if k != "system"}
+    user = prompt
+    if data:
+        user += "\n\n<data>\n" + json.dumps(data, default=str, indent=1)[:20000] + "\n</data>"
+    return [ChatTurn("system", system), ChatTurn("user", user)]
+
+
+async def whole_answer(chunks: Any) -> str:
+    """Join a streamed answer (an async iterator of ``ChatChunk``)."""
+    return "".join([chunk.content async for chunk in chunks])

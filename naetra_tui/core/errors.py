@@ -172,3 +172,27 @@ class ToolsUnsupported(LLMError):
 
 class StreamInterrupted(LLMError):
     """The answer stopped mid-stream; what arrived is kept and marked interrupted."""
+
+
+class ContextTooLong(LLMError):
+    """The prompt does not fit the model's context window (the chat trims old turns once).
+
+    Attributes:
+        window: the context window in tokens, when the server said.
+    """
+
+    def __init__(self, message: str, *, window: int | None = None):
+        self.window = window
+        super().__init__(message)
+
+
+class LLMAuthError(LLMError):
+    """The server refused the API key (HTTP 401/403)."""
+
+
+class LLMRateLimited(LLMError):
+    """The server is rate-limiting (HTTP 429); ``retry_after`` is its wait in seconds, if said."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None):
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -257,3 +257,8 @@ class ChatMessage(BaseModel):
     interrupted: bool = False
     error: str | None = None
     tool_name: str | None = None
+    provider: str | None = None  # the LLM plugin that wrote an answer
+    model: str | None = None  # ...and its model
+    #: The figure check (services/chat/figures.py): figures found in the grounding, and not.
+    verified_figures: list[str] = Field(default_factory=list)
+    unverified_figures: list[str] = Field(default_factory=list)

@@ -25,6 +25,7 @@ from ..core.errors import NaetraError
 from ..core.heap import IdleCollector
 from . import messages
 from .commands import NaetraCommands
+from .plugin_actions import PluginActions
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .themes import DEFAULT_THEME, apply_cached_theme, apply_theme, load_themes
@@ -51,7 +52,7 @@ SHUTDOWN_TIMEOUT = 1.5
 FIRST_PAINT_WAIT = 2.0
 
 
-class NaetraApp(AppReportsWorkerErrors, UnsavedChanges, WatchlistActions, App[int]):
+class NaetraApp(AppReportsWorkerErrors, UnsavedChanges, PluginActions, WatchlistActions, App[int]):
     """Composes the screens and routes their messages to the services."""
 
     TITLE = "naetra-tui"
@@ -448,30 +449,6 @@ class NaetraApp(AppReportsWorkerErrors, UnsavedChanges, WatchlistActions, App[in
             screen.plugins_changed()
         if self._main_screen is not None and self.ready:
             self._status()
-
-    def on_toggle_plugin(self, message: messages.TogglePlugin) -> None:
-        self.toggle_plugin(message.category, message.name, message.force_on)
-
-    @work(group="plugins", exit_on_error=False)
-    async def toggle_plugin(self, category: str, name: str, force_on: bool = False) -> None:
-        assert self.manager is not None
-        record = self.manager.record(category, name)
-        if record.loaded and not force_on:
-            await self.manager.disable(category, name)
-            self.notify(f"{record.key} disabled", markup=False, timeout=3)
-        else:
-            await self.manager.enable(category, name)
-            if record.loaded:
-                self.notify(f"{record.key} is {record.state.value}", markup=False, timeout=3)
-            else:
-                self.notify(
-                    f"{record.key} could not start: {record.error}",
-                    severity="error",
-                    markup=False,
-                    timeout=10,
-                )
-        if category == "data_collectors":
-            self.action_refresh()
 
 
 def _is_open(screen: object, module: str, class_name: str) -> bool:

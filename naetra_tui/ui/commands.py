@@ -48,6 +48,15 @@ class NaetraCommands(Provider):
             )
         for theme in app.theme_names:
             out.append((f"Theme: {theme}", partial(app.set_theme, theme), "remembered"))
+        if app.chat is not None:
+            for name in app.chat.providers():
+                out.append(
+                    (
+                        f"Chat with: {name}" + (" (answering now)" if name == app.chat.answering else ""),
+                        partial(app.post_message, messages.UseLLM(name)),
+                        "switch the chat's LLM provider",
+                    )
+                )
         records = app.manager.records.values() if app.manager is not None else ()  # still starting
         for record in records:
             out.append(

@@ -108,3 +108,11 @@ class MainScreenReady(Message):
 class StorageCaughtUp(Message):
     """Changes the storage had refused have landed (or lost to another terminal's edit): the
     list on screen is read again."""
+
+
+class UseLLM(Message):
+    """Answer in the chat with this configured LLM plugin from now on."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name

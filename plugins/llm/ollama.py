@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from naetra_tui.core.chat import ChatChunk, ChatTurn, ToolCall, ToolSpec
+from naetra_tui.core.chat import ChatChunk, ChatTurn, ToolCall, ToolSpec, one_shot_turns, whole_answer
 from naetra_tui.core.errors import (
     LLMError,
     LLMUnavailable,
@@ -261,17 +261,7 @@ class OllamaProvider(ILLMProvider):
 
         Raises: as ``stream_chat``.
         """
-        system = str(context.get("system") or "You are a concise markets assistant. Not investment advice.")
-        data = {k: v for k, v in context.items() if k != "system"}
-        user = prompt
-        if data:
-            import json
-
-            user += "\n\n<data>\n" + json.dumps(data, default=str, indent=1)[:20000] + "\n</data>"
-        parts = []
-        async for chunk in self.stream_chat([ChatTurn("system", system), ChatTurn("user", user)]):
-            parts.append(chunk.content)
-        return "".join(parts)
+        return await whole_answer(self.stream_chat(one_shot_turns(prompt, context)))
 
     async def health_check(self) -> Health:
         try:

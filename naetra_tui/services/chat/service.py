@@ -21,12 +21,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ...core.chat import ChatTurn, ToolSpec
-from ...core.errors import LLMError, NaetraError, PluginNotLoaded, ToolsUnsupported
+from ...core.errors import (
+    ContextTooLong,
+    LLMError,
+    LLMUnavailable,
+    NaetraError,
+    PluginNotLoaded,
+    ToolsUnsupported,
+)
 from ...core.models import ChatMessage
 from ...core.secrets import redact
 from ...core.symbols import normalize_symbol
 from ...core.text import clean, clean_line
 from .export import conversation_markdown
+from .figures import check_figures
 from .grounding import budget, build_context
 from .tools import ChatTools, tool_specs
 
@@ -41,6 +49,11 @@ log = logging.getLogger(__name__)
 
 GENERAL = "general"
 MAX_TOOL_ROUNDS = 4
+CONTEXT_HINT = (
+    "raise context_window (or num_ctx for Ollama) under plugins.llm, and the server's own limit "
+    "(llama-server --ctx-size / -c, llama-cpp-python --n_ctx, vLLM --max-model-len), or start a "
+    "new chat (ctrl+n)"
+)
 
 SYSTEM_PROMPT = """You are naetra, a markets assistant inside a terminal workstation.
 Rules:
@@ -52,6 +65,28 @@ Rules:
 
 
 # --- events -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Turn:
+    """One question being answered: where it goes, who answers, what it is grounded on."""
+
+    key: str
+    provider_name: str
+    provider: ILLMProvider
+    model: str
+    question: str
+    context: str
+    grounding: list[str]
+    tool_results: list[str] = field(default_factory=list)
+
+
+def _without_history(messages: list[ChatTurn]) -> list[ChatTurn]:
+    """The system prompt and the current question (with this answer's tool turns): the
+    oldest turns go when the conversation does not fit the context window."""
+    last_user = max((i for i, m in enumerate(messages) if m.role == "user"), default=0)
+    head = [m for m in messages[:1] if m.role == "system"]
+    return head + messages[last_user:]
 
 
 @dataclass
@@ -101,12 +136,42 @@ class ChatService:
         Raises:
             LLMError: it is disabled or failed (the reason and what to do are in the message).
         """
+        return self._provider()[1]
+
+    @property
+    def answering(self) -> str:
+        """The name of the LLM plugin that answers now (the chosen one, or the one filling in)."""
         try:
-            return self.manager.get_plugin("llm", self.provider_name)
+            return self._provider()[0]
+        except LLMError:
+            return self.provider_name
+
+    def providers(self) -> list[str]:
+        """The LLM plugins in the config, in order (for switching)."""
+        return [record.name for record in self.manager.records_of("llm")]
+
+    async def use_provider(self, name: str) -> None:
+        """Answer with another configured LLM plugin from now on (started if it is not).
+
+        Raises: LLMError (no such plugin, or it failed to start: the reason is in the message).
+        """
+        record = self.manager.records.get(f"llm/{name}")
+        if record is None:
+            raise LLMError(f"there is no LLM plugin named '{name}' under plugins.llm")
+        if not record.loaded:
+            await self.manager.enable("llm", name)
+            if not record.loaded:
+                raise LLMError(f"the LLM plugin '{name}' did not start: {record.error or 'unknown reason'}")
+        self.provider_name = name
+        self.model_override = None  # the other server's models differ
+
+    def _provider(self) -> tuple[str, ILLMProvider]:
+        try:
+            return self.provider_name, self.manager.get_plugin("llm", self.provider_name)
         except PluginNotLoaded as exc:
             active = self.manager.active("llm")
-            if active:  # the user switched providers on the Plugins screen
-                return active[0][1]
+            if active:  # the chosen one is off: the next running one fills in
+                return active[0][0], active[0][1]
             record = self.manager.records.get(f"llm/{self.provider_name}")
             if record is not None and record.error:
                 raise LLMError(f"the LLM plugin '{self.provider_name}' failed: {record.error}") from None
@@ -196,47 +261,33 @@ class ChatService:
         context, grounding = await self.build_context(symbol)
         current = f"{context}\n\nQuestion: {text}" if context else text
         try:
-            provider = self.provider()
+            name, provider = self._provider()
         except LLMError as exc:
             await self._save(key, ChatMessage(role="user", content=text))
-            yield await self._fail(key, str(exc), "", context, grounding)
+            yield await self._no_provider(key, str(exc), context, grounding)
             return
-        model = self.model
+        model = self.model_override or provider.model
         # before this turn is saved, so it is not in the history twice
         messages = budget(conv.messages, SYSTEM_PROMPT, current, provider.context_window())
         await self._save(key, ChatMessage(role="user", content=text))
         tools = await self._tools_for(provider, model)
         answer = ""
+        turn = _Turn(key, name, provider, model, text, context, grounding)
         try:
-            async for event in self._rounds(key, provider, model, messages, tools, context, grounding):
+            async for event in self._rounds(turn, messages, tools):
                 if event.kind == "token":
                     answer += event.text
                 yield event
         except (asyncio.CancelledError, GeneratorExit):
             # stopped by the user (Esc): keep what arrived, marked as interrupted
-            message = ChatMessage(
-                role="assistant",
-                content=answer,
-                context=context or None,
-                grounding=grounding,
-                interrupted=True,
-                error="stopped",
-            )
-            await self._save(key, message)
+            await self._save(key, self._answer(turn, answer, interrupted=True, error="stopped"))
             raise
 
     async def _rounds(
-        self,
-        key: str,
-        provider: ILLMProvider,
-        model: str,
-        messages: list[ChatTurn],
-        tools: list[ToolSpec] | None,
-        context: str,
-        grounding: list[str],
+        self, turn: _Turn, messages: list[ChatTurn], tools: list[ToolSpec] | None
     ) -> AsyncIterator[ChatEvent]:
-        answer = ""
-        for _round in range(MAX_TOOL_ROUNDS + 1):
+        provider, model, answer, trimmed = turn.provider, turn.model, "", False
+        for _round in range(MAX_TOOL_ROUNDS + 2):
             calls = []
             try:
                 stream = provider.stream_chat(messages, model=model, tools=tools)
@@ -254,14 +305,26 @@ class ChatService:
                 tools = None
                 yield ChatEvent(
                     "notice",
-                    f"The model {model} does not support tools; answering from the provided context only.",
+                    f"The model {clean_line(model)} does not support tools; answering from the provided context only.",
+                )
+                continue
+            except ContextTooLong as exc:
+                shorter = _without_history(messages)
+                if trimmed or answer or len(shorter) == len(messages):
+                    yield await self._fail(turn, f"{exc}: {CONTEXT_HINT}", answer)
+                    return
+                trimmed, messages = True, shorter
+                yield ChatEvent(
+                    "notice",
+                    "The conversation did not fit the model's context window: asked again without "
+                    "the oldest turns.",
                 )
                 continue
             except LLMError as exc:
-                yield await self._fail(key, str(exc), answer, context, grounding)
+                yield await self._fail(turn, str(exc) + self._others_hint(exc, turn), answer)
                 return
             except Exception as exc:  # a guide-style plugin's own exception: still one line
-                yield await self._fail(key, f"{self.provider_name} failed: {exc}", answer, context, grounding)
+                yield await self._fail(turn, f"{turn.provider_name} failed: {exc}", answer)
                 return
             if not calls:
                 break
@@ -274,23 +337,51 @@ class ChatService:
                 label = clean_line(f"tool: {call.name}({args_text})")[:200]
                 yield ChatEvent("tool", label)
                 result = await self.run_tool(call.name, call.arguments)
-                grounding.append(label)
+                turn.grounding.append(label)
+                turn.tool_results.append(result)
                 messages.append(ChatTurn("tool", result, answers=call))
-        message = ChatMessage(role="assistant", content=answer, context=context or None, grounding=grounding)
-        await self._save(key, message)
+        message = self._answer(turn, answer)
+        await self._save(turn.key, message)
         yield ChatEvent("done", answer, message)
 
-    async def _fail(
-        self, key: str, error: str, partial: str, context: str, grounding: list[str]
-    ) -> ChatEvent:
-        error = clean(redact(error))  # provider errors are remote text too
-        message = ChatMessage(
+    def _others_hint(self, exc: LLMError, turn: _Turn) -> str:
+        """When the server is down, the other configured providers the user could switch to."""
+        if not isinstance(exc, LLMUnavailable):
+            return ""
+        others = [name for name, _ in self.manager.active("llm") if name != turn.provider_name]
+        if not others:
+            return ""
+        return (
+            f"; or answer with {', '.join(others)} (set app.llm, press u on its row of the Plugins "
+            "screen, or 'Chat with' in the command palette)"
+        )
+
+    def _answer(self, turn: _Turn, answer: str, **fields: Any) -> ChatMessage:
+        """The answer as kept: who wrote it, what it was grounded on, and its figure check."""
+        check = check_figures(answer, [turn.context, *turn.tool_results], turn.question)
+        model = turn.model if turn.model != "?" else turn.provider.model
+        return ChatMessage(
             role="assistant",
-            content=partial,
-            context=context or None,
-            grounding=grounding,
-            interrupted=bool(partial),
-            error=error,
+            content=answer,
+            context=turn.context or None,
+            grounding=turn.grounding,
+            provider=turn.provider_name,
+            model=clean_line(model),
+            verified_figures=check.verified,
+            unverified_figures=check.unverified,
+            **fields,
+        )
+
+    async def _fail(self, turn: _Turn, error: str, partial: str) -> ChatEvent:
+        error = clean(redact(error))  # provider errors are remote text too
+        message = self._answer(turn, partial, interrupted=bool(partial), error=error)
+        await self._save(turn.key, message)
+        return ChatEvent("error", error, message)
+
+    async def _no_provider(self, key: str, error: str, context: str, grounding: list[str]) -> ChatEvent:
+        error = clean(redact(error))
+        message = ChatMessage(
+            role="assistant", content="", context=context or None, grounding=grounding, error=error
         )
         await self._save(key, message)
         return ChatEvent("error", error, message)

@@ -54,8 +54,9 @@ def grew_at_end(old: Content, new: Content) -> bool:
 @functools.cache
 def shared_parser() -> MarkdownIt:
     """The parser Textual's Markdown uses by default, made once, with a cheaper first look
-    for links (see quick_link_pretest)."""
-    parser = MarkdownIt("gfm-like")
+    for links (see quick_link_pretest) — and raw HTML off: a model's ``<data>`` or ``<b>`` is
+    shown as the text it is, not dropped from the answer without a trace."""
+    parser = MarkdownIt("gfm-like", {"html": False})
     quick_link_pretest.install(parser.linkify)
     return parser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -44,6 +44,17 @@ class PromptDialog(ModalScreen[str | None]):
             yield Static(safe(self.title_text, "bold"))  # (a Label does not wrap: a long prompt was cut)
             yield Input(value=self.initial, placeholder=self.placeholder, id="value")
             yield Static("", id="error")
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after the one that opened the dialog can arrive before its field
+        has focus (a loaded machine, a fast typist, tmux send-keys): they go into the field
+        instead of being lost."""
+        field = self.query_one("#value", Input)
+        if not field.has_focus and event.is_printable and event.character:
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -24,7 +25,10 @@ if TYPE_CHECKING:
 class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open_symbol", "Open", show=True),
-        Binding("a", "add_symbol", "Add"),
+        # The keys that open a dialog are priority bindings: the App runs them as each key
+        # arrives, so keys typed right after (tmux send-keys, a fast typist) reach the dialog
+        # instead of queueing behind on the table (where "a" opened a second dialog).
+        Binding("a", "add_symbol", "Add", priority=True),
         Binding("d,delete", "remove_symbol", "Remove"),
         Binding("u", "undo", "Undo"),
         Binding("K,shift+up", "move(-1)", "Move up", show=False),
@@ -36,9 +40,9 @@ class MainScreen(Screen[None]):
         Binding("s", "sort", "Sort"),
         Binding("S", "sort_reverse", "Reverse sort", show=False),
         Binding("slash", "filter", "Filter"),
-        Binding("w", "switch_watchlist", "Lists"),
-        Binding("n", "new_watchlist", "New list", show=False),
-        Binding("exclamation_mark", "add_alert", "Alert", show=False),
+        Binding("w", "switch_watchlist", "Lists", priority=True),
+        Binding("n", "new_watchlist", "New list", show=False, priority=True),
+        Binding("exclamation_mark", "add_alert", "Alert", show=False, priority=True),
         Binding("A", "alerts", "Alerts", show=False),
     ]
 
@@ -99,7 +103,13 @@ class MainScreen(Screen[None]):
         if event.row_key.value:
             self.post_message(messages.OpenSymbol(event.row_key.value))
 
+    def _typing(self) -> None:
+        """In the filter field these keys are letters: the priority binding steps aside."""
+        if isinstance(self.focused, Input):
+            raise SkipAction()
+
     def action_add_symbol(self) -> None:
+        self._typing()
         self.app.push_screen(add_symbol_dialog(self.table.symbols), self._answered(messages.AddSymbol))
 
     def action_remove_symbol(self) -> None:
@@ -164,6 +174,7 @@ class MainScreen(Screen[None]):
             self.table.focus()
 
     def action_switch_watchlist(self) -> None:
+        self._typing()
         names, current = self.naetra.watchlist_names, self.naetra.watchlist_name
         if names:
             self.app.push_screen(switch_list_dialog(names, current), self._picked_list)
@@ -175,10 +186,12 @@ class MainScreen(Screen[None]):
             self.post_message(messages.SwitchWatchlist(name))
 
     def action_new_watchlist(self) -> None:
+        self._typing()
         dialog = new_list_dialog(self.naetra.watchlist_names)
         self.app.push_screen(dialog, self._answered(messages.NewWatchlist))
 
     def action_add_alert(self) -> None:
+        self._typing()
         symbol = self.table.current_symbol()
         if symbol:
             answered = self._answered(lambda condition: messages.AddAlert(symbol, condition))

@@ -37,6 +37,7 @@ class PluginsScreen(Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("space", "toggle", "Enable/disable"),
         Binding("r", "retry", "Retry"),
+        Binding("u", "use_llm", "Use for chat"),
     ]
     DEFAULT_CSS = """
     PluginsScreen DataTable { height: 1fr; }
@@ -150,6 +151,16 @@ class PluginsScreen(Screen[None]):
         if record is not None and record.state is PluginState.FAILED:
             self.show_pending(record, "starting…")
             self.post_message(messages.TogglePlugin(record.category, record.name, force_on=True))
+
+    def action_use_llm(self) -> None:
+        record = self.selected()
+        if record is None or record.category != "llm":
+            self.app.notify(
+                "u picks the chat's LLM provider: select a row under llm", markup=False, timeout=4
+            )
+            return
+        self.show_pending(record, "switching the chat…")
+        self.post_message(messages.UseLLM(record.name))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -18,13 +18,25 @@ from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 
 from ...core.text import clean_line
 from ..perf.restyle_changed_lines import QuickVerticalScrollBar, RestyleChangedLines
-from ..perf.streamed_markdown import OneLayoutPerResize, StreamedMarkdown
+from ..perf.streamed_markdown import OneLayoutPerResize, StreamedMarkdown, shared_parser
 from ..text import clean, safe
 from ..worker_errors import ReportsWorkerErrors
 from .batched_stream import BatchedStream
 
 if TYPE_CHECKING:
     from ...core.models import ChatMessage
+
+
+def short_model(model: str | None) -> str:
+    """A model named by its file path (llama.cpp's servers do that): its file name."""
+    return (model or "").rstrip("/").rsplit("/", 1)[-1]
+
+
+def marked(message: ChatMessage) -> str:
+    """The answer's Markdown, cleaned, with the figures the check could not find set apart."""
+    from ...services.chat.figures import mark_figures
+
+    return mark_figures(clean(message.content), message.unverified_figures)
 
 
 class ChatInput(Input):
@@ -65,6 +77,7 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
     ChatPanel .user { color: $accent; margin-top: 1; }
     ChatPanel .error { color: $error; }
     ChatPanel .notice { color: $warning; }
+    ChatPanel .unverified { color: $warning; text-style: bold; }
     ChatPanel Collapsible { padding: 0; margin: 0; border: none; }
     """
 
@@ -172,7 +185,9 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
             return
         if message.content:
             # a stored answer is cleaned again when shown (it may predate the cleaning)
-            await box.mount(Markdown(clean(message.content), open_links=False))
+            await box.mount(Markdown(marked(message), open_links=False, parser_factory=shared_parser))
+            if message.unverified_figures:
+                await box.mount(self._unverified_widget(message))
         if message.error:
             await box.mount(self._error_widget(message.error, message.interrupted))
         await self._mount_grounding(message)
@@ -185,14 +200,30 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
         text.append("  — ctrl+r retries", style="dim")
         return Static(text, classes="error")
 
+    @staticmethod
+    def _unverified_widget(message: ChatMessage) -> Static:
+        figures = ", ".join(message.unverified_figures[:20])
+        return Static(
+            Content(clean_line(f"⚠ not found in the data this answer was grounded on: {figures}")),
+            classes="unverified",
+        )
+
     async def _mount_grounding(self, message: ChatMessage) -> None:
         if not message.grounding and not message.context:
             return
-        title = "grounded on: " + ("; ".join(message.grounding) or "no data")
+        from ...services.chat.figures import figure_summary
+
+        parts = ["grounded on: " + ("; ".join(message.grounding) or "no data")]
+        if check := figure_summary(message.verified_figures, message.unverified_figures):
+            parts.append(check)
+        author = f"{message.provider} {short_model(message.model)}".rstrip() if message.provider else ""
+        if author:
+            parts.append(author)
+        title = " · ".join(parts)
         box = self.query_one("#messages", VerticalScroll)
-        collapsible = Collapsible(
-            Static(safe(message.context or "(no context)")), title=Content(clean_line(title)), collapsed=True
-        )
+        # opened, it says first who wrote the answer (the title may be cut in a narrow panel)
+        body = (f"answered by {author}\n\n" if author else "") + (message.context or "(no context)")
+        collapsible = Collapsible(Static(safe(body)), title=Content(clean_line(title)), collapsed=True)
         await box.mount(collapsible)
 
     # --- asking ---------------------------------------------------------------------------
@@ -257,6 +288,9 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
                         # fenced code and tables can stay half-rendered after streaming: redo them
                         await markdown.update(answer)
                     self.last_answer = answer
+                    if event.message is not None and event.message.unverified_figures:
+                        await markdown.update(marked(event.message))  # unverified figures set apart
+                        await box.mount(self._unverified_widget(event.message))
                     if event.message is not None:
                         await self._mount_grounding(event.message)
         finally:

@@ -1,0 +1,168 @@
+"""LLM figures against a real model server (llama-cpp-python serving Gemma 3 270M), one run:
+
+(a) time to first token and tokens/s through the chat service that `naetra-tui ask` runs,
+    versus a direct streaming request with the same messages (target: overhead <= 10%);
+    and the whole `naetra-tui ask` command, process start included, for reference;
+(b) the longest event-loop stall while the chat panel streams from the real server (<= 20 ms);
+(c) the figure check on a 2,000-word answer (<= 5 ms).
+
+Run against the installed package with the test extra: ``python benchmarks/llm.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT))  # benchmarks/, tests/ (the server launcher); naetra_tui is installed
+
+from benchmarks.probe import LagProbe  # noqa: E402
+from tests.e2e.llama_server import llama_server  # noqa: E402
+
+QUESTION = "How is AAPL doing today?"
+RUNS = 5
+
+
+def config_text(tmp: Path, url: str) -> str:
+    return (
+        "app:\n  storage: sqlite\n  llm: openai\n  watchlist: [AAPL, MSFT]\n  refresh_interval: 3600\n"
+        "plugins:\n  data_collectors:\n    - {name: simulated, plugin: simulated, config: {seed: 7}}\n"
+        "  analyzers:\n    - {name: technical, plugin: technical}\n"
+        f"  llm:\n    - {{name: openai, plugin: openai, config: {{base_url: '{url}', max_tokens: 64,"
+        " temperature: 0, timeout: 120}}\n"
+        f"  storage:\n    - {{name: sqlite, plugin: sqlite, config: {{path: '{tmp / 'b.db'}'}}}}\n"
+    )
+
+
+async def direct(url: str, model: str, messages: list[dict]) -> tuple[float, int, float]:
+    """(seconds to the first token, tokens, tokens/s after the first) of a raw httpx stream."""
+    import httpx
+
+    payload = {"model": model, "messages": messages, "stream": True, "temperature": 0, "max_tokens": 64}
+    async with httpx.AsyncClient(timeout=120) as client:
+        began = time.perf_counter()
+        first, count = None, 0
+        async with client.stream("POST", url + "/chat/completions", json=payload) as response:
+            async for line in response.aiter_lines():
+                if line.startswith("data: {"):
+                    delta = json.loads(line[6:])["choices"]
+                    if delta and delta[0]["delta"].get("content"):
+                        count += 1
+                        first = first or time.perf_counter()
+        end = time.perf_counter()
+    assert first is not None
+    return first - began, count, (count - 1) / max(end - first, 1e-9)
+
+
+async def through_service(config: Path) -> tuple[float, int, float, list[dict]]:
+    from naetra_tui.builtin.llm.openai import wire_messages
+    from naetra_tui.config import load_config
+    from naetra_tui.services.chat.grounding import budget
+    from naetra_tui.services.chat.service import SYSTEM_PROMPT
+    from naetra_tui.services.session import chat_service, session_for
+
+    async with session_for(load_config(config)) as session:
+        chat = chat_service(session)
+        await chat.new_chat("AAPL")  # the same messages each time: no history
+        context, _ = await chat.build_context("AAPL")
+        provider = chat.provider()
+        messages = budget([], SYSTEM_PROMPT, f"{context}\n\nQuestion: {QUESTION}", provider.context_window())
+        began = time.perf_counter()
+        first, count = None, 0
+        async for event in chat.ask(QUESTION, "AAPL"):
+            if event.kind == "token":
+                count += 1
+                first = first or time.perf_counter()
+        end = time.perf_counter()
+    assert first is not None, "no answer"
+    return first - began, count, (count - 1) / max(end - first, 1e-9), wire_messages(messages)
+
+
+async def stall_while_streaming(config: Path) -> float:
+    from naetra_tui.config import load_config
+    from naetra_tui.ui.app import NaetraApp
+    from naetra_tui.ui.widgets.chat_panel import ChatPanel
+
+    app = NaetraApp(load_config(config))
+    worst = 0.0
+    async with app.run_test(size=(160, 50)) as pilot:
+        while not app.ready:
+            await pilot.pause(0.05)
+        await pilot.press("c")
+        panel = app.screen.query_one(ChatPanel)
+        for _ in range(3):
+            panel.last_answer = ""
+            async with LagProbe() as probe:
+                panel.ask(QUESTION)
+                while not panel.last_answer:  # noqa: ASYNC110 - polled cheaply
+                    await asyncio.sleep(0.002)
+            worst = max(worst, probe.worst_ms)
+    return worst
+
+
+def figure_check_ms() -> float:
+    from naetra_tui.services.chat.figures import check_figures
+
+    sentence = (
+        "AAPL closed at $348.87, up 1.2% on volume of 54.3M, with RSI(14) at 61.4 and the 50-day "
+        "average at 331.20; MSFT fell 0.8% to 412.50 as of 2026-11-25. "
+    )
+    answer = ""
+    while len(answer.split()) < 2000:
+        answer += sentence
+    context = (
+        json.dumps({"AAPL": {"price": 348.87, "change_pct": 1.23, "volume": 54_312_000, "rsi": 61.43}}) * 40
+    )
+    times = []
+    for _ in range(50):
+        began = time.perf_counter()
+        check_figures(answer, [context], QUESTION)
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder, llama_server(n_ctx=4096) as server:
+        tmp = Path(folder)
+        config = tmp / "config.yaml"
+        config.write_text(config_text(tmp, server.url))
+        service, raw = [], []
+        for _ in range(RUNS):  # alternating, so both meet the same machine
+            ttft, count, rate, messages = await through_service(config)
+            service.append((ttft, count, rate))
+            raw.append(await direct(server.url, server.model, messages))
+        s_ttft = statistics.median(t for t, _, _ in service) * 1000
+        d_ttft = statistics.median(t for t, _, _ in raw) * 1000
+        s_rate = statistics.median(r for _, _, r in service)
+        d_rate = statistics.median(r for _, _, r in raw)
+        print(
+            f"(a) time to first token: chat service {s_ttft:.0f} ms vs direct {d_ttft:.0f} ms "
+            f"(overhead {100 * (s_ttft / d_ttft - 1):+.1f}%, target <= 10%); tokens/s {s_rate:.1f} vs "
+            f"{d_rate:.1f} ({100 * (1 - s_rate / d_rate):+.1f}% slower); medians of {RUNS} alternating runs"
+        )
+        exe = Path(sys.executable).with_name("naetra-tui")
+        began = time.perf_counter()
+        done = subprocess.run(
+            [str(exe), "--config", str(config), "ask", "--symbol", "AAPL", QUESTION],
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+        )
+        print(
+            f"    `naetra-tui ask` whole command (process start and plugins included): "
+            f"{(time.perf_counter() - began) * 1000:.0f} ms, exit {done.returncode}"
+        )
+        print(f"(b) longest event-loop stall while the panel streams from the real server: "
+              f"{await stall_while_streaming(config):.1f} ms (target <= 20 ms)")  # fmt: skip
+        print(f"(c) figure check on a 2,000-word answer: {figure_check_ms():.2f} ms (target <= 5 ms)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

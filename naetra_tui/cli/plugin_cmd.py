@@ -1,0 +1,189 @@
+"""``naetra-tui plugin ...``: list, enable, disable, set, add and move plugins in the config file,
+for scripts and for people without the app open. The file is written by ``config.writer``:
+comments and layout kept, checked before it is replaced, the previous version kept beside it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from .output import err, out, rich_text
+from .runner import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
+
+if TYPE_CHECKING:
+    from ..config import LoadedConfig
+
+ACTIONS = ("list", "enable", "disable", "set", "add", "move")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=ACTIONS)
+    parser.add_argument("plugin", nargs="?", help="CATEGORY/NAME, e.g. data_collectors/alpha_vantage")
+    parser.add_argument(
+        "values", nargs="*", help="set: KEY=VALUE ... (KEY=- reads the value from stdin); move: up|down"
+    )
+
+
+def run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    from ..core.errors import ConfigurationError
+
+    if args.action == "list":
+        return _list(loaded)
+    if not args.plugin or "/" not in args.plugin:
+        err(f"plugin {args.action} needs CATEGORY/NAME, e.g. data_collectors/simulated")
+        return EXIT_CONFIG
+    category, name = args.plugin.split("/", 1)
+    try:
+        return _edit(args, loaded, category, name)
+    except ConfigurationError as exc:
+        err(f"config error: {exc}")
+        return EXIT_CONFIG
+
+
+def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: str) -> int:
+    from ..config.writer import ConfigEditor
+
+    editor = ConfigEditor(loaded.path)
+    if args.action in ("enable", "disable"):
+        editor.set_enabled(category, name, args.action == "enable")
+        done = f"{category}/{name} {args.action}d"
+    elif args.action == "move":
+        if args.values not in (["up"], ["down"]):
+            err("plugin move CATEGORY/NAME up|down")
+            return EXIT_CONFIG
+        index = editor.move(category, name, -1 if args.values == ["up"] else 1)
+        done = f"{category}/{name} is now number {index + 1} in {category}"
+    elif args.action == "add":
+        problem = _add(editor, category, name)
+        if problem:
+            err(problem)
+            return EXIT_FAILED
+        done = f"added {category}/{name} with its defaults"
+    else:
+        values = _parse_values(args.values)
+        if isinstance(values, str):
+            err(values)
+            return EXIT_CONFIG
+        problem = _check_values(editor, category, name, values)
+        if problem:
+            err(problem)
+            return EXIT_CONFIG
+        editor.set_values(category, name, values)
+        done = f"{category}/{name}: set {', '.join(values)}"
+    path = editor.save()
+    out(f"{done} (saved to {path}; the previous version is {path.name}.prev)")
+    return EXIT_OK
+
+
+def _parse_values(pairs: list[str]) -> dict[str, Any] | str:
+    from ..core.secrets import is_secret_key
+
+    if not pairs:
+        return "plugin set CATEGORY/NAME KEY=VALUE ..."
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.isidentifier():
+            return f"'{pair[:40]}' is not KEY=VALUE"
+        if raw == "-":
+            raw = sys.stdin.readline().rstrip("\n")
+        if is_secret_key(key) and not (raw.startswith("${") and raw.endswith("}")):
+            # never in clear in a file others may read or commit: a reference to the environment
+            return (
+                f"{key} is a secret: it is not written into the config in clear. Put it in an "
+                f"environment variable and set {key}='${{VARIABLE}}' (e.g. ${{ALPHAVANTAGE_API_KEY}})"
+            )
+        values[key] = _scalar(raw)
+    return values
+
+
+def _scalar(raw: str) -> Any:
+    """``KEY=VALUE`` as YAML reads it: 5 is a number, true a boolean, text stays text."""
+    import yaml
+
+    if raw.startswith("${"):
+        return raw
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    return value if isinstance(value, str | int | float | bool) or value is None else raw
+
+
+def _plugin_class(entry: Any, category: str) -> Any:
+    from ..core.discovery import resolve_class_path, resolve_entry_point
+
+    if entry.get("plugin"):
+        return resolve_entry_point(category, str(entry["plugin"]), str(entry.get("name")))[0]
+    return resolve_class_path(category, str(entry["class"]), str(entry.get("name")))[0]
+
+
+def _check_values(editor: Any, category: str, name: str, values: dict[str, Any]) -> str | None:
+    """Validated by the plugin's own ``config_model``: the same check as at start-up."""
+    from pydantic import ValidationError
+
+    from ..core.errors import NaetraError
+
+    entry = editor.entry(category, name)
+    try:
+        cls = _plugin_class(entry, category)
+    except NaetraError as exc:
+        return f"cannot check the values: {exc}"
+    model = getattr(cls, "config_model", None)
+    if model is None:
+        return None
+    merged = {**dict(entry.get("config") or {}), **values}
+    # a ${VARIABLE} reference is checked with what it stands for (text, if it is unset here)
+    merged = {k: _referenced(v) for k, v in merged.items()}
+    try:
+        model.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "config"
+        return f"{category}/{name}: {where}: {first['msg']} (nothing was written)"
+    return None
+
+
+def _referenced(value: Any) -> Any:
+    import os
+    import re
+
+    if isinstance(value, str) and (match := re.fullmatch(r"\$\{(\w+)(?::-([^}]*))?\}", value)):
+        return os.environ.get(match.group(1), match.group(2) or "unset-variable")
+    return value
+
+
+def _add(editor: Any, category: str, name: str) -> str | None:
+    from ..core.discovery import list_installed
+
+    installed = {p.name for p in list_installed(category)}
+    if name not in installed:
+        known = ", ".join(sorted(installed)) or "none"
+        return f"no installed {category} plugin is named '{name}' (installed: {known})"
+    editor.add(category, name, name)
+    return None
+
+
+def _list(loaded: LoadedConfig) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..core.discovery import list_installed
+
+    table = Table(title=f"Plugins in {loaded.path or 'the packaged default config'}")
+    for column in ("category", "name", "order", "enabled", "plugin / class"):
+        table.add_column(column)
+    used: set[tuple[str, str]] = set()
+    for category, index, entry in loaded.config.plugins.entries():
+        target = f"plugin: {entry.plugin}" if entry.plugin else f"class: {entry.class_path}"
+        used.add((category, entry.plugin or ""))
+        cells = (category, entry.name, str(index + 1), "yes" if entry.enabled else "no", target)
+        table.add_row(*(rich_text(c) for c in cells))
+    Console(highlight=False, soft_wrap=False).print(table)
+    spare = [p for p in list_installed() if (p.category, p.name) not in used]
+    if spare:
+        out("Installed but not in the config (add one with `naetra-tui plugin add CATEGORY/NAME`):")
+        for plugin in spare:
+            out(f"  {plugin.category}/{plugin.name}  ({plugin.origin})")
+    return EXIT_OK

@@ -1,0 +1,129 @@
+"""Writing the user's config file back: their comments, key order and layout kept.
+
+``ruamel.yaml`` round-trips YAML (PyYAML would drop every comment). Each save is checked by the
+same loader that reads the file at start-up before it replaces anything, is atomic (a temp file
+in the same folder, then a rename) and keeps the previous version beside it
+(``config.yaml.prev``). When the app runs on the packaged default config, the first save
+creates the user's own config in the user config directory: the install is never written.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import ConfigurationError
+from ..core.paths import shipped_config_path, user_config_dir
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round-trip: comments, order, flow style and quotes kept
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def writable_path(path: Path | None) -> Path:
+    """Where edits go: the config file in use, or the user's own one instead of the packaged
+    default (which the first save copies there, comments and all)."""
+    if path is None or path.resolve() == shipped_config_path().resolve():
+        return user_config_dir() / "config.yaml"
+    return path
+
+
+class ConfigEditor:
+    """Edits to one config file, saved together by ``save()``.
+
+    Raises (constructor): ConfigurationError if the file cannot be read as YAML.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = writable_path(path)
+        source = self.path if self.path.exists() else (path or shipped_config_path())
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+            self.data = _yaml().load(text) or {}
+        except (OSError, ValueError) as exc:
+            raise ConfigurationError(f"cannot edit {source}: {exc}") from None
+        self.original = text if self.path.exists() else None
+
+    # --- the plugin entries -------------------------------------------------------------
+
+    def entries(self, category: str) -> Any:
+        plugins = self.data.setdefault("plugins", {})
+        if plugins.get(category) is None:
+            plugins[category] = []
+        return plugins[category]
+
+    def entry(self, category: str, name: str) -> Any:
+        """Raises: ConfigurationError (no such plugin in the file)."""
+        for entry in self.entries(category):
+            if isinstance(entry, dict) and entry.get("name") == name:
+                return entry
+        raise ConfigurationError(f"there is no plugin {category}/{name} in {self.path}")
+
+    def set_enabled(self, category: str, name: str, enabled: bool) -> None:
+        self.entry(category, name)["enabled"] = enabled
+
+    def set_values(self, category: str, name: str, values: dict[str, Any]) -> None:
+        entry = self.entry(category, name)
+        if entry.get("config") is None:
+            entry["config"] = {}
+        for key, value in values.items():
+            entry["config"][key] = value
+
+    def move(self, category: str, name: str, offset: int) -> int:
+        """Move an entry up (-1) or down (+1) in its list: the failover order. Returns its new index."""
+        entries = self.entries(category)
+        index = next(i for i, e in enumerate(entries) if isinstance(e, dict) and e.get("name") == name)
+        target = min(max(index + offset, 0), len(entries) - 1)
+        if target != index:
+            entries.insert(target, entries.pop(index))
+        return target
+
+    def add(self, category: str, name: str, plugin: str, config: dict[str, Any] | None = None) -> None:
+        """Raises: ConfigurationError (a plugin of that name is there already)."""
+        if any(isinstance(e, dict) and e.get("name") == name for e in self.entries(category)):
+            raise ConfigurationError(f"{category}/{name} is in {self.path} already")
+        entry: dict[str, Any] = {"name": name, "plugin": plugin, "enabled": True}
+        if config:
+            entry["config"] = config
+        self.entries(category).append(entry)
+
+    # --- saving -------------------------------------------------------------------------
+
+    def text(self) -> str:
+        buffer = io.StringIO()
+        _yaml().dump(self.data, buffer)
+        return buffer.getvalue()
+
+    def save(self) -> Path:
+        """Check, then write atomically, keeping the previous file as ``<name>.prev``.
+
+        Raises: ConfigurationError (the edited config would not load: nothing is written).
+        """
+        from .loading import load_config_text
+
+        text = self.text()
+        load_config_text(text, self.path)  # the same checks as at start-up, before any write
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o600
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if self.path.exists():
+                previous = self.path.with_name(self.path.name + ".prev")
+                previous.write_text(self.path.read_text(encoding="utf-8"), encoding="utf-8")
+            os.replace(temp, self.path)
+        finally:
+            temp.unlink(missing_ok=True)
+        return self.path

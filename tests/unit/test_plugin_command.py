@@ -1,0 +1,121 @@
+"""`naetra-tui plugin ...` edits the config file keeping the user's comments and layout, checks
+every edit with the plugin's own config model before writing, writes atomically with the
+previous version kept, never writes a secret in clear, and never writes into the install (#22)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from naetra_tui.cli import main
+from naetra_tui.config import load_config
+from naetra_tui.core.paths import shipped_config_path, user_config_dir
+from tests.conftest import write
+
+CONFIG = """\
+# my markets setup — keep this comment
+app:
+  storage: memory   # no disk for this one
+  watchlist: [AAPL, MSFT]
+
+plugins:
+  data_collectors:
+    # Yahoo first, then offline data
+    - name: yahoo_finance
+      plugin: yahoo_finance
+      enabled: false
+    - {name: simulated, plugin: simulated, config: {seed: 7}}
+  storage:
+    - name: memory
+      plugin: memory
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return write(tmp_path / "config.yaml", CONFIG)
+
+
+def plugin(config: Path, *args: str) -> int:
+    return main(["--config", str(config), "plugin", *args])
+
+
+def test_enable_keeps_comments_and_layout_and_the_previous_version(config: Path, capsys) -> None:
+    assert plugin(config, "enable", "data_collectors/yahoo_finance") == 0
+    text = config.read_text()
+    assert "# my markets setup — keep this comment" in text
+    assert "storage: memory   # no disk for this one" in text
+    assert "# Yahoo first, then offline data" in text
+    assert "- {name: simulated, plugin: simulated, config: {seed: 7}}" in text  # flow style kept
+    assert "enabled: true" in text
+    assert (config.parent / "config.yaml.prev").read_text() == CONFIG
+    assert load_config(config).config.plugins.of("data_collectors")[0].enabled is True
+    assert "data_collectors/yahoo_finance enabled" in capsys.readouterr().out
+
+
+def test_move_changes_the_failover_order(config: Path) -> None:
+    assert plugin(config, "move", "data_collectors/simulated", "up") == 0
+    names = [e.name for e in load_config(config).config.plugins.of("data_collectors")]
+    assert names == ["simulated", "yahoo_finance"]
+    assert "# Yahoo first, then offline data" in config.read_text()
+
+
+def test_set_is_validated_by_the_plugins_own_model_and_a_bad_value_writes_nothing(
+    config: Path, capsys
+) -> None:
+    assert plugin(config, "set", "data_collectors/yahoo_finance", "timeout=-5") == 2
+    assert "timeout" in capsys.readouterr().err
+    assert config.read_text() == CONFIG and not (config.parent / "config.yaml.prev").exists()
+    assert plugin(config, "set", "data_collectors/yahoo_finance", "timeout=12", "batch_size=20") == 0
+    entry = load_config(config).config.plugins.of("data_collectors")[0]
+    assert entry.config == {"timeout": 12, "batch_size": 20}
+
+
+def test_a_secret_is_never_written_in_clear(config: Path, capsys, monkeypatch) -> None:
+    assert plugin(config, "add", "data_collectors/alpha_vantage") == 0
+    assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=SECRET123") == 2
+    assert "is a secret" in capsys.readouterr().err
+    assert "SECRET123" not in config.read_text()
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("SECRET456\n"))
+    assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=-") == 2
+    assert "SECRET456" not in config.read_text()
+    monkeypatch.setenv("AV_KEY", "from-env")
+    assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=${AV_KEY}") == 0
+    assert "api_key: ${AV_KEY}" in config.read_text()
+
+
+def test_add_lists_what_is_installed_when_the_name_is_unknown(config: Path, capsys) -> None:
+    assert plugin(config, "add", "llm/nonesuch") == 1
+    err = capsys.readouterr().err
+    assert "no installed llm plugin is named 'nonesuch'" in err and "ollama" in err and "openai" in err
+    assert plugin(config, "add", "llm/openai") == 0
+    assert [e.name for e in load_config(config).config.plugins.of("llm")] == ["openai"]
+    assert plugin(config, "add", "llm/openai") == 2  # twice: refused
+
+
+def test_unknown_plugin_and_bad_arguments_are_one_line(config: Path, capsys) -> None:
+    assert plugin(config, "enable", "data_collectors/nope") == 2
+    assert plugin(config, "enable", "nope") == 2
+    assert plugin(config, "move", "data_collectors/simulated", "sideways") == 2
+    assert plugin(config, "set", "data_collectors/simulated", "not a pair") == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 4
+    assert config.read_text() == CONFIG
+
+
+def test_list_shows_the_config_and_the_installed_plugins_it_does_not_use(config: Path, capsys) -> None:
+    assert plugin(config, "list") == 0
+    out = capsys.readouterr().out
+    assert "yahoo_finance" in out and "simulated" in out
+    assert "Installed but not in the config" in out and "llm/openai" in out
+
+
+def test_on_the_packaged_default_the_first_save_creates_the_users_config(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./config.yaml: the packaged default is used
+    shipped = shipped_config_path().read_text()
+    assert main(["plugin", "disable", "llm/openai"]) == 0
+    assert shipped_config_path().read_text() == shipped  # the install is never written
+    mine = user_config_dir() / "config.yaml"
+    assert mine.exists() and "# " in mine.read_text()  # the shipped comments came along
+    assert not load_config(mine).config.plugins.of("llm")[1].enabled
