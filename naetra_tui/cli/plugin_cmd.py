@@ -14,15 +14,18 @@ from .runner import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 if TYPE_CHECKING:
     from ..config import LoadedConfig
 
-ACTIONS = ("list", "enable", "disable", "set", "add", "move")
+ACTIONS = ("list", "enable", "disable", "set", "add", "move", "new")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=ACTIONS)
-    parser.add_argument("plugin", nargs="?", help="CATEGORY/NAME, e.g. data_collectors/alpha_vantage")
+    parser.add_argument(
+        "plugin", nargs="?", help="CATEGORY/NAME, e.g. data_collectors/alpha_vantage (new: CATEGORY NAME)"
+    )
     parser.add_argument(
         "values", nargs="*", help="set: KEY=VALUE ... (KEY=- reads the value from stdin); move: up|down"
     )
+    parser.add_argument("--dir", help="new: the folder to create (default ./naetra-plugin-NAME)")
 
 
 def run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
@@ -30,6 +33,8 @@ def run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
     if args.action == "list":
         return _list(loaded)
+    if args.action == "new":
+        return _new(args)
     if not args.plugin or "/" not in args.plugin:
         err(f"plugin {args.action} needs CATEGORY/NAME, e.g. data_collectors/simulated")
         return EXIT_CONFIG
@@ -61,7 +66,8 @@ def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: s
             return EXIT_FAILED
         done = f"added {category}/{name} with its defaults"
     else:
-        values = _parse_values(args.values)
+        secrets: dict[str, str] = {}
+        values = _parse_values(args.values, category, name, secrets)
         if isinstance(values, str):
             err(values)
             return EXIT_CONFIG
@@ -69,6 +75,11 @@ def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: s
         if problem:
             err(problem)
             return EXIT_CONFIG
+        from ..config.secret_store import keep
+
+        for reference, secret in secrets.items():
+            store = keep(reference, secret)
+            out(f"the secret is kept in {store} (readable by you only); the config says ${{{reference}}}")
         editor.set_values(category, name, values)
         done = f"{category}/{name}: set {', '.join(values)}"
     path = editor.save()
@@ -76,8 +87,32 @@ def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: s
     return EXIT_OK
 
 
-def _parse_values(pairs: list[str]) -> dict[str, Any] | str:
-    from ..core.secrets import is_secret_key
+def _new(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .scaffold import ScaffoldError, create
+
+    if not args.plugin or len(args.values) != 1:
+        err("plugin new CATEGORY NAME [--dir PATH], e.g. plugin new data_collectors my_feed")
+        return EXIT_CONFIG
+    try:
+        folder = create(args.plugin, args.values[0], Path(args.dir) if args.dir else None)
+    except ScaffoldError as exc:
+        err(str(exc))
+        return EXIT_CONFIG
+    out(f"created {folder}")
+    out(f"  pip install -e '{folder}[test]'   # then it shows in: naetra-tui --list-plugins")
+    out(f"  pytest {folder}/tests            # naetra-tui's plugin contract")
+    return EXIT_OK
+
+
+def _parse_values(
+    pairs: list[str], category: str, name: str, secrets: dict[str, str]
+) -> dict[str, Any] | str:
+    """``KEY=VALUE`` pairs; a secret typed in clear goes to the secret store, and the config
+    gets a ``${NAETRA_SECRET_...}`` reference to it (never the value)."""
+    from ..config.secret_store import reference_for
+    from ..core.secrets import is_secret_key, register_secret
 
     if not pairs:
         return "plugin set CATEGORY/NAME KEY=VALUE ..."
@@ -88,12 +123,11 @@ def _parse_values(pairs: list[str]) -> dict[str, Any] | str:
             return f"'{pair[:40]}' is not KEY=VALUE"
         if raw == "-":
             raw = sys.stdin.readline().rstrip("\n")
-        if is_secret_key(key) and not (raw.startswith("${") and raw.endswith("}")):
-            # never in clear in a file others may read or commit: a reference to the environment
-            return (
-                f"{key} is a secret: it is not written into the config in clear. Put it in an "
-                f"environment variable and set {key}='${{VARIABLE}}' (e.g. ${{ALPHAVANTAGE_API_KEY}})"
-            )
+        if is_secret_key(key) and raw and not (raw.startswith("${") and raw.endswith("}")):
+            register_secret(raw)
+            reference = reference_for(category, name, key)
+            secrets[reference] = raw  # kept once the values are checked
+            raw = f"${{{reference}}}"
         values[key] = _scalar(raw)
     return values
 
@@ -150,7 +184,9 @@ def _referenced(value: Any) -> Any:
     import re
 
     if isinstance(value, str) and (match := re.fullmatch(r"\$\{(\w+)(?::-([^}]*))?\}", value)):
-        return os.environ.get(match.group(1), match.group(2) or "unset-variable")
+        from ..config.secret_store import stored
+
+        return os.environ.get(match.group(1)) or stored().get(match.group(1)) or match.group(2) or "unset"
     return value
 
 

@@ -20,6 +20,23 @@ MAX_CONFIG_BYTES = 1_000_000
 # --- loading ----------------------------------------------------------------------------------
 
 
+def _environment() -> Mapping[str, str]:
+    """``${VAR}`` is read from the environment, then from the secret store (secret_store.py)."""
+    from collections import ChainMap
+
+    from .secret_store import PREFIX, stored
+
+    if not any(key.startswith(PREFIX) for key in os.environ) and not _store_exists():
+        return os.environ
+    return ChainMap(dict(os.environ), stored())
+
+
+def _store_exists() -> bool:
+    from .secret_store import store_path
+
+    return store_path().exists()
+
+
 def load_config_text(
     text: str, path: Path | None = None, env: Mapping[str, str] | None = None
 ) -> LoadedConfig:
@@ -37,7 +54,7 @@ def load_config_text(
             file=str(path) if path else None,
             line=1,
         )
-    data = interpolate(data, os.environ if env is None else env, source)
+    data = interpolate(data, _environment() if env is None else env, source)
     try:
         config = NaetraConfig.model_validate(data)
     except ValidationError as exc:

@@ -1,18 +1,58 @@
-"""Optional Prometheus metrics: per-plugin operation counts, errors and latency.
-
-Off unless ``metrics: {port: N}`` is set (and ``prometheus-client`` is installed: the
-``metrics`` extra). When off, ``track`` costs one attribute check.
+"""Per-plugin operation counts, errors and latency: always kept in memory since start (the
+Plugins screen's detail pane shows them), and exported to Prometheus when
+``metrics: {port: N}`` is set (and ``prometheus-client`` is installed: the ``metrics`` extra).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class PluginStats:
+    """One plugin's calls since start; the latest 2,000 durations give the percentiles."""
+
+    calls: int = 0
+    errors: int = 0
+    durations: deque[float] = field(default_factory=lambda: deque(maxlen=2000))
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+
+    def record(self, seconds: float, error: BaseException | None) -> None:
+        self.calls += 1
+        self.durations.append(seconds)
+        if error is not None:
+            from .clock import utcnow
+            from .secrets import redact
+            from .text import clean_line
+
+            self.errors += 1
+            self.last_error = clean_line(redact(f"{type(error).__name__}: {error}"))[:200]
+            self.last_error_at = utcnow()
+
+    def percentile(self, q: float) -> float | None:
+        """The ``q`` quantile (0..1) of the recorded durations, in seconds."""
+        if not self.durations:
+            return None
+        ordered = sorted(self.durations)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+#: (category, plugin) -> its stats since start
+STATS: dict[tuple[str, str], PluginStats] = {}
+
+
+def stats_for(category: str, plugin: str) -> PluginStats:
+    return STATS.setdefault((category, plugin), PluginStats())
 
 
 class _Metrics:
@@ -49,19 +89,22 @@ class _Metrics:
 
     @contextmanager
     def track(self, category: str, plugin: str, operation: str) -> Iterator[None]:
-        if not self.enabled:
-            yield
-            return
         started = time.perf_counter()
         labels = (category, plugin, operation)
+        failure: BaseException | None = None
         try:
             yield
-        except BaseException:
-            self.errors.labels(*labels).inc()
+        except Exception as exc:  # a cancel (the user moved on) is not the plugin's error
+            failure = exc
+            if self.enabled:
+                self.errors.labels(*labels).inc()
             raise
         finally:
-            self.calls.labels(*labels).inc()
-            self.latency.labels(*labels).observe(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            stats_for(category, plugin).record(elapsed, failure)
+            if self.enabled:
+                self.calls.labels(*labels).inc()
+                self.latency.labels(*labels).observe(elapsed)
 
 
 METRICS = _Metrics()

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import StorageError
+from ..core.metrics import METRICS
 from ..core.secrets import redact
 from ..core.text import clean_line
 
@@ -95,8 +96,10 @@ class PendingWrites:
         *,
         delays: tuple[float, ...] | None = None,
         on_change: Callable[[], None] | None = None,
+        name: str = "storage",
     ) -> None:
         self.storage = storage
+        self.name = name  # the storage plugin's name, for its call statistics
         self.journal = journal
         self.delays = delays or RETRY_DELAYS
         self.on_change = on_change
@@ -150,7 +153,8 @@ class PendingWrites:
             value = self._pending[key].value
             return None if value is DELETED else copy.deepcopy(value)
         try:
-            value = await self.storage.retrieve(key)
+            with METRICS.track("storage", self.name, "retrieve"):
+                value = await self.storage.retrieve(key)
         except StorageError:
             if is_user_record(key) and key in self._seen:
                 return copy.deepcopy(self._seen[key])
@@ -212,6 +216,10 @@ class PendingWrites:
             self._schedule(self.delays[0])
 
     async def _apply(self, items: dict[str, Any]) -> None:
+        with METRICS.track("storage", self.name, "write"):
+            await self._write_through(items)
+
+    async def _write_through(self, items: dict[str, Any]) -> None:
         stores = {k: v for k, v in items.items() if v is not DELETED}
         if len(stores) == 1:
             await self.storage.store(*next(iter(stores.items())))

@@ -415,7 +415,7 @@ def _finish(manager: PluginManager, state: AppState, choice: StorageChoice) -> t
 
     if choice.persistent:  # memory storage never refuses a write
         journal = journal_path_for(choice.location, user_state_dir())
-        choice.pending = PendingWrites(choice.storage, journal)
+        choice.pending = PendingWrites(choice.storage, journal, name=choice.name)
         choice.pending.start()
         state.storage = choice.pending
     if isinstance(manager.toggle_store, StorageToggleStore):

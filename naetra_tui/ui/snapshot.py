@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -108,9 +109,16 @@ def save_snapshot(
     }
     path = snapshot_file(config_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text(json.dumps(data, allow_nan=False), encoding="utf-8")
-    os.replace(partial, path)
+    # a temp file of its own per write: a cancelled save's thread may still be writing (a thread
+    # cannot be cancelled), and two saves sharing one temp name renamed a half-written file
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, allow_nan=False))
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
 
 
 def load_snapshot(config_path: Path) -> Snapshot | None:

@@ -91,7 +91,10 @@ class AlphaVantageCollector(IDataCollector):
         register_secret(key)
         redact_logger("httpx")  # httpx logs every URL, and the key is in the query string
         self.request_budget = (self.settings.requests_per_day, 86400.0)
-        self.client = httpx.AsyncClient(timeout=self.settings.timeout, transport=self._transport)
+        # a new client loads the CA bundle into an SSL context (~50 ms): not on the event loop
+        self.client = await asyncio.to_thread(
+            httpx.AsyncClient, timeout=self.settings.timeout, transport=self._transport
+        )
 
     async def cleanup(self) -> None:
         client, self.client = self.client, None

@@ -117,8 +117,9 @@ class OllamaProvider(ILLMProvider):
         AsyncClient = (await asyncio.to_thread(importlib.import_module, "ollama")).AsyncClient
         self.settings = OllamaConfig.model_validate(config)
         # no read timeout per se: a slow model may think; `timeout` bounds the wait for each byte
-        self.client = AsyncClient(
-            host=self.settings.api_url, timeout=httpx.Timeout(self.settings.timeout, connect=5.0)
+        # a new client loads the CA bundle into an SSL context (~50 ms): not on the event loop
+        self.client = await asyncio.to_thread(
+            AsyncClient, host=self.settings.api_url, timeout=httpx.Timeout(self.settings.timeout, connect=5.0)
         )
 
     async def cleanup(self) -> None:

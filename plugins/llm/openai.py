@@ -120,7 +120,9 @@ class OpenAICompatibleProvider(ILLMProvider):
         headers = {"Accept": "application/json"}
         if self.settings.api_key:
             headers["Authorization"] = f"Bearer {self.settings.api_key}"
-        self.client = httpx.AsyncClient(
+        # a new client loads the CA bundle into an SSL context (~50 ms): not on the event loop
+        self.client = await asyncio.to_thread(
+            httpx.AsyncClient,
             base_url=self.settings.base_url + "/",
             headers=headers,
             timeout=httpx.Timeout(self.settings.timeout, connect=5.0),

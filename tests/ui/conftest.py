@@ -28,6 +28,9 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     clock.freeze(FROZEN_AT)
+    from naetra_tui.core.metrics import STATS
+
+    STATS.clear()  # each app's Plugins screen shows its own calls, not earlier tests'
     yield FROZEN_AT
     clock.freeze(None)
     monkeypatch.undo()

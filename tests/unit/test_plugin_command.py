@@ -72,14 +72,34 @@ def test_set_is_validated_by_the_plugins_own_model_and_a_bad_value_writes_nothin
     assert entry.config == {"timeout": 12, "batch_size": 20}
 
 
-def test_a_secret_is_never_written_in_clear(config: Path, capsys, monkeypatch) -> None:
+def test_a_secret_goes_to_the_store_and_the_config_gets_a_reference(
+    config: Path, capsys, monkeypatch
+) -> None:
+    import stat
+
+    from naetra_tui.config.secret_store import store_path
+
     assert plugin(config, "add", "data_collectors/alpha_vantage") == 0
-    assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=SECRET123") == 2
-    assert "is a secret" in capsys.readouterr().err
-    assert "SECRET123" not in config.read_text()
+    assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=SECRET123") == 0
+    text = config.read_text()
+    assert "SECRET123" not in text
+    assert "api_key: ${NAETRA_SECRET_DATA_COLLECTORS_ALPHA_VANTAGE_API_KEY}" in text
+    assert stat.S_IMODE(store_path().stat().st_mode) == 0o600
+    assert "SECRET123" not in capsys.readouterr().out
+    # the loader resolves the reference from the store: the plugin gets the key
+    entry = load_config(config).config.plugins.of("data_collectors")[-1]
+    assert entry.config["api_key"] == "SECRET123"
+    # from stdin, as scripts do (never in the shell history)
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("SECRET456\n"))
-    assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=-") == 2
+    assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=-") == 0
     assert "SECRET456" not in config.read_text()
+    assert load_config(config).config.plugins.of("data_collectors")[-1].config["api_key"] == "SECRET456"
+    # a store others can read is refused, not used
+    store_path().chmod(0o644)
+    with pytest.raises(Exception, match="readable by other users"):
+        load_config(config)
+    store_path().chmod(0o600)
+    # an environment reference is written as it is
     monkeypatch.setenv("AV_KEY", "from-env")
     assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=${AV_KEY}") == 0
     assert "api_key: ${AV_KEY}" in config.read_text()

@@ -29,6 +29,7 @@ from ...core.errors import (
     PluginNotLoaded,
     ToolsUnsupported,
 )
+from ...core.metrics import METRICS
 from ...core.models import ChatMessage
 from ...core.secrets import redact
 from ...core.symbols import normalize_symbol
@@ -292,12 +293,15 @@ class ChatService:
             try:
                 stream = provider.stream_chat(messages, model=model, tools=tools)
                 try:
-                    async for chunk in stream:
-                        piece = clean(chunk.content) if chunk.content else ""  # model output is remote text
-                        if piece:
-                            answer += piece
-                            yield ChatEvent("token", piece)
-                        calls.extend(chunk.tool_calls)
+                    with METRICS.track("llm", turn.provider_name, "chat"):
+                        async for chunk in stream:
+                            piece = (
+                                clean(chunk.content) if chunk.content else ""
+                            )  # model output is remote text
+                            if piece:
+                                answer += piece
+                                yield ChatEvent("token", piece)
+                            calls.extend(chunk.tool_calls)
                 finally:
                     await stream.aclose()
             except ToolsUnsupported:

@@ -32,6 +32,23 @@ STATE_STYLE = {
 }
 
 
+def stats_line(category: str, name: str) -> str:
+    """Calls since start: count, errors, median and 95th-percentile latency, the last error."""
+    from ...core.metrics import STATS
+
+    stats = STATS.get((category, name))
+    if stats is None or not stats.calls:
+        return "calls since start: none yet"
+    median, p95 = stats.percentile(0.5) or 0.0, stats.percentile(0.95) or 0.0
+    line = (
+        f"calls since start: {stats.calls}, errors {stats.errors}, "
+        f"median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+    )
+    if stats.last_error and stats.last_error_at is not None:
+        line += f"; last error at {fmt_time(stats.last_error_at)}: {clean(stats.last_error)}"
+    return line
+
+
 class PluginsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -132,6 +149,7 @@ class PluginsScreen(Screen[None]):
         if record.error:
             text.append("last error: ", style="bold red")
             text.append(clean(record.error) + "\n")
+        text.append(stats_line(record.category, record.name) + "\n")
         text.append("config (secrets hidden): ", style="bold")
         text.append(clean(json.dumps(record.display_config(), default=str)))
         self.query_one("#detail-text", Static).update(text)
