@@ -130,6 +130,21 @@ class PluginManager:
         """``(name, instance)`` of loaded plugins of a category, in config order."""
         return [(r.name, r.instance) for r in self.records_of(category) if r.loaded]
 
+    def move(self, category: str, name: str, offset: int) -> int:
+        """Move a plugin up (-1) or down (+1) in its category's order (collectors' failover
+        order, LLM providers' order) for this run. Returns its new position (0-based).
+
+        Raises: PluginNotLoaded (no such plugin).
+        """
+        record = self.record(category, name)
+        ordered = self.records_of(category)
+        here = ordered.index(record)
+        there = min(max(here + offset, 0), len(ordered) - 1)
+        if there != here:
+            other = ordered[there]
+            record.index, other.index = other.index, record.index
+        return there
+
     def is_enabled(self, record: PluginRecord) -> bool:
         return self._toggles.get(record.key, record.entry.enabled)
 

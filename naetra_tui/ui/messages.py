@@ -116,3 +116,22 @@ class UseLLM(Message):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
+
+
+class MovePlugin(Message):
+    """Move a plugin up or down its category's order (and save it in the config file)."""
+
+    def __init__(self, category: str, name: str, offset: int) -> None:
+        super().__init__()
+        self.category = category
+        self.name = name
+        self.offset = offset
+
+
+class AddPlugin(Message):
+    """Add an installed plugin the config does not use yet, with its defaults."""
+
+    def __init__(self, category: str, name: str) -> None:
+        super().__init__()
+        self.category = category
+        self.name = name

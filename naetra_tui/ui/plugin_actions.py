@@ -3,11 +3,11 @@ the chat answers with, while the app runs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from ..core.errors import LLMError
+from ..core.errors import LLMError, NaetraError
 from . import messages
 
 if TYPE_CHECKING:
@@ -71,3 +71,64 @@ class PluginActions(_Base):
                 screen.refresh_rows()
             for panel in screen.query(ChatPanel):
                 panel.load_models()  # the picker lists the new server's models
+
+    def on_move_plugin(self, message: messages.MovePlugin) -> None:
+        self.move_plugin(message.category, message.name, message.offset)
+
+    @work(group="plugins", exit_on_error=False)
+    async def move_plugin(self, category: str, name: str, offset: int) -> None:
+        assert self.manager is not None
+        position = self.manager.move(category, name, offset)
+        self._refresh_plugin_rows()
+        saved = await self._save_config(lambda editor: editor.move(category, name, offset))
+        if saved:
+            self.notify(
+                f"{category}/{name} is now number {position + 1} (saved to {saved})", markup=False, timeout=4
+            )
+        if category == "data_collectors":
+            self.action_refresh()
+
+    def on_add_plugin(self, message: messages.AddPlugin) -> None:
+        self.add_plugin(message.category, message.name)
+
+    @work(group="plugins", exit_on_error=False)
+    async def add_plugin(self, category: str, name: str) -> None:
+        assert self.manager is not None
+        saved = await self._save_config(lambda editor: editor.add(category, name, name))
+        if not saved:
+            return
+        try:
+            await self.manager.load_plugin({"name": name, "plugin": name}, category)
+        except NaetraError as exc:
+            self.notify(
+                f"{category}/{name} was added to {saved} but did not start: {exc}",
+                severity="error",
+                markup=False,
+                timeout=10,
+            )
+        else:
+            self.notify(f"Added {category}/{name} (saved to {saved})", markup=False, timeout=4)
+        self._refresh_plugin_rows()
+
+    async def _save_config(self, change: Any) -> Any:
+        """Apply one edit to the config file (comments kept, checked, atomic); the path, or
+        None after saying why it could not be saved."""
+        import asyncio
+
+        from ..config.writer import ConfigEditor
+
+        def edit() -> Any:
+            editor = ConfigEditor(self.loaded.path if self.loaded is not None else None)
+            change(editor)
+            return editor.save()
+
+        try:
+            return await asyncio.to_thread(edit)
+        except (NaetraError, OSError) as exc:
+            self.notify(f"The config file was not changed: {exc}", severity="error", markup=False, timeout=10)
+            return None
+
+    def _refresh_plugin_rows(self) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "refresh_rows"):
+                screen.refresh_rows()

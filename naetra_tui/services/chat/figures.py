@@ -28,9 +28,11 @@ _SCALES = {
 _DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 _SOURCE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})")  # also inside timestamps
 _TIME = re.compile(r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])")
+# dates and clock times in one pass: dates are figures of their own, times are none
+_DATE_OR_TIME = re.compile(_DATE.pattern + "|" + _TIME.pattern)
 _FIGURE = re.compile(
     r"(?<![\w.,/])(?P<sign>[-+−])?(?P<cur>[$€£¥])?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
     r"(?P<unit>\s?%|\s?(?:thousand|million|billion|trillion|bn|mn)\b|[kKmMbBtT]\b)?"
 )
 # numbers in the sources: JSON, tables, prose ("1.2e-05", "-3.5", "1,234", "12.3%", "4.5M")
@@ -44,7 +46,7 @@ _COUNT_BEFORE = re.compile(
 _LIST_NUMBER = re.compile(r"(?:^|\n)\s*$")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a long answer makes thousands (frozen init is ~3x slower)
 class Figure:
     """One figure as written in the answer, with its value in base units."""
 
@@ -86,37 +88,40 @@ def _value(number: str) -> tuple[float, int]:
 
 def find_figures(text: str) -> list[Figure]:
     """The figures of ``text`` worth checking (dates, amounts, percentages, plain values)."""
-    figures = [
-        Figure(m.group(0), m.start(), m.end(), 0.0, 0.0, date=m.group(0)) for m in _DATE.finditer(text)
-    ]
-    blank = lambda m: " " * (m.end() - m.start())  # noqa: E731 - same offsets, figure gone
-    scan = _TIME.sub(blank, _DATE.sub(blank, text))  # dates are done; clock times are no figures
+    figures: list[Figure] = []
+    append = figures.append
+
+    def blank(match: re.Match[str]) -> str:  # same offsets, figure gone from the scan
+        if match.group(1):
+            append(Figure(match.group(0), match.start(), match.end(), 0.0, 0.0, False, match.group(0)))
+        return " " * (match.end() - match.start())
+
+    scan = _DATE_OR_TIME.sub(blank, text) if ":" in text or "-" in text else text
     for match in _FIGURE.finditer(scan):
-        number, unit = match.group("num"), (match.group("unit") or "").strip().lower()
+        sign, currency, number, unit = match.groups()
+        start, end = match.span()
+        unit = unit.strip().lower() if unit else ""
         value, decimals = _value(number)
-        if not unit and not match.group("cur") and decimals == 0:  # a plain integer: what is it?
-            before, after = (
-                scan[max(0, match.start() - 12) : match.start()],
-                scan[match.end() : match.end() + 10],
-            )
+        if not unit and not currency and decimals == 0:  # a plain integer: what is it?
+            before, after = scan[max(0, start - 12) : start], scan[end : end + 10]
             if value < 100 and (_COUNT_AFTER.match(after) or _COUNT_BEFORE.search(before)):
                 continue  # a period or a count: "14-day", "RSI(14)", "top 5"
             if _LIST_NUMBER.search(before) and after[:1] in ".)" and after[1:2] in (" ", "\t", ""):
                 continue  # list numbering: "1. ..." / "2) ..."
             if 1900 <= value <= 2100:
-                figures.append(Figure(match.group(0), match.start(), match.end(), value, 0.0, date=number))
+                append(Figure(match.group(0), start, end, value, 0.0, False, number))
                 continue  # a year: checked against the dates
-        scale = _SCALES.get(unit, 1.0)
-        sign = -1.0 if match.group("sign") in ("-", "−") else 1.0
-        tolerance = 0.5 * 10.0**-decimals * scale
-        figures.append(
+        scale = _SCALES.get(unit, 1.0) if unit else 1.0
+        signed = -value if sign in ("-", "−") else value
+        append(
             Figure(
                 match.group(0).strip(),
-                match.start(),
-                match.end(),
-                sign * value * scale,
-                tolerance,
-                percent=unit == "%",
+                start,
+                end,
+                signed * scale,
+                0.5 * 10.0**-decimals * scale,
+                unit == "%",
+                None,
             )
         )
     figures.sort(key=lambda f: f.start)
@@ -154,15 +159,14 @@ class _Sources:
             if len(figure.date) == 4:
                 return figure.date in self.years
             return tuple(figure.date.split("-")) in self.dates
-        slack = figure.tolerance + abs(figure.value) * 1e-9
-        candidates = [figure.value, abs(figure.value)]
-        if figure.percent:  # 3.5% may be written 0.035 in the data
-            candidates += [figure.value / 100, abs(figure.value) / 100]
-        for index, value in enumerate(candidates):
-            tolerance = slack / 100 if index >= 2 else slack
-            if self.has_value(value - tolerance, value + tolerance):
-                return True
-        return False
+        value = figure.value  # the sources hold every number with and without its sign
+        slack = figure.tolerance + abs(value) * 1e-9
+        values = self.values
+        index = bisect.bisect_left(values, value - slack)
+        if index < len(values) and values[index] <= value + slack:
+            return True
+        # 3.5% may be written 0.035 in the data
+        return figure.percent and self.has_value((value - slack) / 100, (value + slack) / 100)
 
 
 def check_figures(answer: str, sources: Iterable[str], question: str = "") -> FigureCheck:
@@ -171,16 +175,22 @@ def check_figures(answer: str, sources: Iterable[str], question: str = "") -> Fi
     grounding = _Sources(sources)
     asked = _Sources([question]) if question else None
     check = FigureCheck()
+    verdicts: dict[tuple[str, float], str] = {}  # answers repeat figures: each looked up once
+    listed: set[str] = set()
     for figure in find_figures(answer):
-        if asked is not None and asked.has(figure):
-            continue
-        if grounding.has(figure):
-            if figure.text not in check.verified:
-                check.verified.append(figure.text)
-        else:
-            if figure.text not in check.unverified:
-                check.unverified.append(figure.text)
+        key = (figure.text, figure.value)
+        verdict = verdicts.get(key)
+        if verdict is None:
+            if asked is not None and asked.has(figure):
+                verdict = "asked"  # the user's own figure: not counted
+            else:
+                verdict = "found" if grounding.has(figure) else "missing"
+            verdicts[key] = verdict
+        if verdict == "missing":
             check.unverified_spans.append((figure.start, figure.end))
+        if verdict != "asked" and figure.text not in listed:
+            listed.add(figure.text)
+            (check.verified if verdict == "found" else check.unverified).append(figure.text)
     return check
 
 

@@ -55,6 +55,9 @@ class PluginsScreen(Screen[None]):
         Binding("space", "toggle", "Enable/disable"),
         Binding("r", "retry", "Retry"),
         Binding("u", "use_llm", "Use for chat"),
+        Binding("a", "add_plugin", "Add"),
+        Binding("K", "move(-1)", "Move up", show=False),
+        Binding("J", "move(1)", "Move down", show=False),
     ]
     DEFAULT_CSS = """
     PluginsScreen DataTable { height: 1fr; }
@@ -114,9 +117,12 @@ class PluginsScreen(Screen[None]):
         records = sorted(manager.records.values(), key=lambda r: (r.category, r.index))
         keys = [r.key for r in records]
         if [k.value for k in table.rows] != keys:
+            chosen = self.selected()  # the cursor follows its plugin (K/J move it, a adds one)
             table.clear()
             for record in records:
                 table.add_row(*self._cells(record), key=record.key)
+            if chosen is not None and chosen.key in keys:
+                table.move_cursor(row=keys.index(chosen.key))
         else:
             columns = ["category", "name", "origin", "state", "reason"]
             for record in records:
@@ -179,6 +185,29 @@ class PluginsScreen(Screen[None]):
             return
         self.show_pending(record, "switching the chat…")
         self.post_message(messages.UseLLM(record.name))
+
+    def action_move(self, offset: int) -> None:
+        record = self.selected()
+        if record is not None:
+            self.post_message(messages.MovePlugin(record.category, record.name, offset))
+
+    def action_add_plugin(self) -> None:
+        from ...core.discovery import list_installed
+        from .dialogs import PickDialog
+
+        used = {(r.category, r.entry.plugin) for r in self.naetra.manager.records.values()}
+        spare = [p for p in list_installed() if (p.category, p.name) not in used]
+        if not spare:
+            self.app.notify("Every installed plugin is in the config already.", markup=False, timeout=4)
+            return
+        options = [(f"{p.category}/{p.name}", f"{p.category}/{p.name}  ({p.origin})") for p in spare]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                category, name = value.split("/", 1)
+                self.post_message(messages.AddPlugin(category, name))
+
+        self.app.push_screen(PickDialog("Add an installed plugin (with its defaults)", options), chosen)
 
     def action_back(self) -> None:
         self.app.pop_screen()
