@@ -82,8 +82,10 @@ def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: s
             out(f"the secret is kept in {store} (readable by you only); the config says ${{{reference}}}")
         editor.set_values(category, name, values)
         done = f"{category}/{name}: set {', '.join(values)}"
+    first = not (editor.path.exists())
     path = editor.save()
-    out(f"{done} (saved to {path}; the previous version is {path.name}.prev)")
+    kept = "a new file: your own config from now on" if first else f"the previous version is {path.name}.prev"
+    out(f"{done} (saved to {path}; {kept})")
     return EXIT_OK
 
 

@@ -38,7 +38,9 @@ async def test_shift_j_and_k_reorder_collectors_live_and_in_the_file(tmp_path: P
         await pilot.press("J")
         await wait_for(pilot, lambda: any("is now number 2" in m for m in notes(app)))
         assert [r.name for r in app.manager.records_of("data_collectors")] == ["yahoo_finance", "simulated"]
-        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "data_collectors/simulated"
+        assert (
+            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "data_collectors/simulated"
+        )
         assert [e.name for e in load_config(path).config.plugins.of("data_collectors")] == [
             "yahoo_finance",
             "simulated",
@@ -47,7 +49,7 @@ async def test_shift_j_and_k_reorder_collectors_live_and_in_the_file(tmp_path: P
         assert (path.parent / "config.yaml.prev").exists()
         await pilot.press("K")
         await wait_for(pilot, lambda: any("is now number 1" in m for m in notes(app)))
-        assert [e.name for e in load_config(path).config.plugins.of("data_collectors")][0] == "simulated"
+        assert load_config(path).config.plugins.of("data_collectors")[0].name == "simulated"
 
 
 async def test_a_adds_an_installed_plugin_with_its_defaults(tmp_path: Path) -> None:
