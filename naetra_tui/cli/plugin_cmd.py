@@ -66,8 +66,7 @@ def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: s
             return EXIT_FAILED
         done = f"added {category}/{name} with its defaults"
     else:
-        secrets: dict[str, str] = {}
-        values = _parse_values(args.values, category, name, secrets)
+        values = _parse_values(args.values)
         if isinstance(values, str):
             err(values)
             return EXIT_CONFIG
@@ -75,17 +74,17 @@ def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: s
         if problem:
             err(problem)
             return EXIT_CONFIG
-        from ..config.secret_store import keep
+        from ..services.plugin_settings import keep_secrets
 
-        for reference, secret in secrets.items():
-            store = keep(reference, secret)
-            out(f"the secret is kept in {store} (readable by you only); the config says ${{{reference}}}")
+        values, kept = keep_secrets(category, name, values)
+        for line in kept:
+            out(line)
         editor.set_values(category, name, values)
         done = f"{category}/{name}: set {', '.join(values)}"
     first = not (editor.path.exists())
     path = editor.save()
-    kept = "a new file: your own config from now on" if first else f"the previous version is {path.name}.prev"
-    out(f"{done} (saved to {path}; {kept})")
+    note = "a new file: your own config from now on" if first else f"the previous version is {path.name}.prev"
+    out(f"{done} (saved to {path}; {note})")
     return EXIT_OK
 
 
@@ -108,13 +107,8 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _parse_values(
-    pairs: list[str], category: str, name: str, secrets: dict[str, str]
-) -> dict[str, Any] | str:
-    """``KEY=VALUE`` pairs; a secret typed in clear goes to the secret store, and the config
-    gets a ``${NAETRA_SECRET_...}`` reference to it (never the value)."""
-    from ..config.secret_store import reference_for
-    from ..core.secrets import is_secret_key, register_secret
+def _parse_values(pairs: list[str]) -> dict[str, Any] | str:
+    from ..services.plugin_settings import parse_value
 
     if not pairs:
         return "plugin set CATEGORY/NAME KEY=VALUE ..."
@@ -125,71 +119,25 @@ def _parse_values(
             return f"'{pair[:40]}' is not KEY=VALUE"
         if raw == "-":
             raw = sys.stdin.readline().rstrip("\n")
-        if is_secret_key(key) and raw and not (raw.startswith("${") and raw.endswith("}")):
-            register_secret(raw)
-            reference = reference_for(category, name, key)
-            secrets[reference] = raw  # kept once the values are checked
-            raw = f"${{{reference}}}"
-        values[key] = _scalar(raw)
+        values[key] = parse_value(raw)
     return values
-
-
-def _scalar(raw: str) -> Any:
-    """``KEY=VALUE`` as YAML reads it: 5 is a number, true a boolean, text stays text."""
-    import yaml
-
-    if raw.startswith("${"):
-        return raw
-    try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return raw
-    return value if isinstance(value, str | int | float | bool) or value is None else raw
-
-
-def _plugin_class(entry: Any, category: str) -> Any:
-    from ..core.discovery import resolve_class_path, resolve_entry_point
-
-    if entry.get("plugin"):
-        return resolve_entry_point(category, str(entry["plugin"]), str(entry.get("name")))[0]
-    return resolve_class_path(category, str(entry["class"]), str(entry.get("name")))[0]
 
 
 def _check_values(editor: Any, category: str, name: str, values: dict[str, Any]) -> str | None:
     """Validated by the plugin's own ``config_model``: the same check as at start-up."""
-    from pydantic import ValidationError
-
     from ..core.errors import NaetraError
+    from ..services.plugin_settings import plugin_class, problems
 
     entry = editor.entry(category, name)
     try:
-        cls = _plugin_class(entry, category)
+        model = getattr(plugin_class(entry, category), "config_model", None)
     except NaetraError as exc:
         return f"cannot check the values: {exc}"
-    model = getattr(cls, "config_model", None)
-    if model is None:
-        return None
-    merged = {**dict(entry.get("config") or {}), **values}
-    # a ${VARIABLE} reference is checked with what it stands for (text, if it is unset here)
-    merged = {k: _referenced(v) for k, v in merged.items()}
-    try:
-        model.model_validate(merged)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "config"
-        return f"{category}/{name}: {where}: {first['msg']} (nothing was written)"
+    found = problems(model, {**dict(entry.get("config") or {}), **values})
+    if found:
+        where, why = next(iter(found.items()))
+        return f"{category}/{name}: {where}: {why} (nothing was written)"
     return None
-
-
-def _referenced(value: Any) -> Any:
-    import os
-    import re
-
-    if isinstance(value, str) and (match := re.fullmatch(r"\$\{(\w+)(?::-([^}]*))?\}", value)):
-        from ..config.secret_store import stored
-
-        return os.environ.get(match.group(1)) or stored().get(match.group(1)) or match.group(2) or "unset"
-    return value
 
 
 def _add(editor: Any, category: str, name: str) -> str | None:

@@ -21,20 +21,12 @@ MAX_CONFIG_BYTES = 1_000_000
 
 
 def _environment() -> Mapping[str, str]:
-    """``${VAR}`` is read from the environment, then from the secret store (secret_store.py)."""
+    """``${VAR}`` is read from the environment, then from the kept secrets (secret_store.py)."""
     from collections import ChainMap
 
-    from .secret_store import PREFIX, stored
+    from .secret_store import KeptSecrets
 
-    if not any(key.startswith(PREFIX) for key in os.environ) and not _store_exists():
-        return os.environ
-    return ChainMap(dict(os.environ), stored())
-
-
-def _store_exists() -> bool:
-    from .secret_store import store_path
-
-    return store_path().exists()
+    return ChainMap(os.environ, KeptSecrets())  # type: ignore[arg-type]
 
 
 def load_config_text(

@@ -1,22 +1,44 @@
 """Secrets typed into the app or `naetra-tui plugin set` are kept out of the config file.
 
-They go to ``secrets.json`` in the user config directory, readable by the user only (0600,
-written atomically); the config gets a ``${NAETRA_SECRET_...}`` reference, which the loader
-resolves from the environment first and then from this file. (The OS keyring is not used yet:
-this file is the store on every system.)
+They go to the OS keyring where ``keyring`` finds a usable backend (a desktop's Secret
+Service, macOS Keychain, Windows Credential Locker), otherwise to ``secrets.json`` in the user
+config directory, readable by the user only (0600, written atomically). The config gets a
+``${NAETRA_SECRET_...}`` reference, which the loader resolves from the environment first, then
+the keyring, then the file.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import ConfigurationError
 from ..core.paths import user_config_dir
 
 PREFIX = "NAETRA_SECRET_"
+SERVICE = "naetra-tui"  # the keyring's service name for our secrets
+log = logging.getLogger(__name__)
+
+
+def system_keyring() -> Any:
+    """The ``keyring`` module when it has a usable backend, else None (headless Linux often
+    has only the "fail" backend: then the file is the store)."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a broken keyring configuration: fall back to the file
+        return None
+    if getattr(backend, "priority", 0) <= 0 or type(backend).__module__.startswith("keyring.backends.fail"):
+        return None
+    return keyring
 
 
 def store_path() -> Path:
@@ -48,8 +70,16 @@ def stored() -> dict[str, str]:
     )
 
 
-def keep(reference: str, value: str) -> Path:
-    """Save one secret (atomic, 0600). Returns the store's path."""
+def keep(reference: str, value: str) -> str:
+    """Save one secret: in the keyring if usable, else in the file (atomic, 0600). Returns
+    where it went, for the user."""
+    keyring = system_keyring()
+    if keyring is not None:
+        try:
+            keyring.set_password(SERVICE, reference, value)
+            return "the system keyring"
+        except Exception as exc:  # locked, refused: the file still keeps it
+            log.warning("the keyring refused the secret (%s); keeping it in the file", type(exc).__name__)
     path = store_path()
     secrets = stored()
     secrets[reference] = value
@@ -61,4 +91,37 @@ def keep(reference: str, value: str) -> Path:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temp, path)
-    return path
+    return f"{path} (readable by you only)"
+
+
+def lookup(reference: str) -> str | None:
+    """A kept secret: from the keyring, else the file (None: not kept)."""
+    keyring = system_keyring()
+    if keyring is not None:
+        try:
+            value = keyring.get_password(SERVICE, reference)
+        except Exception:
+            value = None
+        if value is not None:
+            return str(value)
+    return stored().get(reference)
+
+
+class KeptSecrets(Mapping[str, str]):
+    """The kept secrets as the loader's ``${VAR}`` lookup sees them (only NAETRA_SECRET_ names,
+    each looked up when a config refers to it)."""
+
+    def __getitem__(self, name: str) -> str:
+        value = lookup(name) if name.startswith(PREFIX) else None
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.startswith(PREFIX) and lookup(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(stored())
+
+    def __len__(self) -> int:
+        return len(stored())

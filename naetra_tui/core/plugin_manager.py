@@ -131,11 +131,8 @@ class PluginManager:
         return [(r.name, r.instance) for r in self.records_of(category) if r.loaded]
 
     def move(self, category: str, name: str, offset: int) -> int:
-        """Move a plugin up (-1) or down (+1) in its category's order (collectors' failover
-        order, LLM providers' order) for this run. Returns its new position (0-based).
-
-        Raises: PluginNotLoaded (no such plugin).
-        """
+        """Move a plugin up (-1) or down (+1) its category's order (the collectors' failover
+        order) for this run; its new 0-based position. Raises: PluginNotLoaded."""
         record = self.record(category, name)
         ordered = self.records_of(category)
         here = ordered.index(record)
@@ -411,6 +408,22 @@ class PluginManager:
             if instance is not None:
                 await self._safe_cleanup(record, instance)
         await self._remember(record, False)
+        return record
+
+    async def reconfigure(self, category: str, name: str, config: dict[str, Any]) -> PluginRecord:
+        """Restart a plugin with a new ``config:`` (its ``${...}`` already resolved). The
+        record's state says how the restart went. Raises: PluginNotLoaded."""
+        record = self.record(category, name)
+        register_secrets_in(config)
+        lock = self._locks.setdefault(record.key, asyncio.Lock())
+        async with lock:
+            instance, record.instance = record.instance, None
+            if instance is not None:
+                await self._safe_cleanup(record, instance)
+            record.entry, record.error = record.entry.model_copy(update={"config": dict(config)}), None
+        if self.is_enabled(record):
+            await self._start(record)
+            await self.check_health(record)  # (a no-op for a plugin that did not start)
         return record
 
     async def start(self, category: str, name: str) -> PluginRecord:

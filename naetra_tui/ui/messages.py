@@ -6,6 +6,8 @@ service that does the work. Each is named for what the user asked.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.message import Message
 
 
@@ -135,3 +137,13 @@ class AddPlugin(Message):
         super().__init__()
         self.category = category
         self.name = name
+
+
+class ConfigurePlugin(Message):
+    """Save a plugin's changed settings to the config file and restart it with them."""
+
+    def __init__(self, category: str, name: str, values: dict[str, Any]) -> None:
+        super().__init__()
+        self.category = category
+        self.name = name
+        self.values = values

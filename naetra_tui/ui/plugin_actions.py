@@ -88,6 +88,33 @@ class PluginActions(_Base):
         if category == "data_collectors":
             self.action_refresh()
 
+    def on_configure_plugin(self, message: messages.ConfigurePlugin) -> None:
+        self.configure_plugin(message.category, message.name, message.values)
+
+    @work(group="plugins", exit_on_error=False)
+    async def configure_plugin(self, category: str, name: str, values: dict[str, Any]) -> None:
+        import asyncio
+
+        from ..config import load_config
+        from ..services.plugin_settings import keep_secrets
+
+        assert self.manager is not None
+        written, _ = await asyncio.to_thread(keep_secrets, category, name, values)  # never in the file
+        saved = await self._save_config(lambda editor: editor.set_values(category, name, written))
+        if not saved:
+            self._refresh_plugin_rows()
+            return
+        fresh = await asyncio.to_thread(load_config, saved)  # ${...} resolved as at start-up
+        entry = next(e for c, _, e in fresh.config.plugins.entries() if c == category and e.name == name)
+        record = await self.manager.reconfigure(category, name, dict(entry.config))
+        state = record.state.value + (f": {record.error}" if record.error else "")
+        severity = "error" if record.error else "information"
+        self.notify(f"{category}/{name} restarted with its new settings ({state}); saved to {saved}",
+                    severity=severity, markup=False, timeout=8)  # fmt: skip
+        self._refresh_plugin_rows()
+        if category == "data_collectors":
+            self.action_refresh()
+
     def on_add_plugin(self, message: messages.AddPlugin) -> None:
         self.add_plugin(message.category, message.name)
 

@@ -66,3 +66,72 @@ async def test_a_adds_an_installed_plugin_with_its_defaults(tmp_path: Path) -> N
         await wait_for(pilot, lambda: any(m.startswith("Added llm/openai") for m in notes(app)))
         assert "llm/openai" in app.manager.records
         assert [e.name for e in load_config(path).config.plugins.of("llm")] == ["ollama", "openai"]
+
+
+async def test_e_opens_a_form_validates_at_the_field_and_applies_and_saves(tmp_path: Path) -> None:
+    """The issue's case: Alpha Vantage 'needs an api_key'. Typed into the form, the key lands
+    in the secret store, not the file; the plugin restarts with it; a bad value is refused at
+    its field and changes nothing."""
+    from textual.widgets import Input, Static
+
+    from naetra_tui.config.secret_store import store_path
+    from naetra_tui.core.enums import PluginState
+    from naetra_tui.ui.screens.config_form import ConfigForm
+
+    collectors = (
+        "    - {name: simulated, plugin: simulated, config: {seed: 7}}\n"
+        "    - {name: alpha_vantage, plugin: alpha_vantage, enabled: true}  # needs a key\n"
+    )
+    path = app_config(tmp_path, collectors=collectors)
+    app = make_app(path)
+    async with app.run_test(size=(140, 45), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        record = app.manager.records["data_collectors/alpha_vantage"]
+        assert record.state is PluginState.FAILED and "api_key" in (record.error or "")
+        await pilot.press("p")
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=[k.value for k in table.rows].index("data_collectors/alpha_vantage"))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfigForm))
+        form = app.screen
+        key_field = form.query_one("#field-api_key", Input)
+        assert key_field.password and key_field.value == ""  # masked, never prefilled
+        helps = [str(widget.render()) for widget in form.query(".help")]
+        assert any("Your key from alphavantage.co" in h for h in helps)  # the field's docstring
+        form.query_one("#field-timeout", Input).value = "-3"
+        key_field.value = "AVKEY-typed-in-the-form"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ConfigForm)  # refused, at the field
+        assert "greater than 0" in str(form.query_one("#problem-timeout", Static).render())
+        assert "AVKEY" not in path.read_text()
+        form.query_one("#field-timeout", Input).value = "20"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any("restarted with its new settings" in m for m in notes(app)))
+        assert record.state is not PluginState.FAILED or "api_key" not in (record.error or "")
+        text = path.read_text()
+        assert "AVKEY-typed-in-the-form" not in text and "${NAETRA_SECRET_" in text
+        assert "timeout: 20" in text and "# needs a key" in text
+        assert "AVKEY-typed-in-the-form" in store_path().read_text()
+        assert "AVKEY-typed-in-the-form" not in str(app.screen.query_one("#detail-text", Static).render())
+
+
+async def test_esc_cancels_the_form_and_changes_nothing(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from naetra_tui.ui.screens.config_form import ConfigForm
+
+    path = app_config(tmp_path)
+    before = path.read_text()
+    app = make_app(path)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        await pilot.press("p")
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=[k.value for k in table.rows].index("data_collectors/simulated"))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfigForm))
+        app.screen.query_one("#field-seed", Input).value = "99"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, PluginsScreen))
+    assert path.read_text() == before

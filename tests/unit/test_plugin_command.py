@@ -85,7 +85,8 @@ def test_a_secret_goes_to_the_store_and_the_config_gets_a_reference(
     assert "SECRET123" not in text
     assert "api_key: ${NAETRA_SECRET_DATA_COLLECTORS_ALPHA_VANTAGE_API_KEY}" in text
     assert stat.S_IMODE(store_path().stat().st_mode) == 0o600
-    assert "SECRET123" not in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "SECRET123" not in said and "readable by you only" in said
     # the loader resolves the reference from the store: the plugin gets the key
     entry = load_config(config).config.plugins.of("data_collectors")[-1]
     assert entry.config["api_key"] == "SECRET123"
@@ -139,3 +140,45 @@ def test_on_the_packaged_default_the_first_save_creates_the_users_config(monkeyp
     mine = user_config_dir() / "config.yaml"
     assert mine.exists() and "# " in mine.read_text()  # the shipped comments came along
     assert not load_config(mine).config.plugins.of("llm")[1].enabled
+
+
+def test_a_usable_keyring_keeps_the_secret_instead_of_the_file(config: Path, capsys) -> None:
+    """Where the OS has a keyring (a desktop's Secret Service, macOS Keychain) the secret goes
+    there. This machine has none, so a backend of the test's own stands in for it."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from naetra_tui.config.secret_store import SERVICE, store_path
+
+    class StandIn(KeyringBackend):
+        priority = 10  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.kept: dict[tuple[str, str], str] = {}
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.kept[(service, username)] = password
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.kept.get((service, username))
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.kept.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    backend = StandIn()
+    keyring.set_keyring(backend)
+    try:
+        assert plugin(config, "add", "data_collectors/alpha_vantage") == 0
+        assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=IN-THE-KEYRING") == 0
+        assert "the system keyring" in capsys.readouterr().out
+        reference = "NAETRA_SECRET_DATA_COLLECTORS_ALPHA_VANTAGE_API_KEY"
+        assert backend.kept == {(SERVICE, reference): "IN-THE-KEYRING"}
+        assert not store_path().exists()
+        assert "IN-THE-KEYRING" not in config.read_text()
+        assert (
+            load_config(config).config.plugins.of("data_collectors")[-1].config["api_key"] == "IN-THE-KEYRING"
+        )
+    finally:
+        keyring.set_keyring(previous)

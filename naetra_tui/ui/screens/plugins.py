@@ -4,7 +4,7 @@ config. Space toggles (enabling starts it, with its state shown live), r retries
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -55,6 +55,7 @@ class PluginsScreen(Screen[None]):
         Binding("space", "toggle", "Enable/disable"),
         Binding("r", "retry", "Retry"),
         Binding("u", "use_llm", "Use for chat"),
+        Binding("e", "edit", "Settings"),
         Binding("a", "add_plugin", "Add"),
         Binding("K", "move(-1)", "Move up", show=False),
         Binding("J", "move(1)", "Move down", show=False),
@@ -185,6 +186,33 @@ class PluginsScreen(Screen[None]):
             return
         self.show_pending(record, "switching the chat…")
         self.post_message(messages.UseLLM(record.name))
+
+    def action_edit(self) -> None:
+        from ...core.errors import NaetraError
+        from ...services.plugin_settings import plugin_class, setting_fields
+        from .config_form import ConfigForm
+
+        record = self.selected()
+        if record is None:
+            return
+        try:
+            model = getattr(plugin_class(record.entry, record.category), "config_model", None)
+        except NaetraError as exc:
+            self.app.notify(f"{record.key} cannot be configured here: {exc}", severity="error", markup=False)
+            return
+        fields = setting_fields(model)
+        if not fields:
+            self.app.notify(f"{record.key} declares no settings (no config_model)", markup=False, timeout=4)
+            return
+        category, name = record.category, record.name
+
+        def saved(values: dict[str, Any] | None) -> None:
+            if values:
+                self.show_pending(record, "restarting…")
+                self.post_message(messages.ConfigurePlugin(category, name, values))
+
+        form = ConfigForm(f"Settings of {record.key}", fields, dict(record.entry.config), model)
+        self.app.push_screen(form, saved)
 
     def action_move(self, offset: int) -> None:
         record = self.selected()

@@ -1,0 +1,140 @@
+"""A plugin's settings as people edit them (the Plugins screen's form, `naetra-tui plugin set`):
+the fields its ``config_model`` declares, values typed as text read the way YAML reads them,
+checked by that model, and secrets kept out of the config file (``config.secret_store``)."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import itertools
+import os
+import re
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.secrets import is_secret_key
+
+_REFERENCE = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+
+
+@dataclass
+class SettingField:
+    """One setting of a plugin's config model, for a form."""
+
+    name: str
+    kind: str  # the type as written: "float", "str | None" ...
+    default: Any
+    help: str
+    secret: bool
+
+
+def plugin_class(entry: Any, category: str) -> Any:
+    """The class a config entry names (``plugin:`` or ``class:``). Raises: NaetraError."""
+    from ..core.discovery import resolve_class_path, resolve_entry_point
+
+    get = (
+        entry.get
+        if isinstance(entry, dict)
+        else lambda k: getattr(entry, "class_path" if k == "class" else k)
+    )
+    if get("plugin"):
+        return resolve_entry_point(category, str(get("plugin")), str(get("name")))[0]
+    return resolve_class_path(category, str(get("class")), str(get("name")))[0]
+
+
+def _attribute_docstrings(model: type) -> dict[str, str]:
+    """``field: type = default`` followed by a ``\"\"\"docstring\"\"\"``: the plugins' style."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(model)))
+    except (OSError, TypeError, SyntaxError):
+        return {}
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    docs: dict[str, str] = {}
+    for node, following in itertools.pairwise(body):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[node.target.id] = " ".join(following.value.value.split())
+    return docs
+
+
+def setting_fields(model: type | None) -> list[SettingField]:
+    """The fields of a pydantic config model, in order, with their help text."""
+    if model is None:
+        return []
+    from pydantic_core import PydanticUndefined
+
+    docs = _attribute_docstrings(model)
+    out = []
+    for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+        default = (
+            field.get_default(call_default_factory=True)
+            if field.default is not PydanticUndefined or field.default_factory
+            else None
+        )
+        kind = getattr(field.annotation, "__name__", None) or str(field.annotation).replace("typing.", "")
+        out.append(
+            SettingField(name, kind, default, field.description or docs.get(name, ""), is_secret_key(name))
+        )
+    return out
+
+
+def parse_value(raw: str) -> Any:
+    """Text as YAML reads it: ``5`` a number, ``true`` a boolean, ``${VAR}`` kept as written."""
+    import yaml
+
+    if raw.startswith("${"):
+        return raw
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    return value if isinstance(value, str | int | float | bool) or value is None else raw
+
+
+def resolved(value: Any) -> Any:
+    """A ``${VARIABLE}`` reference as what it stands for (text, when it is unset here)."""
+    if isinstance(value, str) and (match := _REFERENCE.fullmatch(value)):
+        from ..config.secret_store import lookup
+
+        return os.environ.get(match.group(1)) or lookup(match.group(1)) or match.group(2) or "unset"
+    return value
+
+
+def problems(model: type | None, config: dict[str, Any]) -> dict[str, str]:
+    """Field -> what is wrong with it, by the plugin's own model (empty: all good)."""
+    if model is None:
+        return {}
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate({k: resolved(v) for k, v in config.items()})  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        out: dict[str, str] = {}
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"][:1]) or "config"
+            out.setdefault(where, error["msg"])
+        return out
+    return {}
+
+
+def keep_secrets(category: str, name: str, values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Secrets typed in clear go to the secret store; the values get references instead.
+    Returns the values to write and, per secret kept, where it went."""
+    from ..config.secret_store import keep, reference_for
+    from ..core.secrets import register_secret
+
+    out, kept = dict(values), []
+    for key, value in values.items():
+        if is_secret_key(key) and isinstance(value, str) and value and not _REFERENCE.fullmatch(value):
+            register_secret(value)
+            reference = reference_for(category, name, key)
+            where = keep(reference, value)
+            out[key] = f"${{{reference}}}"
+            kept.append(f"{key} is kept in {where}; the config says ${{{reference}}}")
+    return out, kept
