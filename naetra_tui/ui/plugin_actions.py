@@ -107,10 +107,13 @@ class PluginActions(_Base):
         fresh = await asyncio.to_thread(load_config, saved)  # ${...} resolved as at start-up
         entry = next(e for c, _, e in fresh.config.plugins.entries() if c == category and e.name == name)
         record = await self.manager.reconfigure(category, name, dict(entry.config))
-        state = record.state.value + (f": {record.error}" if record.error else "")
-        severity = "error" if record.error else "information"
-        self.notify(f"{category}/{name} restarted with its new settings ({state}); saved to {saved}",
-                    severity=severity, markup=False, timeout=8)  # fmt: skip
+        if not self.manager.is_enabled(record):
+            self.notify(f"{category}/{name}: settings saved to {saved}; it is off (space starts it)",
+                        markup=False, timeout=8)  # fmt: skip
+        else:
+            state = record.state.value + (f": {record.error}" if record.error else "")
+            self.notify(f"{category}/{name} restarted with its new settings ({state}); saved to {saved}",
+                        severity="error" if record.error else "information", markup=False, timeout=8)  # fmt: skip
         self._refresh_plugin_rows()
         if category == "data_collectors":
             self.action_refresh()

@@ -99,7 +99,9 @@ async def test_e_opens_a_form_validates_at_the_field_and_applies_and_saves(tmp_p
         helps = [str(widget.render()) for widget in form.query(".help")]
         assert any("Your key from alphavantage.co" in h for h in helps)  # the field's docstring
         form.query_one("#field-timeout", Input).value = "-3"
-        key_field.value = "AVKEY-typed-in-the-form"
+        assert form.focused is key_field  # typing goes into the first field at once
+        await pilot.press(*"AVKEY-typed-in-the-form")
+        assert key_field.value == "AVKEY-typed-in-the-form"
         await pilot.press("ctrl+s")
         await pilot.pause(0.2)
         assert isinstance(app.screen, ConfigForm)  # refused, at the field

@@ -36,6 +36,7 @@ class ConfigForm(ModalScreen[dict[str, Any] | None]):
     ConfigForm .problem { color: $error; height: auto; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    AUTO_FOCUS = "Input"  # the first field, not the scrolling list around the fields
 
     def __init__(self, title: str, fields: list[SettingField], current: dict[str, Any], model: Any) -> None:
         super().__init__()
