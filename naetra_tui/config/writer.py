@@ -44,6 +44,8 @@ class ConfigEditor:
 
     def __init__(self, path: Path | None) -> None:
         self.path = writable_path(path)
+        if self.path.is_symlink():  # write where the link points: the link itself stays
+            self.path = self.path.resolve()
         source = self.path if self.path.exists() else (path or shipped_config_path())
         try:
             text = Path(source).read_text(encoding="utf-8")
@@ -101,6 +103,16 @@ class ConfigEditor:
         buffer = io.StringIO()
         _yaml().dump(self.data, buffer)
         return buffer.getvalue()
+
+    def check_unchanged(self, seen: str | None) -> None:
+        """Raises ConfigurationError if the file is not what it was when the user started
+        editing (``seen``: its text then, None if it did not exist): never overwrite another
+        program's or person's change silently."""
+        if self.original != seen:
+            raise ConfigurationError(
+                f"{self.path} changed on disk since the form was opened: nothing was written; "
+                "open the form again to edit the new version"
+            )
 
     def save(self) -> Path:
         """Check, then write atomically, keeping the previous file as ``<name>.prev``.

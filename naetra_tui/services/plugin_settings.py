@@ -94,7 +94,7 @@ def parse_value(raw: str) -> Any:
         value = yaml.safe_load(raw)
     except yaml.YAMLError:
         return raw
-    return value if isinstance(value, str | int | float | bool) or value is None else raw
+    return value if isinstance(value, str | int | float | bool | list | dict) or value is None else raw
 
 
 def resolved(value: Any) -> Any:
@@ -115,10 +115,19 @@ def problems(model: type | None, config: dict[str, Any]) -> dict[str, str]:
     try:
         model.model_validate({k: resolved(v) for k, v in config.items()})  # type: ignore[attr-defined]
     except ValidationError as exc:
+        import difflib
+
         out: dict[str, str] = {}
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"][:1]) or "config"
-            out.setdefault(where, error["msg"])
+            message = error["msg"]
+            if error["type"] == "extra_forbidden":
+                close = difflib.get_close_matches(where, list(model.model_fields), n=1)  # type: ignore[attr-defined]
+                known = ", ".join(model.model_fields)  # type: ignore[attr-defined]
+                message = (
+                    f"no such setting{f' (did you mean {close[0]}?)' if close else ''}; its settings: {known}"
+                )
+            out.setdefault(where, message)
         return out
     return {}
 

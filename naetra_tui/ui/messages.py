@@ -142,8 +142,9 @@ class AddPlugin(Message):
 class ConfigurePlugin(Message):
     """Save a plugin's changed settings to the config file and restart it with them."""
 
-    def __init__(self, category: str, name: str, values: dict[str, Any]) -> None:
+    def __init__(self, category: str, name: str, values: dict[str, Any], seen: str | None) -> None:
         super().__init__()
         self.category = category
         self.name = name
         self.values = values
+        self.seen = seen  # the config file's text when the form opened (None: no file yet)

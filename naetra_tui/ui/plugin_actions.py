@@ -89,31 +89,60 @@ class PluginActions(_Base):
             self.action_refresh()
 
     def on_configure_plugin(self, message: messages.ConfigurePlugin) -> None:
-        self.configure_plugin(message.category, message.name, message.values)
+        self.configure_plugin(message.category, message.name, message.values, message.seen)
 
     @work(group="plugins", exit_on_error=False)
-    async def configure_plugin(self, category: str, name: str, values: dict[str, Any]) -> None:
+    async def configure_plugin(
+        self, category: str, name: str, values: dict[str, Any], seen: str | None
+    ) -> None:
+        """Restart the plugin with the new settings first; only if it starts are they written
+        (a failed restart puts the old settings back and leaves the file as it was)."""
         import asyncio
 
-        from ..config import load_config
+        from ..config.loading import load_config_text
+        from ..config.writer import ConfigEditor
         from ..services.plugin_settings import keep_secrets
 
         assert self.manager is not None
-        written, _ = await asyncio.to_thread(keep_secrets, category, name, values)  # never in the file
-        saved = await self._save_config(lambda editor: editor.set_values(category, name, written))
-        if not saved:
+        record = self.manager.record(category, name)
+        before = dict(record.entry.config)
+
+        def prepare() -> tuple[ConfigEditor, dict[str, Any]]:
+            written, _ = keep_secrets(category, name, values)  # never in the file
+            editor = ConfigEditor(self.loaded.path if self.loaded is not None else None)
+            editor.check_unchanged(seen)
+            editor.set_values(category, name, written)
+            fresh = load_config_text(editor.text(), editor.path)  # ${...} resolved as at start-up
+            entry = next(e for c, _, e in fresh.config.plugins.entries() if c == category and e.name == name)
+            return editor, dict(entry.config)
+
+        try:
+            editor, config = await asyncio.to_thread(prepare)
+        except (NaetraError, OSError) as exc:
+            self.notify(f"The settings were not saved: {exc}", severity="error", markup=False, timeout=12)
             self._refresh_plugin_rows()
             return
-        fresh = await asyncio.to_thread(load_config, saved)  # ${...} resolved as at start-up
-        entry = next(e for c, _, e in fresh.config.plugins.entries() if c == category and e.name == name)
-        record = await self.manager.reconfigure(category, name, dict(entry.config))
-        if not self.manager.is_enabled(record):
-            self.notify(f"{category}/{name}: settings saved to {saved}; it is off (space starts it)",
-                        markup=False, timeout=8)  # fmt: skip
+        await self.manager.reconfigure(category, name, config)
+        if self.manager.is_enabled(record) and not record.loaded:
+            why = record.error or "it did not start"
+            await self.manager.reconfigure(category, name, before)
+            self.notify(f"{category}/{name} did not start with the new settings ({why}); the previous "
+                        "settings are back in force and the config file was not changed",
+                        severity="error", markup=False, timeout=15)  # fmt: skip
+            self._refresh_plugin_rows()
+            return
+        try:
+            saved = await asyncio.to_thread(editor.save)
+        except (NaetraError, OSError) as exc:
+            self.notify(f"{category}/{name} runs with the new settings, but they could not be saved: {exc}",
+                        severity="error", markup=False, timeout=15)  # fmt: skip
         else:
-            state = record.state.value + (f": {record.error}" if record.error else "")
-            self.notify(f"{category}/{name} restarted with its new settings ({state}); saved to {saved}",
-                        severity="error" if record.error else "information", markup=False, timeout=8)  # fmt: skip
+            state = record.state.value if self.manager.is_enabled(record) else "off: space starts it"
+            self.notify(
+                f"{category}/{name}: new settings in force ({state}); saved to {saved}",
+                markup=False,
+                timeout=8,
+            )
         self._refresh_plugin_rows()
         if category == "data_collectors":
             self.action_refresh()

@@ -109,7 +109,7 @@ async def test_e_opens_a_form_validates_at_the_field_and_applies_and_saves(tmp_p
         assert "AVKEY" not in path.read_text()
         form.query_one("#field-timeout", Input).value = "20"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: any("restarted with its new settings" in m for m in notes(app)))
+        await wait_for(pilot, lambda: any("new settings in force" in m for m in notes(app)))
         assert record.state is not PluginState.FAILED or "api_key" not in (record.error or "")
         text = path.read_text()
         assert "AVKEY-typed-in-the-form" not in text and "${NAETRA_SECRET_" in text
@@ -137,3 +137,78 @@ async def test_esc_cancels_the_form_and_changes_nothing(tmp_path: Path) -> None:
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, PluginsScreen))
     assert path.read_text() == before
+
+
+async def test_a_restart_that_fails_keeps_the_old_settings_and_the_file(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from naetra_tui.core.enums import PluginState
+    from naetra_tui.ui.screens.config_form import ConfigForm
+
+    path = app_config(tmp_path)
+    before = path.read_text()
+    app = make_app(path)
+    async with app.run_test(size=(140, 45), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        record = app.manager.records["analyzers/technical"]
+        await wait_for(pilot, lambda: record.state is PluginState.READY)
+        await pilot.press("p")
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=[k.value for k in table.rows].index("analyzers/technical"))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfigForm))
+        field = app.screen.query_one("#field-patterns", Input)
+        assert field.value.startswith('["CDL')  # a list, shown as YAML writes it
+        field.value = '["CDLNOSUCHPATTERN"]'  # the model takes it; initialize() refuses it
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any("did not start with the new settings" in m for m in notes(app)))
+        said = next(m for m in notes(app) if "did not start" in m)
+        assert "CDLNOSUCHPATTERN" in said and "previous settings are back" in said
+        await wait_for(pilot, lambda: record.state is PluginState.READY)
+        assert "CDLNOSUCHPATTERN" not in str(record.entry.config)
+    assert path.read_text() == before
+
+
+async def test_a_file_changed_on_disk_while_the_form_was_open_is_not_overwritten(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from naetra_tui.ui.screens.config_form import ConfigForm
+
+    path = app_config(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(140, 45), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        await pilot.press("p")
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=[k.value for k in table.rows].index("data_collectors/simulated"))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfigForm))
+        theirs = path.read_text() + "# someone else's edit\n"
+        path.write_text(theirs)
+        app.screen.query_one("#field-seed", Input).value = "99"
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot, lambda: any("changed on disk since the form was opened" in m for m in notes(app))
+        )
+    assert path.read_text() == theirs
+
+
+def test_plugin_set_with_an_unknown_key_says_did_you_mean(tmp_path: Path, capsys) -> None:
+    from naetra_tui.cli import main
+
+    path = app_config(tmp_path)
+    assert main(["--config", str(path), "plugin", "set", "data_collectors/simulated", "sead=3"]) == 2
+    err = capsys.readouterr().err
+    assert "did you mean seed?" in err and "nothing was written" in err
+
+
+async def test_the_config_is_written_through_a_symlink_not_over_it(tmp_path: Path) -> None:
+    from naetra_tui.config.writer import ConfigEditor
+
+    real = app_config(tmp_path)
+    link = tmp_path / "linked.yaml"
+    link.symlink_to(real)
+    editor = ConfigEditor(link)
+    editor.set_values("data_collectors", "simulated", {"seed": 11})
+    editor.save()
+    assert link.is_symlink() and "seed: 11" in real.read_text()

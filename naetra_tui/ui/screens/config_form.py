@@ -23,6 +23,14 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | dict):
+        import json
+
+        return json.dumps(value)  # YAML's flow style: edited as it is written in config.yaml
+    if hasattr(value, "model_dump"):  # a nested settings model (periods: {ma: 20, ...})
+        import json
+
+        return json.dumps(value.model_dump())
     return str(value)
 
 

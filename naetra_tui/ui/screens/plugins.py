@@ -32,6 +32,17 @@ STATE_STYLE = {
 }
 
 
+def _config_text(path: Any) -> str | None:
+    """The text of the file edits go to, as it is now (None: there is none yet)."""
+    from ...config.writer import writable_path
+
+    target = writable_path(path)
+    try:
+        return target.resolve().read_text(encoding="utf-8") if target.exists() else None
+    except OSError:
+        return None
+
+
 def stats_line(category: str, name: str) -> str:
     """Calls since start: count, errors, median and 95th-percentile latency, the last error."""
     from ...core.metrics import STATS
@@ -205,11 +216,12 @@ class PluginsScreen(Screen[None]):
             self.app.notify(f"{record.key} declares no settings (no config_model)", markup=False, timeout=4)
             return
         category, name = record.category, record.name
+        seen = _config_text(self.naetra.loaded.path if self.naetra.loaded is not None else None)
 
         def saved(values: dict[str, Any] | None) -> None:
             if values:
                 self.show_pending(record, "restarting…")
-                self.post_message(messages.ConfigurePlugin(category, name, values))
+                self.post_message(messages.ConfigurePlugin(category, name, values, seen))
 
         form = ConfigForm(f"Settings of {record.key}", fields, dict(record.entry.config), model)
         self.app.push_screen(form, saved)
