@@ -261,8 +261,17 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
             nonlocal followed_to
             markdown.reserve_ahead()
             if box.scroll_y >= followed_to - 2:  # not scrolled up by the user since
-                box.scroll_end(animate=False, immediate=False)
+                threshold = followed_to
                 followed_to = box.max_scroll_y  # (the end so far; the layout may move it on)
+                box.call_after_refresh(catch_up, threshold)
+
+        def catch_up(threshold: float) -> None:
+            # after the write's refresh, as scroll_end(immediate=False) would, but only if the
+            # user has not scrolled up in between (a scroll queued before theirs undid it)
+            nonlocal followed_to
+            if box.scroll_y >= threshold - 2:
+                box.scroll_end(animate=False, immediate=True)
+                followed_to = box.max_scroll_y
 
         stream = BatchedStream(markdown, on_write=follow)
         answer = ""
