@@ -66,9 +66,8 @@ class PluginActions(_Base):
             self.notify(f"The chat now answers with {name} ({self.chat.model})", markup=False, timeout=5)
         from .widgets.chat_panel import ChatPanel
 
+        self._refresh_plugin_rows()  # the Plugins screen: its "switching…" is done
         for screen in self.screen_stack:
-            if hasattr(screen, "refresh_rows"):  # the Plugins screen: its "switching…" is done
-                screen.refresh_rows()
             for panel in screen.query(ChatPanel):
                 panel.load_models()  # the picker lists the new server's models
 
