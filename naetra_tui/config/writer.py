@@ -114,13 +114,27 @@ class ConfigEditor:
                 "open the form again to edit the new version"
             )
 
+    def check_writable(self) -> None:
+        """Raises ConfigurationError if the file is marked read-only (no write bit) or its
+        folder cannot take the temp file. Checked by mode, not ``os.access``: root could write
+        anyway, and a rename would replace a file its owner chose to protect."""
+        if self.path.exists() and not self.path.stat().st_mode & 0o222:
+            raise ConfigurationError(
+                f"{self.path} is read-only: nothing was changed (to allow edits: chmod u+w {self.path})"
+            )
+        folder = next((p for p in (self.path.parent, *self.path.parents) if p.exists()), None)
+        if folder is not None and not os.access(folder, os.W_OK):
+            raise ConfigurationError(f"cannot write in {folder}: nothing was changed")
+
     def save(self) -> Path:
         """Check, then write atomically, keeping the previous file as ``<name>.prev``.
 
-        Raises: ConfigurationError (the edited config would not load: nothing is written).
+        Raises: ConfigurationError (the edited config would not load, or the file is
+        read-only: nothing is written).
         """
         from .loading import load_config_text
 
+        self.check_writable()
         text = self.text()
         load_config_text(text, self.path)  # the same checks as at start-up, before any write
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,13 +23,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..config import (
-    ConfigSource,
     LoadedConfig,
     PluginEntry,
     load_config,
     validate_plugin_config,
 )
-from . import discovery
+from . import discovery, plugin_reload
 from .errors import (
     ConfigurationError,
     NaetraError,
@@ -41,6 +40,7 @@ from .errors import (
 from .interfaces import CATEGORIES, IPlugin
 from .models import Health, PluginState, utcnow
 from .plugin_record import PluginRecord as PluginRecord  # re-exported: part of the manager's API
+from .plugin_record import entry_from_mapping
 from .secrets import redact, register_secrets_in
 from .toggles import MemoryToggleStore, ToggleStore
 
@@ -323,7 +323,7 @@ class PluginManager:
             ConfigurationError: the entry or its config is invalid.
             PluginError: the plugin cannot be loaded or its ``initialize()`` failed.
         """
-        entry = plugin_config if isinstance(plugin_config, PluginEntry) else self._entry_from(plugin_config)
+        entry = plugin_config if isinstance(plugin_config, PluginEntry) else entry_from_mapping(plugin_config)
         category = category or self._category_of(entry)
         key = f"{category}/{entry.name}"
         record = self.records.get(key)
@@ -337,18 +337,6 @@ class PluginManager:
                 raise ConfigurationError(record.error or "invalid plugin config")
             raise PluginError(record.error or "failed", category=category, name=entry.name)
         return record.instance
-
-    @staticmethod
-    def _entry_from(mapping: dict[str, Any]) -> PluginEntry:
-        from pydantic import ValidationError
-
-        from ..config import describe_errors
-
-        try:
-            return PluginEntry.model_validate(mapping)
-        except ValidationError as exc:
-            errors = describe_errors(exc, PluginEntry, ConfigSource(None))
-            raise errors[0] from None
 
     def _category_of(self, entry: PluginEntry) -> str:
         errors: list[str] = []
@@ -439,6 +427,15 @@ class PluginManager:
     async def retry(self, category: str, name: str) -> PluginRecord:
         """Try to start a failed plugin again. Raises: PluginNotLoaded for an unknown plugin."""
         return await self.enable(category, name)
+
+    async def reload(self, category: str, name: str) -> tuple[PluginRecord, bool]:
+        """Re-import a plugin's own code, then restart (or start) it; True if code was re-imported.
+        Raises: PluginNotLoaded; PluginLoadError (the new code does not import: the old runs on)."""
+        record = self.record(category, name)
+        fresh = plugin_reload.reimport(record, lambda: self.resolve(category, record.entry))
+        if record.loaded:
+            return await self.reconfigure(category, name, dict(record.entry.config)), fresh
+        return await self.enable(category, name), fresh
 
     # --- health ---------------------------------------------------------------------------
 

@@ -46,3 +46,15 @@ class PluginRecord:
     def display_config(self) -> dict[str, Any]:
         """The entry's config with secrets replaced by ``***``."""
         return redacted_config(self.entry.config)
+
+
+def entry_from_mapping(mapping: dict[str, Any]) -> PluginEntry:
+    """A ``plugins:`` entry from a mapping. Raises: ConfigurationError (the first problem)."""
+    from pydantic import ValidationError
+
+    from ..config import ConfigSource, PluginEntry, describe_errors
+
+    try:
+        return PluginEntry.model_validate(mapping)
+    except ValidationError as exc:
+        raise describe_errors(exc, PluginEntry, ConfigSource(None))[0] from None

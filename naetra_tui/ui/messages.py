@@ -103,6 +103,15 @@ class TogglePlugin(Message):
         self.force_on = force_on
 
 
+class ReloadPlugin(Message):
+    """Re-import a plugin's own code and restart it (developing a plugin)."""
+
+    def __init__(self, category: str, name: str) -> None:
+        super().__init__()
+        self.category = category
+        self.name = name
+
+
 class MainScreenReady(Message):
     """The watchlist table exists: the first frame can be painted with rows."""
 

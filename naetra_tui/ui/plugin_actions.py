@@ -1,5 +1,5 @@
-"""The App's part for plugins: switch one on or off (or retry it), and pick the LLM provider
-the chat answers with, while the app runs."""
+"""The App's part for plugins: switch one on or off, reload its code, configure, add and order
+them, and pick the LLM provider the chat answers with, while the app runs."""
 
 from __future__ import annotations
 
@@ -42,6 +42,30 @@ class PluginActions(_Base):
                     markup=False,
                     timeout=10,
                 )
+        if category == "data_collectors":
+            self.action_refresh()
+
+    def on_reload_plugin(self, message: messages.ReloadPlugin) -> None:
+        self.reload_plugin(message.category, message.name)
+
+    @work(group="plugins", exit_on_error=False)
+    async def reload_plugin(self, category: str, name: str) -> None:
+        assert self.manager is not None
+        key = f"{category}/{name}"
+        try:
+            record, fresh = await self.manager.reload(category, name)
+        except NaetraError as exc:
+            self.notify(f"{key}: the edited code does not import, so the running plugin keeps its "
+                        f"old code: {exc}", severity="error", markup=False, timeout=15)  # fmt: skip
+            self._refresh_plugin_rows()
+            return
+        code = f"code re-imported from {self.manager.origin(record)}" if fresh else "built-in code"
+        if record.loaded:
+            self.notify(f"{key} restarted ({code}): {record.state.value}", markup=False, timeout=6)
+        else:
+            self.notify(f"{key} did not start ({code}): {record.error}",
+                        severity="error", markup=False, timeout=15)  # fmt: skip
+        self._refresh_plugin_rows()
         if category == "data_collectors":
             self.action_refresh()
 
@@ -110,6 +134,7 @@ class PluginActions(_Base):
             written, _ = keep_secrets(category, name, values)  # never in the file
             editor = ConfigEditor(self.loaded.path if self.loaded is not None else None)
             editor.check_unchanged(seen)
+            editor.check_writable()  # said before the restart, not after it
             editor.set_values(category, name, written)
             fresh = load_config_text(editor.text(), editor.path)  # ${...} resolved as at start-up
             entry = next(e for c, _, e in fresh.config.plugins.entries() if c == category and e.name == name)

@@ -182,3 +182,41 @@ def test_a_usable_keyring_keeps_the_secret_instead_of_the_file(config: Path, cap
         )
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_keyring_that_errors_falls_back_to_the_private_file(config: Path, capsys) -> None:
+    """A keyring that is there but refuses (locked, D-Bus gone): the secret is kept in the
+    0600 file instead, the output says where, and it is read back from there."""
+    import keyring
+    from keyring.backend import KeyringBackend
+    from keyring.errors import KeyringLocked, PasswordSetError
+
+    from naetra_tui.config.secret_store import store_path
+
+    class Refusing(KeyringBackend):
+        priority = 10  # type: ignore[assignment]
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise PasswordSetError("the collection is locked")
+
+        def get_password(self, service: str, username: str) -> str | None:
+            raise KeyringLocked("the collection is locked")
+
+        def delete_password(self, service: str, username: str) -> None:
+            raise KeyringLocked("the collection is locked")
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Refusing())
+    try:
+        assert plugin(config, "add", "data_collectors/alpha_vantage") == 0
+        assert plugin(config, "set", "data_collectors/alpha_vantage", "api_key=KEPT-IN-THE-FILE") == 0
+        out = capsys.readouterr().out
+        assert "readable by you only" in out and "KEPT-IN-THE-FILE" not in out
+        assert "KEPT-IN-THE-FILE" not in config.read_text()
+        assert store_path().stat().st_mode & 0o777 == 0o600
+        assert (
+            load_config(config).config.plugins.of("data_collectors")[-1].config["api_key"]
+            == "KEPT-IN-THE-FILE"
+        )
+    finally:
+        keyring.set_keyring(previous)

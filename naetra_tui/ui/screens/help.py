@@ -68,7 +68,15 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     ),
     (
         "Plugins screen",
-        [("space", "enable / disable"), ("r", "retry a failed plugin"), ("enter", "show details")],
+        [
+            ("space", "enable / disable"),
+            ("r", "reload: re-import a plugin's code and restart it (or retry a failed one)"),
+            ("e", "edit its settings"),
+            ("a", "add an installed plugin"),
+            ("K J", "move up / down (failover order)"),
+            ("u", "use this LLM provider for the chat"),
+            ("enter", "show details"),
+        ],
     ),
 ]
 

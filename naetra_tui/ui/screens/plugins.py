@@ -1,5 +1,6 @@
 """Plugins screen: every plugin by category, its origin, state and health, last error, redacted
-config. Space toggles (enabling starts it, with its state shown live), r retries a failed one."""
+config. Space toggles (enabling starts it, with its state shown live); r re-imports a user
+plugin's code and restarts it (or retries a failed one)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ class PluginsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("space", "toggle", "Enable/disable"),
-        Binding("r", "retry", "Retry"),
+        Binding("r", "reload", "Reload"),
         Binding("u", "use_llm", "Use for chat"),
         Binding("e", "edit", "Settings"),
         Binding("a", "add_plugin", "Add"),
@@ -182,11 +183,11 @@ class PluginsScreen(Screen[None]):
     def show_pending(self, record: PluginRecord, what: str) -> None:
         self.query_one(DataTable).update_cell(record.key, "state", Text(f"◌ {what}", style="cyan"))
 
-    def action_retry(self) -> None:
+    def action_reload(self) -> None:
         record = self.selected()
-        if record is not None and record.state is PluginState.FAILED:
-            self.show_pending(record, "starting…")
-            self.post_message(messages.TogglePlugin(record.category, record.name, force_on=True))
+        if record is not None:
+            self.show_pending(record, "reloading…")
+            self.post_message(messages.ReloadPlugin(record.category, record.name))
 
     def action_use_llm(self) -> None:
         record = self.selected()
