@@ -58,6 +58,18 @@ def _plugin_run(args: argparse.Namespace, loaded: Any) -> int:
     return run(args, loaded)
 
 
+def _portfolio_args(parser: argparse.ArgumentParser) -> None:
+    from .portfolio_cmd import configure
+
+    configure(parser)
+
+
+def _portfolio_run(args: argparse.Namespace, loaded: Any) -> int:
+    from .portfolio_cmd import run
+
+    return run(args, loaded)
+
+
 def _run(name: str) -> Handler:
     def handler(args: argparse.Namespace, loaded: Any) -> int:
         from . import headless
@@ -77,6 +89,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
         "list, enable, disable, set, add or move plugins in the config file",
         _plugin_args,
         _plugin_run,
+    ),
+    "portfolio": (
+        "print your positions with P&L (--json, --csv); portfolio add / import FILE.csv",
+        _portfolio_args,
+        _portfolio_run,
     ),
     "doctor": (
         "check plugins, storage, Ollama and the network; print a fix for each problem",

@@ -70,6 +70,18 @@ class AppSettings(_Strict):
     """Seconds a plugin's initialize() may take before it is marked failed."""
     health_interval: float = Field(60.0, ge=1.0)
     """Seconds between plugin health checks while the app runs."""
+    base_currency: str = "USD"
+    """The currency portfolio values and P&L are shown in (ISO 4217: USD, EUR, GBP, ...)."""
+
+    @field_validator("base_currency")
+    @classmethod
+    def _check_base_currency(cls, value: str) -> str:
+        from ..core.currency import InvalidCurrency, check_currency, main_unit
+
+        try:
+            return main_unit(check_currency(value))[0]
+        except InvalidCurrency as exc:
+            raise ValueError(str(exc)) from None
 
 
 class LoggingSettings(_Strict):

@@ -53,6 +53,10 @@ class Quote(QuoteMath, BaseModel):
     simulated: bool = False
     as_of: datetime = Field(default_factory=utcnow, description="When the price was traded.")
     fetched_at: datetime = Field(default_factory=utcnow, description="When we received it.")
+    extended_price: float | None = Field(
+        None,
+        description="The pre- or post-market price (``market_state`` says which); ``price`` stays the regular one.",
+    )
 
 
 @dataclass

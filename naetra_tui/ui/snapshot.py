@@ -52,6 +52,7 @@ class CachedQuote(QuoteMath):
     simulated: bool = False
     as_of: datetime = field(default_factory=utcnow)
     fetched_at: datetime = field(default_factory=utcnow)
+    extended_price: float | None = None
 
 
 #: Quote fields written to and read from the snapshot: those the watchlist and status bar read.

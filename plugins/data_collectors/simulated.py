@@ -23,7 +23,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from naetra_tui.core.clock import utcnow
-from naetra_tui.core.errors import DataUnavailable
+from naetra_tui.core.errors import DataUnavailable, UnknownSymbol
 from naetra_tui.core.exchange_calendar import is_nyse_holiday, nyse_early_close, nyse_holidays
 from naetra_tui.core.interfaces import IDataCollector
 from naetra_tui.core.models import Fundamentals, MarketState, PriceHistory, Quote
@@ -62,6 +62,32 @@ _KNOWN: dict[str, tuple[str, float, str]] = {
     "GBPUSD=X": ("GBP/USD", 1.25, "CURRENCY"),
     "USDJPY=X": ("USD/JPY", 157.0, "CURRENCY"),
 }
+#: What one unit of each currency is worth in US dollars (late 2025 levels): the simulated FX
+#: rates derive from it, so EURGBP=X and GBPEUR=X agree with EURUSD=X and GBPUSD=X.
+USD_VALUE: dict[str, float] = {
+    "USD": 1.0, "EUR": 1.035, "GBP": 1.25, "JPY": 1 / 157, "CAD": 1 / 1.43, "HKD": 1 / 7.78,
+    "CHF": 1.10, "AUD": 0.62, "NZD": 0.56, "SEK": 0.091, "NOK": 0.088, "DKK": 0.139,
+    "INR": 0.0116, "CNY": 0.137, "KRW": 0.00068, "SGD": 0.73, "ZAR": 0.053, "ILS": 0.27,
+    "BRL": 0.165, "MXN": 0.049, "GBp": 0.0125, "ZAc": 0.00053, "ILA": 0.0027,
+}  # fmt: skip
+#: The exchange suffix of a symbol -> the currency its price is quoted in (Yahoo's codes).
+SUFFIX_CURRENCY: dict[str, str] = {
+    **dict.fromkeys((".DE", ".F", ".PA", ".AS", ".MI", ".MC", ".BR", ".LS", ".HE", ".VI", ".IR"), "EUR"),
+    ".L": "GBp", ".T": "JPY", ".TO": "CAD", ".V": "CAD", ".HK": "HKD", ".SW": "CHF", ".AX": "AUD",
+    ".NZ": "NZD", ".ST": "SEK", ".OL": "NOK", ".CO": "DKK", ".NS": "INR", ".BO": "INR", ".SS": "CNY",
+    ".SZ": "CNY", ".KS": "KRW", ".SI": "SGD", ".JO": "ZAc", ".TA": "ILA", ".SA": "BRL", ".MX": "MXN",
+}  # fmt: skip
+
+
+def currency_of(symbol: str, kind: str) -> str:
+    """The currency a simulated symbol is quoted in: an FX pair's second currency, else its
+    exchange's by suffix (``SAP.DE`` EUR, ``VOD.L`` GBp), else US dollars."""
+    if kind == "CURRENCY":
+        return symbol[3:6]
+    dot = symbol.rfind(".")
+    return SUFFIX_CURRENCY.get(symbol[dot:], "USD") if dot > 0 else "USD"
+
+
 _VOLATILITY = {"EQUITY": 0.016, "ETF": 0.009, "INDEX": 0.009, "CRYPTOCURRENCY": 0.025, "CURRENCY": 0.004}
 _VOLUME = {"EQUITY": 40e6, "ETF": 60e6, "INDEX": 3e9, "CRYPTOCURRENCY": 3e10, "CURRENCY": 0.0}
 
@@ -89,7 +115,7 @@ class Profile:
 
     @property
     def currency(self) -> str:
-        return self.symbol[3:6] if self.kind == "CURRENCY" else "USD"
+        return currency_of(self.symbol, self.kind)
 
     @property
     def trades_weekends(self) -> bool:
@@ -134,6 +160,12 @@ def profile_for(symbol: str, seed: int) -> Profile:
         )
         level = 10.0 + (_stable_int(symbol, "level") % 49000) / 100.0
         name = f"{symbol} (simulated company)"
+        if kind == "CURRENCY":
+            base, quote = symbol[:3], symbol[3:6]
+            if base in USD_VALUE and quote in USD_VALUE:  # a plausible rate, consistent with the others
+                level, name = USD_VALUE[base] / USD_VALUE[quote], f"{base}/{quote}"
+        else:  # a price of the same worth in the exchange's currency (pence in London, yen in Tokyo)
+            level /= USD_VALUE.get(currency_of(symbol, kind), 1.0)
     return Profile(symbol, name, kind, level, _VOLATILITY[kind], _VOLUME[kind] or 0.0, seed)
 
 
@@ -207,7 +239,16 @@ class SimulatedCollector(IDataCollector):
         return utcnow()  # the app's clock: frozen in snapshot tests
 
     def _profile(self, symbol: str) -> Profile:
-        return profile_for(normalize_symbol(symbol), self.settings.seed)
+        """Raises: UnknownSymbol for an FX pair of a currency it has no level for (an invented
+        rate would value a portfolio silently wrong)."""
+        clean = normalize_symbol(symbol)
+        if (
+            clean.endswith("=X")
+            and clean not in _KNOWN
+            and not (len(clean) == 8 and clean[:3] in USD_VALUE and clean[3:6] in USD_VALUE)
+        ):
+            raise UnknownSymbol(f"the simulated feed has no rate for {clean}", symbol=clean, source=SOURCE)
+        return profile_for(clean, self.settings.seed)
 
     # --- model -----------------------------------------------------------------------------
 
@@ -328,10 +369,15 @@ class SimulatedCollector(IDataCollector):
             today = profile.session(now.date())
             if today is not None and today[0] - timedelta(hours=5, minutes=30) <= now < today[0]:
                 state = MarketState.PRE
+        extended = None
+        if state in (MarketState.PRE, MarketState.POST):  # a small move off the regular close
+            wobble = _stable_int(profile.symbol, profile.seed, now.strftime("%Y%m%d%H%M")) % 2001 / 1000 - 1
+            extended = round(float(close[-1]) * (1 + 0.004 * wobble), 4)
         return Quote(
             symbol=profile.symbol,
             name=profile.name,
             price=float(close[-1]),
+            extended_price=extended,
             previous_close=float(close[-2]),
             open=float(open_[-1]),
             day_high=float(high[-1]),

@@ -112,9 +112,12 @@ def parse_quote(item: dict[str, Any], fetched_at: datetime) -> Quote:
         raise DataUnavailable(
             f"Yahoo Finance sent an impossible trade time for {symbol}", symbol=symbol, source=SOURCE
         ) from None
+    state = MARKET_STATES.get(str(item.get("marketState", "")).upper(), MarketState.UNKNOWN)
+    extended = {MarketState.PRE: "preMarketPrice", MarketState.POST: "postMarketPrice"}.get(state)
     return Quote(
         symbol=symbol,
         price=price,
+        extended_price=to_float(item.get(extended)) if extended else None,
         source=SOURCE,
         name=_text(item.get("shortName")) or _text(item.get("longName")),
         previous_close=to_float(item.get("regularMarketPreviousClose")),
@@ -123,7 +126,7 @@ def parse_quote(item: dict[str, Any], fetched_at: datetime) -> Quote:
         day_low=to_float(item.get("regularMarketDayLow")),
         volume=to_float(item.get("regularMarketVolume")),
         currency=_text(item.get("currency")),
-        market_state=MARKET_STATES.get(str(item.get("marketState", "")).upper(), MarketState.UNKNOWN),
+        market_state=state,
         as_of=as_of,
         fetched_at=fetched_at,
     )

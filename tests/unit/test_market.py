@@ -95,6 +95,24 @@ async def test_yahoo_batch_with_one_bad_symbol(yahoo_server: Any) -> None:
     assert isinstance(results["NOPE"], UnknownSymbol)
 
 
+async def test_yahoo_pre_and_post_market_prices_and_pence_quotes(yahoo_server: Any) -> None:
+    """Yahoo's wire fields for extended hours (preMarketPrice, postMarketPrice under marketState
+    PRE/POST) and its pence currency code come through; the regular price stays the regular one."""
+    url, fake = yahoo_server
+    fake.overrides = {
+        "AAPL": {"marketState": "POST", "postMarketPrice": 191.5, "preMarketPrice": 180.0},
+        "MSFT": {"marketState": "PRE", "preMarketPrice": 401.25},
+        "NVDA": {"marketState": "REGULAR", "postMarketPrice": 99.0},  # stale field from yesterday
+        "VOD.L": {"currency": "GBp", "marketState": "POSTPOST", "postMarketPrice": None},
+    }
+    yahoo = await yahoo_for(url)
+    q = await yahoo.get_quotes(["AAPL", "MSFT", "NVDA", "VOD.L"])
+    assert q["AAPL"].price == price_of("AAPL") and q["AAPL"].extended_price == 191.5 and q["AAPL"].extended
+    assert q["MSFT"].extended_price == 401.25 and q["MSFT"].market_state.value == "PRE"
+    assert q["NVDA"].extended_price is None and not q["NVDA"].extended
+    assert q["VOD.L"].currency == "GBp" and q["VOD.L"].extended_price is None
+
+
 async def test_yahoo_batches_large_watchlists(yahoo_server: Any) -> None:
     url, fake = yahoo_server
     yahoo = await yahoo_for(url, batch_size=100)

@@ -84,3 +84,36 @@ def test_an_early_close_ends_the_session_at_one_in_the_afternoon() -> None:
     assert quote.as_of == datetime(2026, 11, 27, 18, 0, tzinfo=UTC)  # 13:00 New York
     at_noon = collector_at(datetime(2026, 11, 27, 17, 0, tzinfo=UTC))
     assert at_noon.quote("AAPL").market_state == MarketState.REGULAR
+
+
+@pytest.mark.parametrize(
+    ("symbol", "currency"),
+    [("AAPL", "USD"), ("SAP.DE", "EUR"), ("MC.PA", "EUR"), ("ASML.AS", "EUR"), ("VOD.L", "GBp"),
+     ("7203.T", "JPY"), ("RY.TO", "CAD"), ("0700.HK", "HKD"), ("EURGBP=X", "GBP"), ("BRK.B", "USD")],
+)  # fmt: skip
+def test_each_symbol_is_quoted_in_its_exchanges_currency(symbol: str, currency: str) -> None:
+    assert collector_at(MOMENTS[0]).quote(symbol).currency == currency
+
+
+def test_fx_rates_are_plausible_and_consistent_and_unknown_pairs_are_refused() -> None:
+    from naetra_tui.core.errors import UnknownSymbol
+
+    collector = collector_at(MOMENTS[0])
+    rates = {
+        s: collector.quote(s).price for s in ("EURUSD=X", "GBPUSD=X", "EURGBP=X", "USDJPY=X", "JPYUSD=X")
+    }
+    assert 0.8 < rates["EURUSD=X"] < 1.4 and 1.0 < rates["GBPUSD=X"] < 1.6
+    assert rates["EURGBP=X"] == pytest.approx(rates["EURUSD=X"] / rates["GBPUSD=X"], rel=0.25)
+    assert rates["JPYUSD=X"] == pytest.approx(1 / rates["USDJPY=X"], rel=0.25)
+    assert collector.quote("VOD.L").price > 100  # pence: London prices are hundreds or thousands
+    with pytest.raises(UnknownSymbol, match="no rate for XAUUSD=X"):
+        collector.quote("XAUUSD=X")  # no level for gold: refused, not invented
+
+
+def test_after_the_close_a_post_market_price_is_given_beside_the_regular_close() -> None:
+    after = collector_at(datetime(2026, 11, 25, 22, 0, tzinfo=UTC)).quote("AAPL")
+    assert after.market_state == MarketState.POST and after.extended
+    assert after.extended_price == pytest.approx(after.price, rel=0.005)
+    assert after.extended_change == pytest.approx(after.extended_price - after.price)
+    during = collector_at(MOMENTS[0]).quote("AAPL")
+    assert during.extended_price is None and not during.extended

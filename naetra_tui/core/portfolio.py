@@ -1,0 +1,200 @@
+"""What the user owns: lots of a symbol (quantity, price, date, fees, currency), checked where
+they enter — the add dialog, ``portfolio add``, a CSV import — so nothing absurd is stored."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .clock import utcnow
+from .currency import InvalidCurrency, check_currency
+from .errors import InvalidSymbol, NaetraError
+from .symbols import normalize_symbol
+
+#: Above these a value is a typo or an attack, not a position (1e30 shares, a 1e15 price).
+MAX_QUANTITY = 1e12
+MAX_PRICE = 1e9
+EARLIEST = date(1900, 1, 1)
+
+
+class InvalidLot(NaetraError, ValueError):
+    """A lot that cannot be kept; ``field`` names the value at fault."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.reason = message
+
+
+@dataclass(frozen=True)
+class Lot:
+    """One purchase (or, with a negative quantity, one short sale) of a symbol."""
+
+    symbol: str
+    quantity: float
+    price: float
+    opened: date
+    fees: float = 0.0
+    #: The currency of ``price``; None: the symbol's quote currency.
+    currency: str | None = None
+    id: str = field(default_factory=lambda: secrets.token_hex(6))
+    created_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def cost(self) -> float:
+        """What the lot cost, fees included (negative for a short: what it brought in)."""
+        return self.quantity * self.price + self.fees
+
+    def to_record(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["opened"] = self.opened.isoformat()
+        data["created_at"] = self.created_at.isoformat()
+        return data
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Lot:
+        """Raises: InvalidLot (a record this version cannot use)."""
+        if not isinstance(data, dict):
+            raise InvalidLot("record", "is not a lot")
+        missing = [k for k in ("symbol", "quantity", "price") if k not in data]
+        if missing:
+            raise InvalidLot("record", f"has no {', '.join(missing)}")
+        try:
+            lot = check_lot(
+                data["symbol"],
+                data["quantity"],
+                data["price"],
+                data.get("opened"),
+                data.get("fees", 0.0),
+                data.get("currency"),
+                allow_future=True,  # a lot opened "tomorrow" in another time zone is still the user's
+            )
+            created = datetime.fromisoformat(str(data.get("created_at") or utcnow().isoformat()))
+        except InvalidLot:
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidLot("record", str(exc)) from None
+        return cls(**{**asdict(lot), "id": str(data.get("id") or lot.id), "created_at": created})
+
+
+@dataclass(frozen=True)
+class ClosedLot:
+    """A lot that was sold (or a short bought back): its realised P&L, fees of both sides in."""
+
+    lot: Lot
+    price: float
+    closed: date
+    fees: float = 0.0
+
+    @property
+    def realised(self) -> float:
+        """In the lot's currency: against the lot's own price (not the average of the others)."""
+        return self.lot.quantity * (self.price - self.lot.price) - self.lot.fees - self.fees
+
+    def to_record(self) -> dict[str, Any]:
+        return {"lot": self.lot.to_record(), "price": self.price, "closed": self.closed.isoformat(),
+                "fees": self.fees}  # fmt: skip
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> ClosedLot:
+        """Raises: InvalidLot (a record this version cannot use)."""
+        if not isinstance(data, dict) or not {"lot", "price", "closed"} <= data.keys():
+            raise InvalidLot("record", "is not a closed lot")
+        try:
+            return cls(
+                Lot.from_record(data["lot"]),
+                number("price", data["price"], low=0.0, high=MAX_PRICE),
+                date.fromisoformat(str(data["closed"])),
+                number("fees", data.get("fees", 0.0), low=0.0, high=MAX_PRICE),
+            )
+        except InvalidLot:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise InvalidLot("record", str(exc)) from None
+
+
+def number(name: str, value: Any, *, low: float, high: float, decimal_comma: bool = False) -> float:
+    """A finite number in ``[low, high]`` from a number or text (``1,5`` with ``decimal_comma``).
+
+    Raises: InvalidLot.
+    """
+    if isinstance(value, bool):
+        raise InvalidLot(name, "is not a number")
+    if isinstance(value, str):
+        text = value.strip().replace("_", "")
+        if decimal_comma and "," in text and "." not in text:
+            text = text.replace(",", ".")
+        if not text:
+            raise InvalidLot(name, "is empty")
+        try:
+            value = float(text)
+        except ValueError:
+            raise InvalidLot(name, f"'{text[:20]}' is not a number") from None
+    if not isinstance(value, int | float):
+        raise InvalidLot(name, "is not a number")
+    result = float(value)
+    if not math.isfinite(result):
+        raise InvalidLot(name, "must be a finite number")
+    if result < low:
+        raise InvalidLot(name, f"must be at least {low:g}" if low else "cannot be negative")
+    if result > high:
+        raise InvalidLot(name, f"{result:g} is beyond any real position (at most {high:g})")
+    return result
+
+
+def parse_day(value: Any, today: date | None) -> date:
+    """Raises: InvalidLot (not YYYY-MM-DD, before 1900, or after ``today``)."""
+    if isinstance(value, datetime):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InvalidLot("date", f"'{str(value)[:20]}' is not a date like 2026-03-31") from None
+    if day < EARLIEST:
+        raise InvalidLot("date", f"{day} is before 1900")
+    if today is not None and day > today:
+        raise InvalidLot("date", f"{day} is in the future")
+    return day
+
+
+def check_lot(
+    symbol: Any,
+    quantity: Any,
+    price: Any,
+    opened: Any = None,
+    fees: Any = 0.0,
+    currency: Any = None,
+    *,
+    today: date | None = None,
+    allow_future: bool = False,
+    decimal_comma: bool = False,
+) -> Lot:
+    """A checked lot from user input; ``opened`` empty means ``today`` (default: today's date).
+
+    Raises: InvalidLot (naming the value at fault).
+    """
+    today = today or date.today()
+    try:
+        clean_symbol = normalize_symbol(str(symbol))
+    except InvalidSymbol as exc:
+        raise InvalidLot("symbol", str(exc)) from None
+    qty = number("quantity", quantity, low=-MAX_QUANTITY, high=MAX_QUANTITY, decimal_comma=decimal_comma)
+    if qty == 0:
+        raise InvalidLot("quantity", "cannot be 0 (negative for a short)")
+    unit_price = number("price", price, low=0.0, high=MAX_PRICE, decimal_comma=decimal_comma)
+    paid = number("fees", fees if fees not in (None, "") else 0.0, low=0.0, high=MAX_PRICE,
+                  decimal_comma=decimal_comma)  # fmt: skip
+    day = parse_day(opened, None if allow_future else today) if opened not in (None, "") else today
+    code = None
+    if currency not in (None, ""):
+        try:
+            code = check_currency(str(currency))
+        except InvalidCurrency as exc:
+            raise InvalidLot("currency", str(exc)) from None
+    return Lot(clean_symbol, qty, unit_price, day, paid, code)

@@ -1,0 +1,122 @@
+"""The portfolio as the screen, the CLI and the chat see it: lots from storage, prices and FX
+rates from the collectors (through the market service, so failover and staleness apply), and
+the valuation of :mod:`.valuation`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ...core.currency import fx_symbol, main_unit
+from ...core.portfolio import ClosedLot, Lot
+from .store import PortfolioStore
+from .valuation import FxRate, PortfolioValue, Priced, value_portfolio
+
+if TYPE_CHECKING:
+    from ..market import MarketService, QuoteRow
+
+
+def fx_candidates(currency: str, base: str) -> tuple[str, str]:
+    """The direct symbol (EURUSD=X: one EUR in USD) and its inverse (USDEUR=X)."""
+    return fx_symbol(currency, base), fx_symbol(base, currency)
+
+
+class PortfolioService:
+    def __init__(self, store: PortfolioStore, market: MarketService, base: str = "USD") -> None:
+        self.store = store
+        self.market = market
+        self.base = main_unit(base)[0]
+        self.lots: list[Lot] = []
+        self.closed: list[ClosedLot] = []
+
+    async def load(self) -> None:
+        """Read the lots again (other terminals may have added or closed some)."""
+        self.lots = await self.store.lots()
+        self.closed = await self.store.closed()
+
+    def symbols(self) -> list[str]:
+        return sorted({lot.symbol for lot in self.lots})
+
+    def currencies(self) -> set[str]:
+        """Every currency a position or a lot is in (main units), known from the quotes so far."""
+        found = {
+            main_unit(lot.currency)[0] for lot in self.lots + [c.lot for c in self.closed] if lot.currency
+        }
+        for symbol in {lot.symbol for lot in self.lots} | {c.lot.symbol for c in self.closed}:
+            row = self.market.rows.get(symbol)
+            if row is not None and row.quote is not None:
+                found.add(main_unit(row.quote.currency or "USD")[0])
+        return found - {self.base}
+
+    def fx_symbols(self) -> list[str]:
+        """The FX symbols a refresh should fetch for the rates in use (direct ones)."""
+        return sorted(fx_candidates(c, self.base)[0] for c in self.currencies())
+
+    async def refresh(self, extra: Iterable[str] = ()) -> PortfolioValue:
+        """Fetch prices for the positions (and ``extra`` symbols), then the FX rates they need."""
+        wanted = sorted(set(self.symbols()) | {c.lot.symbol for c in self.closed} | set(extra))
+        if wanted:
+            await self.market.refresh(wanted)
+        rates = self.fx_symbols()
+        if rates:
+            await self.market.refresh(rates)
+        inverse = [
+            fx_candidates(c, self.base)[1]
+            for c in self.currencies()
+            if not self._has(fx_candidates(c, self.base)[0])
+        ]
+        if inverse:
+            await self.market.refresh(inverse)
+        return self.value()
+
+    def _has(self, symbol: str) -> bool:
+        row = self.market.rows.get(symbol)
+        return row is not None and row.quote is not None
+
+    def rate(self, currency: str) -> FxRate | str:
+        """One ``currency`` in the base currency, from the rows fetched so far, or why not."""
+        direct, inverse = fx_candidates(currency, self.base)
+        for symbol, invert in ((direct, False), (inverse, True)):
+            row: QuoteRow | None = self.market.rows.get(symbol)
+            if row is None or row.quote is None or row.quote.price <= 0:
+                continue
+            q = row.quote
+            return FxRate(currency, 1 / q.price if invert else q.price, symbol, q.source, q.simulated,
+                          q.age_seconds(), row.stale)  # fmt: skip
+        row = self.market.rows.get(direct)
+        why = row.error if row is not None and row.error else "not fetched yet"
+        return f"no {currency}→{self.base} rate ({direct}: {why})"
+
+    def value(self, today: date | None = None) -> PortfolioValue:
+        """The valuation from what is in memory: no I/O (a refresh of the screen calls this)."""
+        quotes: dict[str, Priced | str] = {}
+        for symbol in {lot.symbol for lot in self.lots} | {c.lot.symbol for c in self.closed}:
+            row = self.market.rows.get(symbol)
+            if row is not None and row.quote is not None:
+                quotes[symbol] = Priced(row.quote, row.stale)
+            elif row is not None:
+                quotes[symbol] = f"price unavailable: {row.error or 'no quote'}"
+        rates = {c: self.rate(c) for c in self.currencies()}
+        return value_portfolio(self.lots, self.closed, quotes, rates, self.base, today or date.today())
+
+    # --- edits ----------------------------------------------------------------------------
+
+    async def add(self, lots: list[Lot]) -> None:
+        await self.store.add(lots)
+        self.lots.extend(lots)
+
+    async def remove(self, lot: Lot) -> None:
+        await self.store.remove(lot)
+        self.lots = [lt for lt in self.lots if lt.id != lot.id]
+
+    async def close(self, lot: Lot, price: float, closed_on: date, fees: float = 0.0) -> ClosedLot:
+        done = await self.store.close(lot, price, closed_on, fees)
+        self.lots = [lt for lt in self.lots if lt.id != lot.id]
+        self.closed.append(done)
+        return done
+
+    async def replace(self, old: Lot, new: Lot) -> Lot:
+        fresh = await self.store.replace(old, new)
+        self.lots = [fresh if lt.id == old.id else lt for lt in self.lots]
+        return fresh

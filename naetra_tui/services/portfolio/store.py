@@ -1,0 +1,117 @@
+"""The user's lots in storage, one record per lot, like the watchlists: two terminals on one
+storage each add and close their own lots without overwriting the other's, and a refused write
+is kept and retried by the pending-write journal (``portfolio/`` is a user prefix).
+
+=========================================  ==========================================
+``portfolio/lots/<SYMBOL>/<lot id>``       an open lot
+``portfolio/closed/<SYMBOL>/<lot id>``     a closed lot, with its closing price and date
+=========================================  ==========================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import secrets
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from ...core.portfolio import ClosedLot, InvalidLot, Lot
+
+if TYPE_CHECKING:
+    from ..state import AppState
+
+log = logging.getLogger(__name__)
+
+OPEN, CLOSED = "portfolio/lots/", "portfolio/closed/"
+RECORD_VERSION = 1
+
+
+def _key(prefix: str, lot: Lot) -> str:
+    return f"{prefix}{lot.symbol}/{lot.id}"
+
+
+class PortfolioStore:
+    """Open and closed lots on the app's storage (``AppState.storage``)."""
+
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        #: Records this version cannot use (key -> why), skipped and reported once.
+        self.skipped: dict[str, str] = {}
+        # A record never changes under its key (an edit is a new lot id), so each refresh
+        # reads only the keys it has not seen: a 500-lot portfolio costs one key listing.
+        self._seen: dict[str, Any] = {}
+
+    @property
+    def storage(self) -> Any:
+        return self.state.storage
+
+    async def _records(self, prefix: str) -> list[tuple[str, Any]]:
+        keys = await self.storage.keys(prefix)
+        found = []
+        for key in keys:
+            value = self._seen.get(key)
+            if value is None:
+                value = await self.storage.retrieve(key)
+                if value is not None:
+                    self._seen[key] = value
+            if value is not None:
+                found.append((key, value))
+        listed = set(keys)
+        for key in [k for k in self._seen if k.startswith(prefix) and k not in listed]:
+            del self._seen[key]  # closed or removed, here or in another terminal
+        return found
+
+    def _skip(self, key: str, why: str) -> None:
+        if key not in self.skipped:
+            log.warning("skipped the malformed portfolio record %s: %s", key, why)
+            self.skipped[key] = why
+
+    async def lots(self) -> list[Lot]:
+        """Every open lot, oldest first (fresh from storage: other terminals' lots too)."""
+        lots = []
+        for key, value in await self._records(OPEN):
+            try:
+                lots.append(Lot.from_record(value.get("lot") if isinstance(value, dict) else value))
+            except InvalidLot as exc:
+                self._skip(key, str(exc))
+        return sorted(lots, key=lambda lot: (lot.opened, lot.created_at))
+
+    async def closed(self) -> list[ClosedLot]:
+        found = []
+        for key, value in await self._records(CLOSED):
+            try:
+                found.append(ClosedLot.from_record(value.get("closed") if isinstance(value, dict) else value))
+            except InvalidLot as exc:
+                self._skip(key, str(exc))
+        return found
+
+    async def add(self, lots: Sequence[Lot]) -> None:
+        """All in one batch: on a storage error none of them is stored (or all are kept for
+        retry, when the pending-write journal takes the batch). Raises: StorageError."""
+        items = {_key(OPEN, lot): {"v": RECORD_VERSION, "lot": lot.to_record()} for lot in lots}
+        await self.storage.store_many(items)
+
+    async def replace(self, old: Lot, new: Lot) -> Lot:
+        """An edited lot: stored under a new id, then the old one removed. Returns the new lot."""
+        fresh = dataclasses.replace(new, id=secrets.token_hex(6))
+        await self.storage.store(_key(OPEN, fresh), {"v": RECORD_VERSION, "lot": fresh.to_record()})
+        await self.storage.delete(_key(OPEN, old))
+        return fresh
+
+    async def remove(self, lot: Lot) -> bool:
+        """Delete an open lot (entered by mistake: no realised P&L). Returns whether it was there."""
+        return bool(await self.storage.delete(_key(OPEN, lot)))
+
+    async def close(self, lot: Lot, price: float, closed_on: date, fees: float = 0.0) -> ClosedLot:
+        """Sell the lot (buy back a short): kept as closed with its realised P&L, then removed
+        from the open lots."""
+        done = ClosedLot(lot, price, closed_on, fees)
+        await self.storage.store(_key(CLOSED, lot), {"v": RECORD_VERSION, "closed": done.to_record()})
+        await self.storage.delete(_key(OPEN, lot))
+        return done
+
+    async def symbols(self) -> list[str]:
+        """Symbols with open lots (from the keys alone: cheap)."""
+        return sorted({key[len(OPEN) :].split("/", 1)[0] for key in await self.storage.keys(OPEN)})
