@@ -126,7 +126,8 @@ async def _show(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
 def _print_table(value: Any) -> None:
     from ..core.models import format_age
-    from ..services.portfolio.report import money, rates_line, summary_line
+    from ..services.portfolio.fmt import money, percent
+    from ..services.portfolio.report import rates_line, summary_line
 
     if not value.positions:
         out("No positions yet: naetra-tui portfolio add SYMBOL QUANTITY PRICE, or + on a watchlist row.")
@@ -138,7 +139,7 @@ def _print_table(value: Any) -> None:
             continue
         q = p.quote
         src = f"{'SIMULATED' if q.simulated else q.source} {format_age(q.age_seconds())}" if q else ""
-        pct = "n/a" if p.total_pct is None else f"{p.total_pct:+.2f}%"
+        pct = percent(p.total_pct)
         weight = "n/a" if p.weight is None else f"{p.weight:.1f}%"
         out(
             f"{p.symbol:10s} {p.quantity:>10g} {money(p.average_cost, p.currency):>14s} "

@@ -7,7 +7,7 @@ it (``freeze()``, or ``NAETRA_FROZEN_TIME=2026-11-25T15:30:00Z`` in the environm
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 _frozen: datetime | None = None
 
@@ -15,6 +15,12 @@ _frozen: datetime | None = None
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (the only kind of datetime we store)."""
     return _frozen if _frozen is not None else datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date where the user is (the local date of ``utcnow()``): lots default to it
+    and may not be dated after it."""
+    return utcnow().astimezone().date()
 
 
 def freeze(moment: datetime | None) -> None:

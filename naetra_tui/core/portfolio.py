@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .clock import today as clock_today
 from .clock import utcnow
 from .currency import InvalidCurrency, check_currency
 from .errors import InvalidSymbol, NaetraError
@@ -179,7 +180,7 @@ def check_lot(
 
     Raises: InvalidLot (naming the value at fault).
     """
-    today = today or date.today()
+    today = today or clock_today()
     try:
         clean_symbol = normalize_symbol(str(symbol))
     except InvalidSymbol as exc:

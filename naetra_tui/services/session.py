@@ -68,13 +68,23 @@ async def session_for(loaded: LoadedConfig) -> AsyncIterator[Session]:
         await close_session(session)
 
 
-def chat_service(session: Session) -> Any:
-    """The ChatService for a session (analysis included), on the configured LLM plugin."""
+def chat_service(session: Session, portfolio: Any = None) -> Any:
+    """The ChatService for a session (analysis and the positions included), on the configured
+    LLM plugin. ``portfolio``: the app's PortfolioService, else one of the session's own."""
     from .analysis import AnalysisService
     from .chat import ChatService
+    from .portfolio.service import PortfolioService
+    from .portfolio.store import PortfolioStore
 
     app = session.loaded.config.app
     analysis = AnalysisService(session.manager, session.market, session.state)
+    positions = portfolio or PortfolioService(
+        PortfolioStore(session.state), session.market, app.base_currency
+    )
+
+    async def valued() -> Any:
+        await positions.load()
+        return await positions.refresh()
 
     async def watchlist() -> list[str]:
         names = await session.state.watchlist_names()
@@ -89,4 +99,5 @@ def chat_service(session: Session) -> Any:
         provider_name=app.llm,
         model=app.llm_model,
         watchlist=watchlist,
+        portfolio=valued,
     )

@@ -65,6 +65,32 @@ class WatchlistEditor:
         return name
 
 
+def split_symbols(text: str, on_list: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Several symbols as typed (``AMD, INTC TSLA``): the ones that can be added (normalised,
+    each once), and the others with why not."""
+    import re
+
+    good: list[str] = []
+    bad: list[tuple[str, str]] = []
+    for token in (t for t in re.split(r"[\s,;]+", text.strip()) if t):
+        problem = symbol_problem(token, on_list + good)
+        if problem is None:
+            good.append(normalize_symbol(token))
+        else:
+            bad.append((token[:24], problem))
+    return good, bad
+
+
+def symbols_problem(text: str, on_list: list[str]) -> str | None:
+    """Why nothing of ``text`` can be added (None: at least one symbol can)."""
+    good, bad = split_symbols(text, on_list)
+    if good:
+        return None
+    if not bad:
+        return "type a symbol, or several separated by spaces or commas (AMD, INTC TSLA)"
+    return "; ".join(f"{token}: {why}" if why and token.upper() not in why else why for token, why in bad)
+
+
 def symbol_problem(text: str, on_list: list[str]) -> str | None:
     """Why ``text`` cannot be added to a list holding ``on_list`` (None: it can)."""
     from ..core.errors import InvalidSymbol

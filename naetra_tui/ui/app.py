@@ -26,6 +26,7 @@ from ..core.heap import IdleCollector
 from . import messages
 from .commands import NaetraCommands
 from .plugin_actions import PluginActions
+from .portfolio_actions import PortfolioActions
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .themes import DEFAULT_THEME, apply_cached_theme, apply_theme, load_themes
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from ..services.analysis import AnalysisService
     from ..services.chat import ChatService
     from ..services.market import MarketService, QuoteRow
+    from ..services.portfolio.service import PortfolioService
     from ..services.state import AppState, StorageChoice
     from ..services.watchlists import WatchlistEditor
     from .snapshot import Snapshot
@@ -52,7 +54,9 @@ SHUTDOWN_TIMEOUT = 1.5
 FIRST_PAINT_WAIT = 2.0
 
 
-class NaetraApp(AppReportsWorkerErrors, UnsavedChanges, PluginActions, WatchlistActions, App[int]):
+class NaetraApp(
+    AppReportsWorkerErrors, UnsavedChanges, PluginActions, PortfolioActions, WatchlistActions, App[int]
+):
     """Composes the screens and routes their messages to the services."""
 
     TITLE = "naetra-tui"
@@ -96,6 +100,7 @@ class NaetraApp(AppReportsWorkerErrors, UnsavedChanges, PluginActions, Watchlist
         self.market: MarketService | None = None
         self.analysis: AnalysisService | None = None
         self.chat: ChatService | None = None
+        self.portfolio: PortfolioService | None = None
         self.watchlist_name = "Default"
         self.watchlist_names: list[str] = []
         self.symbols: list[str] = []
@@ -239,6 +244,7 @@ class NaetraApp(AppReportsWorkerErrors, UnsavedChanges, PluginActions, Watchlist
         self._plugins_known.set()
         freeze_startup_heap()  # before the first refresh allocates (see core/heap.py)
         self.market = MarketService(self.manager, self.state, stale_after=app_config.stale_after)
+        await self._open_portfolio()
         self.action_refresh()
         # live ticks between polls from collectors that stream (Yahoo); none offline
         self.run_worker(
@@ -257,7 +263,9 @@ class NaetraApp(AppReportsWorkerErrors, UnsavedChanges, PluginActions, Watchlist
         self.run_worker(self.manager.check_all_health, group="health", exit_on_error=False)
         self.manager.start_health_checks()
         self.analysis = AnalysisService(self.manager, self.market, self.state)
-        self.chat = chat_service(Session(self.loaded, self.manager, self.state, self.storage, self.market))
+        self.chat = chat_service(
+            Session(self.loaded, self.manager, self.state, self.storage, self.market), self.portfolio
+        )
         from ..services.alerts import AlertBook
 
         self.alert_book = AlertBook(self.state, self._technical_analysis)
@@ -325,9 +333,12 @@ class NaetraApp(AppReportsWorkerErrors, UnsavedChanges, PluginActions, Watchlist
         if not symbols:
             self._status()
             return
-        rows = await self.market.refresh(symbols)
-        self.rows.update(rows)
-        self.main_screen.show_rows(rows, self.sparks)
+        extra = [s for s in self.portfolio_symbols() if s not in symbols]
+        rows = await self.market.refresh(symbols + extra)
+        shown = {s: rows[s] for s in symbols if s in rows}
+        self.rows.update(shown)
+        self.main_screen.show_rows(shown, self.sparks)
+        await self._refresh_portfolio(set(symbols + extra))
         self._status()
         self._save_snapshot()
         # sparklines loaded this session (the snapshot's may be days old), one loader per symbol

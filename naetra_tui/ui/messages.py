@@ -157,3 +157,36 @@ class ConfigurePlugin(Message):
         self.name = name
         self.values = values
         self.seen = seen  # the config file's text when the form opened (None: no file yet)
+
+
+class AddLots(Message):
+    """Keep these lots (checked already) in the portfolio."""
+
+    def __init__(self, lots: list[Any]) -> None:
+        super().__init__()
+        self.lots = lots
+
+
+class ReplaceLot(Message):
+    """An edited lot: ``new`` takes the place of ``old``."""
+
+    def __init__(self, old: Any, new: Any) -> None:
+        super().__init__()
+        self.old = old
+        self.new = new
+
+
+class RemoveLot(Message):
+    """Remove an open lot entered by mistake (no P&L realised)."""
+
+    def __init__(self, lot: Any) -> None:
+        super().__init__()
+        self.lot = lot
+
+
+class CloseLot(Message):
+    """Close a lot (a ``Closing``: lot, price, day, fees): its P&L is realised."""
+
+    def __init__(self, closing: Any) -> None:
+        super().__init__()
+        self.closing = closing

@@ -65,6 +65,8 @@ class WatchlistActions(_Base):
         """Live ticks (batched by the service): the changed cells only, cursor untouched."""
         self.rows.update(rows)
         self.main_screen.show_ticks(rows)
+        if self.portfolio is not None and not self.portfolio.symbols_held().isdisjoint(rows):
+            self.show_portfolio()  # a held symbol moved: its P&L and the totals follow
         self._status()
 
     @work(group="sparks", exit_on_error=False)
@@ -94,15 +96,26 @@ class WatchlistActions(_Base):
 
     @work(group="edit", exit_on_error=False)
     async def _added(self, text: str | None) -> None:
+        """One symbol or several (``AMD, INTC TSLA``): the valid ones are added, the others
+        listed with the reason."""
+        from ..services.watchlists import split_symbols
+
         if not text or not await self._state_opened():
             return
         assert self.editor is not None
-        symbol = await self._edit(self.editor.add(text), f"{text} was not added")
-        if symbol is None:
-            return
-        await self._load_watchlist()
-        self.notify(f"Added {symbol}", markup=False, timeout=3)
-        self.action_refresh()
+        good, bad = split_symbols(text, list(self.symbols))
+        added = []
+        for token in good:
+            symbol = await self._edit(self.editor.add(token), f"{token} was not added")
+            if symbol is not None:
+                added.append(symbol)
+        if added:
+            await self._load_watchlist()
+            self.action_refresh()
+        said = f"Added {', '.join(added)}" if added else "Nothing was added"
+        if bad:
+            said += "; not added: " + "; ".join(f"{token} ({why})" for token, why in bad)
+        self.notify(said, markup=False, timeout=8 if bad else 3, severity="warning" if bad else "information")
 
     def on_remove_symbol(self, message: messages.RemoveSymbol) -> None:
         self._remove(message.symbol)

@@ -58,6 +58,15 @@ _KNOWN: dict[str, tuple[str, float, str]] = {
     "^IXIC": ("NASDAQ Composite", 19300.0, "INDEX"),
     "BTC-USD": ("Bitcoin USD", 95000.0, "CRYPTOCURRENCY"),
     "ETH-USD": ("Ethereum USD", 3400.0, "CRYPTOCURRENCY"),
+    # abroad, at their level in the exchange's currency (London in pence, Tokyo in yen)
+    "SAP.DE": ("SAP SE", 240.0, "EQUITY"),
+    "ASML.AS": ("ASML Holding N.V.", 700.0, "EQUITY"),
+    "MC.PA": ("LVMH Moet Hennessy Louis Vuitton SE", 640.0, "EQUITY"),
+    "VOD.L": ("Vodafone Group Plc", 72.0, "EQUITY"),
+    "SHEL.L": ("Shell plc", 2600.0, "EQUITY"),
+    "7203.T": ("Toyota Motor Corporation", 2900.0, "EQUITY"),
+    "RY.TO": ("Royal Bank of Canada", 170.0, "EQUITY"),
+    "0700.HK": ("Tencent Holdings Limited", 420.0, "EQUITY"),
     "EURUSD=X": ("EUR/USD", 1.035, "CURRENCY"),
     "GBPUSD=X": ("GBP/USD", 1.25, "CURRENCY"),
     "USDJPY=X": ("USD/JPY", 157.0, "CURRENCY"),
@@ -169,26 +178,38 @@ def profile_for(symbol: str, seed: int) -> Profile:
     return Profile(symbol, name, kind, level, _VOLATILITY[kind], _VOLUME[kind] or 0.0, seed)
 
 
+MAX_DAYS = 12_000  # of simulated history: 2004 to about 2050
+
+
+@lru_cache(maxsize=16)
+def _trading_days(weekends: bool, nyse_days: bool, last_day: date) -> np.ndarray:
+    """The days a market of that kind trades, EPOCH_DAY through ``last_day`` (shared by every
+    symbol of the kind: 500 symbols used to compute it 500 times)."""
+    all_days = np.arange(np.datetime64(EPOCH_DAY), np.datetime64(last_day) + 1, dtype="datetime64[D]")
+    weekday = (all_days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3)
+    days = all_days if weekends else all_days[weekday < 5]
+    if nyse_days:
+        closed = [d for year in range(EPOCH_DAY.year, last_day.year + 1) for d in nyse_holidays(year)]
+        days = days[~np.isin(days, np.array(closed, dtype="datetime64[D]"))]
+    days.setflags(write=False)  # shared: nobody may change it
+    return days
+
+
 @lru_cache(maxsize=256)
 def _daily_path(
     profile: Profile, last_day: date
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Daily (days, open, high, low, close, volume) from EPOCH_DAY through ``last_day``."""
-    all_days = np.arange(np.datetime64(EPOCH_DAY), np.datetime64(last_day) + 1, dtype="datetime64[D]")
-    weekday = (all_days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3)
-    days = all_days if profile.trades_weekends else all_days[weekday < 5]
-    if profile.trades_on_nyse_days:
-        closed = [d for year in range(EPOCH_DAY.year, last_day.year + 1) for d in nyse_holidays(year)]
-        days = days[~np.isin(days, np.array(closed, dtype="datetime64[D]"))]
+    days = _trading_days(profile.trades_weekends, profile.trades_on_nyse_days, last_day)
     n = len(days)
-    rng = np.random.default_rng(_stable_int(profile.seed, profile.symbol, "daily"))
-    # Draw a fixed-size stream so any prefix is the same whatever `last_day` is.
-    stream = rng.standard_normal((12_000, 4))
-    if n > len(stream):
+    if n > MAX_DAYS:
         raise DataUnavailable(
             "simulated history does not reach that far", symbol=profile.symbol, source=SOURCE
         )
-    shocks = stream[:n]
+    rng = np.random.default_rng(_stable_int(profile.seed, profile.symbol, "daily"))
+    # The generator's draws are sequential, so the first n rows are the same whatever
+    # `last_day` is (a draw of MAX_DAYS rows would begin with these).
+    shocks = rng.standard_normal((n, 4))
     vol = profile.volatility
     log_returns = shocks[:, 0] * vol
     log_close = np.cumsum(log_returns)

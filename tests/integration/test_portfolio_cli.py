@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,12 @@ def run(path: Path, capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(autouse=True)
-def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from naetra_tui.core import clock
+
     monkeypatch.setenv("NAETRA_FROZEN_TIME", FROZEN)
+    yield
+    clock.freeze(None)  # main() froze the process's clock: not for the next test
 
 
 def test_add_then_json_values_every_position_in_the_base_currency(tmp_path: Path, capsys) -> None:

@@ -236,15 +236,28 @@ async def test_narrow_terminal_keeps_the_essential_columns(tmp_path: Path) -> No
 
 
 def test_no_terminal_width_makes_the_watchlist_scroll_sideways() -> None:
-    from naetra_tui.ui.widgets.watchlist import COLUMNS, DROPPED, SCROLLBAR, WatchlistTable, layout_for
+    """Plain lists, lists holding positions, and either with an extended-hours column."""
+    from naetra_tui.ui.widgets.watchlist import COLUMNS, DROPPED, SCROLLBAR, layout_for
+    from naetra_tui.ui.widgets.watchlist_layout import ALL_COLUMNS, name_width_for, shown_keys
 
-    table = WatchlistTable.__new__(WatchlistTable)  # only its width arithmetic
-    for width in range(80, 201):
+    widths = {k: w for k, _, w in ALL_COLUMNS}
+    for width in range(80, 221):
         layout = layout_for(width)
-        name = table._name_width_for(width)
+        name = name_width_for(width)
         shown = [w if k != "name" else name for k, _, w in COLUMNS if k not in DROPPED[layout]]
         assert sum(w + 2 for w in shown) + SCROLLBAR <= width, (width, layout)
+        for holding in (False, True):
+            for extended in (False, True):
+                layout = layout_for(width, holding, extended)
+                keys = shown_keys(layout, holding, extended)
+                name = name_width_for(width, holding, extended)
+                used = sum((name if k == "name" else widths[k]) + 2 for k in keys) + SCROLLBAR
+                assert used <= width, (width, holding, extended, layout)
+                assert {"symbol", "last"} <= set(keys)
+                if holding:
+                    assert {"qty", "value", "pnl"} <= set(keys), (width, layout)
     assert layout_for(80) == "narrow" and layout_for(100) == "medium" and layout_for(160) == "wide"
+    assert layout_for(80, holding=True) == "narrow" and layout_for(200, holding=True) == "wide"
 
 
 async def test_live_update_changes_cells_in_place_keeping_the_cursor(tmp_path: Path) -> None:

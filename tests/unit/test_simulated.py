@@ -105,7 +105,8 @@ def test_fx_rates_are_plausible_and_consistent_and_unknown_pairs_are_refused() -
     assert 0.8 < rates["EURUSD=X"] < 1.4 and 1.0 < rates["GBPUSD=X"] < 1.6
     assert rates["EURGBP=X"] == pytest.approx(rates["EURUSD=X"] / rates["GBPUSD=X"], rel=0.25)
     assert rates["JPYUSD=X"] == pytest.approx(1 / rates["USDJPY=X"], rel=0.25)
-    assert collector.quote("VOD.L").price > 100  # pence: London prices are hundreds or thousands
+    assert collector.quote("BARC.L").price > 500  # pence: a London price of 7-400 pounds, in pence
+    assert 40 < collector.quote("VOD.L").price < 110  # a known one at its level: about 72p
     with pytest.raises(UnknownSymbol, match="no rate for XAUUSD=X"):
         collector.quote("XAUUSD=X")  # no level for gold: refused, not invented
 

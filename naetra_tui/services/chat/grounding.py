@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,6 +20,10 @@ from ...core.symbols import normalize_symbol
 if TYPE_CHECKING:
     from ..analysis import AnalysisService
     from ..market import MarketService
+    from ..portfolio.valuation import PortfolioValue
+
+#: The user's positions, valued now (None: no portfolio in this session).
+PortfolioSource = Callable[[], Awaitable["PortfolioValue | None"]]
 
 #: Tokens kept free for the answer when the prompt is trimmed.
 ANSWER_RESERVE_TOKENS = 1024
@@ -44,15 +50,55 @@ def budget(history: list[ChatMessage], system: str, current: str, window: int) -
     return [ChatTurn("system", system), *kept, ChatTurn("user", current)]
 
 
+#: A question about what the user owns ("how is my portfolio doing today?", "my positions",
+#: "what is my P&L", "am I up on my holdings"): answered from the positions.
+_ABOUT_PORTFOLIO = re.compile(
+    r"\b(portfolio|positions?|holdings?|lots?|p\s*&\s*l|pnl|profit|loss|gains?|invested|"
+    r"my\s+(stocks?|shares|investments?|money)|am\s+i\s+(up|down|doing))\b",
+    re.IGNORECASE,
+)
+
+
+def about_portfolio(question: str) -> bool:
+    return bool(_ABOUT_PORTFOLIO.search(question))
+
+
+async def portfolio_part(portfolio: PortfolioSource | None) -> tuple[str, str] | None:
+    """The positions as context lines and their grounding label, or None without positions."""
+    if portfolio is None:
+        return None
+    from ..portfolio.report import context_text
+
+    value = await portfolio()
+    if value is None or not value.positions:
+        return None
+    sources = {"SIMULATED" if p.quote.simulated else p.quote.source for p in value.positions if p.quote}
+    label = f"portfolio {sum(1 for p in value.positions if p.lots)} positions in {value.base}"
+    if sources:
+        label += " · " + ", ".join(sorted(sources))
+    if value.incomplete:
+        label += " · INCOMPLETE"
+    return context_text(value), label
+
+
 async def build_context(
-    market: MarketService, analysis: AnalysisService | None, symbol: str | None
+    market: MarketService,
+    analysis: AnalysisService | None,
+    symbol: str | None,
+    question: str = "",
+    portfolio: PortfolioSource | None = None,
 ) -> tuple[str, list[str]]:
-    """The ``<data>`` block for a symbol and the one-line grounding labels."""
-    if not symbol:
-        return "", []
-    symbol = normalize_symbol(symbol)
+    """The ``<data>`` block for a symbol (and the user's positions, when the question is about
+    them: "how is my portfolio doing today?") and the one-line grounding labels."""
     parts: list[str] = []
     grounding: list[str] = []
+    held = await portfolio_part(portfolio) if about_portfolio(question) else None
+    if held is not None:
+        parts.append(held[0])
+        grounding.append(held[1])
+    if not symbol:
+        return ("<data>\n" + redact("\n".join(parts)) + "\n</data>", grounding) if parts else ("", [])
+    symbol = normalize_symbol(symbol)
     row = market.rows.get(symbol)
     if row is None or row.quote is None:
         await market.refresh([symbol])

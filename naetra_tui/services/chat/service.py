@@ -117,6 +117,7 @@ class ChatService:
         provider_name: str = "ollama",
         model: str | None = None,
         watchlist: Any = None,
+        portfolio: Any = None,
     ) -> None:
         self.manager = manager
         self.market = market
@@ -125,7 +126,8 @@ class ChatService:
         self.provider_name = provider_name
         self.model_override = model
         self.watchlist = watchlist  # async callable returning the active watchlist's symbols
-        self.tools = ChatTools(market, analysis, watchlist)
+        self.portfolio = portfolio  # async callable: the positions valued now (or None)
+        self.tools = ChatTools(market, analysis, watchlist, portfolio)
         self.conversations: dict[str, Conversation] = {}
         self._no_tools: set[str] = set()
 
@@ -229,9 +231,10 @@ class ChatService:
 
     # --- grounding and tools -------------------------------------------------------------
 
-    async def build_context(self, symbol: str | None) -> tuple[str, list[str]]:
-        """The ``<data>`` block for a symbol and the one-line grounding labels."""
-        return await build_context(self.market, self.analysis, symbol)
+    async def build_context(self, symbol: str | None, question: str = "") -> tuple[str, list[str]]:
+        """The ``<data>`` block for a symbol (and the positions, for a question about them) and
+        the one-line grounding labels."""
+        return await build_context(self.market, self.analysis, symbol, question, self.portfolio)
 
     async def run_tool(self, name: str, arguments: Any) -> str:
         """Execute a read-only tool; any problem is returned as text for the model."""
@@ -259,7 +262,7 @@ class ChatService:
         """
         key = self.key_for(symbol)
         conv = await self.conversation(key)
-        context, grounding = await self.build_context(symbol)
+        context, grounding = await self.build_context(symbol, text)
         current = f"{context}\n\nQuestion: {text}" if context else text
         try:
             name, provider = self._provider()

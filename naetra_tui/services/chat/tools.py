@@ -16,7 +16,7 @@ from ...core.errors import DataUnavailable, NaetraError
 from ...core.secrets import redact
 from ...core.symbols import normalize_symbol
 from ...core.timeframes import RANGES, TIMEFRAMES
-from .grounding import quote_line, summarize_history
+from .grounding import PortfolioSource, portfolio_part, quote_line, summarize_history
 
 if TYPE_CHECKING:
     from ..analysis import AnalysisService
@@ -90,12 +90,17 @@ class ListWatchlistArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class GetPortfolioArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
 TOOL_ARGS: dict[str, type[BaseModel]] = {
     "get_quote": GetQuoteArgs,
     "get_history": GetHistoryArgs,
     "run_analysis": RunAnalysisArgs,
     "compare": CompareArgs,
     "list_watchlist": ListWatchlistArgs,
+    "get_portfolio": GetPortfolioArgs,
 }
 TOOL_DESCRIPTIONS = {
     "get_quote": "Latest quotes (price, change, source, age) for 1-10 symbols.",
@@ -103,6 +108,8 @@ TOOL_DESCRIPTIONS = {
     "run_analysis": "Run one analyzer (e.g. technical, fundamental) on a symbol; returns its compact text.",
     "compare": "Compare 2-5 symbols: price, change, 1Y return, volatility.",
     "list_watchlist": "The symbols on the user's active watchlist.",
+    "get_portfolio": "The user's positions (read-only): quantity, average cost, price, value, day and total P&L "
+    "in the position's and the base currency, weights, FX rates, each with its source and age.",
 }
 
 
@@ -126,10 +133,12 @@ class ChatTools:
         market: MarketService,
         analysis: AnalysisService | None,
         watchlist: Callable[[], Awaitable[list[str]]] | None,
+        portfolio: PortfolioSource | None = None,
     ) -> None:
         self.market = market
         self.analysis = analysis
         self.watchlist = watchlist  # async callable returning the active watchlist's symbols
+        self.portfolio = portfolio
 
     async def run(self, name: str, arguments: Any) -> str:
         """Execute a read-only tool; any problem is returned as text for the model."""
@@ -195,6 +204,9 @@ class ChatTools:
                         f"| {symbol} | {q.price:.4f} | {change} | {extra} | {'SIMULATED' if q.simulated else q.source} |"
                     )
             return "\n".join(lines)
+        if name == "get_portfolio":
+            held = await portfolio_part(self.portfolio)
+            return held[0] if held else "(the user holds no positions)"
         if name == "list_watchlist":
             symbols = await self.watchlist() if self.watchlist else []
             return ", ".join(symbols) or "(the watchlist is empty)"

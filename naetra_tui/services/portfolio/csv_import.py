@@ -12,6 +12,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+from ...core.clock import today as clock_today
 from ...core.errors import NaetraError
 from ...core.portfolio import InvalidLot, Lot, check_lot
 
@@ -89,7 +90,7 @@ def parse_lots(text: str, name: str = "the file", today: date | None = None) -> 
     index = {c: columns.index(c) for c in REQUIRED + OPTIONAL if c in columns}
     lots: list[Lot] = []
     problems: list[str] = []
-    today = today or date.today()
+    today = today or clock_today()
     try:
         for row in reader:
             if not any(cell.strip() for cell in row):

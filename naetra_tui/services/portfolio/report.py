@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.models import format_age
+from .fmt import money, percent
 from .valuation import FxRate, PortfolioValue, PositionValue
 
 CSV_COLUMNS = (
@@ -116,16 +117,9 @@ def csv_rows(v: PortfolioValue) -> list[list[Any]]:
     return rows
 
 
-def money(value: float | None, currency: str | None = "", sign: bool = False) -> str:
-    if value is None:
-        return "n/a"
-    text = f"{value:+,.2f}" if sign else f"{value:,.2f}"
-    return f"{text} {currency}".strip()
-
-
 def summary_line(v: PortfolioValue) -> str:
     """One line: value, day and total P&L in the base currency, and what is missing."""
-    pct = f" ({v.total_pct:+.2f}%)" if v.total_pct is not None else ""
+    pct = f" ({percent(v.total_pct)})" if v.total_pct is not None else ""
     open_count = sum(1 for p in v.positions if p.lots)
     line = (
         f"{open_count} position{'s' if open_count != 1 else ''} · value {money(v.value, v.base)} · "
@@ -156,7 +150,7 @@ def context_text(v: PortfolioValue) -> str:
             if q
             else "no quote"
         )
-        pct = f" ({p.total_pct:+.2f}%)" if p.total_pct is not None else ""
+        pct = f" ({percent(p.total_pct)})" if p.total_pct is not None else ""
         lines.append(
             f"position {p.symbol}: quantity {p.quantity:g} · average cost {money(p.average_cost, p.currency)} · "
             f"price {money(p.price, p.currency)} ({p.basis or 'n/a'}) · value {money(p.value, p.currency)} · "

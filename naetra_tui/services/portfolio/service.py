@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from ...core.clock import today as clock_today
 from ...core.currency import fx_symbol, main_unit
 from ...core.portfolio import ClosedLot, Lot
 from .store import PortfolioStore
@@ -38,6 +39,13 @@ class PortfolioService:
     def symbols(self) -> list[str]:
         return sorted({lot.symbol for lot in self.lots})
 
+    def symbols_held(self) -> set[str]:
+        """Symbols whose price moves the valuation: open lots' and the FX rates'."""
+        held = {lot.symbol for lot in self.lots}
+        for currency in self.currencies():
+            held.update(fx_candidates(currency, self.base))
+        return held
+
     def currencies(self) -> set[str]:
         """Every currency a position or a lot is in (main units), known from the quotes so far."""
         found = {
@@ -58,17 +66,20 @@ class PortfolioService:
         wanted = sorted(set(self.symbols()) | {c.lot.symbol for c in self.closed} | set(extra))
         if wanted:
             await self.market.refresh(wanted)
-        rates = self.fx_symbols()
-        if rates:
-            await self.market.refresh(rates)
-        inverse = [
-            fx_candidates(c, self.base)[1]
-            for c in self.currencies()
-            if not self._has(fx_candidates(c, self.base)[0])
-        ]
+        await self.refresh_rates(fetched=set())
+        return self.value()
+
+    async def refresh_rates(self, fetched: set[str]) -> None:
+        """Fetch the rates not in ``fetched`` (symbols a refresh just fetched): each direct
+        symbol, then the inverse (USDJPY=X) of those the source does not have."""
+        direct = [fx_candidates(c, self.base)[0] for c in sorted(self.currencies())]
+        todo = [s for s in direct if s not in fetched]
+        if todo:
+            await self.market.refresh(todo)
+        inverse = [fx_candidates(c, self.base)[1] for c in sorted(self.currencies())
+                   if not self._has(fx_candidates(c, self.base)[0])]  # fmt: skip
         if inverse:
             await self.market.refresh(inverse)
-        return self.value()
 
     def _has(self, symbol: str) -> bool:
         row = self.market.rows.get(symbol)
@@ -98,7 +109,7 @@ class PortfolioService:
             elif row is not None:
                 quotes[symbol] = f"price unavailable: {row.error or 'no quote'}"
         rates = {c: self.rate(c) for c in self.currencies()}
-        return value_portfolio(self.lots, self.closed, quotes, rates, self.base, today or date.today())
+        return value_portfolio(self.lots, self.closed, quotes, rates, self.base, today or clock_today())
 
     # --- edits ----------------------------------------------------------------------------
 

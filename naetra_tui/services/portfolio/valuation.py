@@ -117,7 +117,7 @@ class PortfolioValue:
     day_pnl: float = 0.0
     total_pnl: float = 0.0
     realised: float = 0.0
-    cost: float = 0.0
+    cost: float = 0.0  # the open positions' cost, gross (shorts counted by size): what % P&L is of
     #: Why the totals leave something out (a price or a rate missing); empty: complete.
     incomplete: list[str] = field(default_factory=list)
     rates: list[FxRate] = field(default_factory=list)
@@ -252,7 +252,7 @@ def _totals(result: PortfolioValue) -> None:
             continue
         result.value += p.value_base
         result.total_pnl += p.total_pnl_base
-        result.cost += p.value_base - p.total_pnl_base
+        result.cost += abs(p.value_base - p.total_pnl_base)  # gross: a short's cost is not netted off
         if p.day_pnl_base is not None:
             result.day_pnl += p.day_pnl_base
         else:

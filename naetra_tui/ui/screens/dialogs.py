@@ -110,12 +110,12 @@ class PickDialog(ModalScreen[str | None]):
 
 
 def add_symbol_dialog(on_list: list[str]) -> PromptDialog:
-    from ...services.watchlists import symbol_problem
+    from ...services.watchlists import symbols_problem
 
     return PromptDialog(
-        "Add a symbol (e.g. AAPL, BRK.B, ^GSPC, EURUSD=X, BTC-USD)",
-        "symbol",
-        lambda text: symbol_problem(text, on_list),
+        "Add symbols (e.g. AAPL, BRK.B, ^GSPC, EURUSD=X, BTC-USD; several: AMD, INTC TSLA)",
+        "symbols",
+        lambda text: symbols_problem(text, on_list),
     )
 
 

@@ -9,12 +9,12 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input
+from textual.widgets import DataTable, Header, Input, Static
 
 from .. import messages
 from ..widgets.key_hints import KeyHints
 from ..widgets.status_bar import StatusBar
-from ..widgets.watchlist import COLUMNS, WatchlistTable
+from ..widgets.watchlist import WatchlistTable
 from .dialogs import add_symbol_dialog, alert_dialog, new_list_dialog, switch_list_dialog
 
 if TYPE_CHECKING:
@@ -44,11 +44,16 @@ class MainScreen(Screen[None]):
         Binding("n", "new_watchlist", "New list", show=False, priority=True),
         Binding("exclamation_mark", "add_alert", "Alert", show=False, priority=True),
         Binding("A", "alerts", "Alerts", show=False),
+        Binding("plus", "add_lot", "Add lot", priority=True),
+        Binding("minus", "close_lot", "Close lot", show=False, priority=True),
+        Binding("P", "lots", "Lots", show=False),
     ]
 
     DEFAULT_CSS = """
     MainScreen #filter { dock: bottom; display: none; height: 3; }
     MainScreen #filter.visible { display: block; }
+    MainScreen #portfolio { display: none; height: auto; max-height: 2; padding: 0 1; background: $panel; }
+    MainScreen #portfolio.visible { display: block; }
     """
 
     def __init__(self, first: FirstFrame | None = None) -> None:
@@ -58,6 +63,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield WatchlistTable(id="watchlist")
+        yield Static("", id="portfolio")
         yield StatusBar(id="status")
         yield KeyHints()
 
@@ -126,15 +132,78 @@ class MainScreen(Screen[None]):
             self.post_message(messages.MoveSymbol(symbol, offset))
 
     def action_sort(self) -> None:
-        keys = [k for k, _, _ in COLUMNS]
+        shown = self.table.visible_columns()
+        keys = [k for k, _, _ in shown]
         current = self.table.sort_column
         self.table.sort_column = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
         self.table.rebuild()
         self.notify(
-            f"sorted by {dict((k, label) for k, label, _ in COLUMNS)[self.table.sort_column]}",
+            f"sorted by {dict((k, label) for k, label, _ in shown)[self.table.sort_column]}",
             markup=False,
             timeout=2,
         )
+
+    # --- positions ------------------------------------------------------------------------
+
+    def _quote_of(self, symbol: str) -> tuple[float | None, str | None]:
+        row = self.table.rows_data.get(symbol)
+        q = row.quote if row is not None else None
+        return (q.price, q.currency) if q is not None else (None, None)
+
+    def action_add_lot(self) -> None:
+        """``+``: a lot of the symbol under the cursor, prefilled with today and its last price."""
+        from .lot_dialogs import LotDialog
+
+        self._typing()
+        symbol = self.table.current_symbol()
+        if symbol:
+            price, currency = self._quote_of(symbol)
+            self.app.push_screen(
+                LotDialog(symbol, price, currency), self._answered(lambda lot: messages.AddLots([lot]))
+            )
+
+    def action_close_lot(self) -> None:
+        """``-``: close (or remove) a lot of the symbol under the cursor; with several, the lots
+        screen lets the user pick one."""
+        from .lot_dialogs import CloseLotDialog
+
+        self._typing()
+        symbol = self.table.current_symbol()
+        service = self.naetra.portfolio
+        lots = [lot for lot in service.lots if lot.symbol == symbol] if service and symbol else []
+        if not symbol:
+            return
+        if not lots:
+            self.notify(f"No open lots of {symbol}: + adds one.", markup=False, timeout=3)
+        elif len(lots) == 1:
+            self.app.push_screen(
+                CloseLotDialog(lots[0], self._quote_of(symbol)[0]), self._answered(messages.CloseLot)
+            )
+        else:
+            self.action_lots()
+            self.notify(
+                f"{len(lots)} lots of {symbol}: pick one, c closes it, d removes it", markup=False, timeout=5
+            )
+
+    def action_lots(self) -> None:
+        from .lots import LotsScreen
+
+        symbol = self.table.current_symbol()
+        if symbol:
+            self.app.push_screen(LotsScreen(symbol))
+
+    def show_portfolio(self, value: Any) -> None:
+        """New valuations: the position columns and the summary line (shown while there are lots)."""
+        from ..widgets.position_cells import summary_text
+
+        self.table.show_positions({p.symbol: p for p in value.positions}, value.base)
+        summary = self.query_one("#portfolio", Static)
+        if value.positions:  # open lots, or closed ones whose realised P&L it shows
+            up, down = self.naetra.updown_colours()
+            summary.update(summary_text(value, up, down))
+            summary.add_class("visible")
+        else:
+            summary.remove_class("visible")
 
     def action_sort_reverse(self) -> None:
         self.table.sort_reverse = not self.table.sort_reverse
@@ -218,11 +287,13 @@ class MainScreen(Screen[None]):
     def show_rows(self, rows: dict[str, Any], sparks: dict[str, list[float]]) -> None:
         self.table.rows_data.update(rows)
         self.table.sparks = sparks
+        self.table.note_extended()
         self.table.refresh_cells()
 
     def show_ticks(self, rows: dict[str, Any]) -> None:
         """Live ticks: only these rows' cells are recomputed."""
         self.table.rows_data.update(rows)
+        self.table.note_extended()
         self.table.refresh_cells(only=rows.keys())
 
     def show_status(self, parts: list[tuple[str, str]]) -> None:

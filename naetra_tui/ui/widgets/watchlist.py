@@ -12,27 +12,25 @@ from textual.widgets.data_table import ColumnKey, RowKey
 from ...core.enums import MarketState
 from ..perf.row_table import RowCachedTable
 from ..text import fmt_age, fmt_price, fmt_volume, safe, sparkline
+from .position_cells import extended_cell, position_cells
+from .watchlist_layout import (  # re-exported: the layout rules are part of the widget's API
+    ALL_COLUMNS,
+    COLUMNS,
+    DROPPED,
+    NAME_WIDTH,
+    SCROLLBAR,
+    layout_for,
+    name_width_for,
+    shown_keys,
+)
 
 if TYPE_CHECKING:
     from ...services.market import QuoteRow
+    from ...services.portfolio.valuation import PositionValue
 
-COLUMNS: list[tuple[str, str, int | None]] = [
-    ("symbol", "Symbol", 10),
-    ("name", "Name", 16),  # widened to what the terminal leaves (see _name_width_for)
-    ("last", "Last", 11),
-    ("chg", "Chg", 9),
-    ("pct", "Chg%", 8),
-    ("volume", "Volume", 8),
-    ("range", "Day range", 19),
-    ("trend", "Trend", 12),
-    ("src", "Src", 4),
-    ("age", "Age", 9),  # "15s STALE"
-    ("mkt", "Mkt", 6),
-]
-NAME_WIDTH = 16
+__all__ = ["COLUMNS", "DROPPED", "SCROLLBAR", "WatchlistTable", "badge", "layout_for"]
+
 SOURCE_BADGES = {"yahoo_finance": "YF", "alpha_vantage": "AV", "simulated": "SIM"}
-#: Columns dropped as the terminal narrows (everything still fits at 80 columns).
-DROPPED = {"wide": set(), "medium": {"range", "chg"}, "narrow": {"range", "name", "volume", "chg"}}
 
 
 def _same(shown: Text | None, new: Text) -> bool:
@@ -45,25 +43,6 @@ def _same(shown: Text | None, new: Text) -> bool:
         and shown.spans == new.spans
         and shown.justify == new.justify
     )
-
-
-#: The narrowest company name each layout accepts: below it, the next narrower layout is used.
-NAME_MIN = {"wide": NAME_WIDTH, "medium": 10}
-SCROLLBAR = 2  # the vertical scrollbar's columns when the list is taller than the screen
-
-
-def _others_width(layout: str) -> int:
-    """Cells the columns other than the name take in ``layout`` (each padded by 1 each side)."""
-    dropped = DROPPED[layout]
-    return sum((w or 0) + 2 for k, _, w in COLUMNS if k not in dropped and k != "name")
-
-
-def layout_for(width: int) -> str:
-    """The widest layout that fits ``width`` without scrolling sideways."""
-    for layout in ("wide", "medium"):
-        if _others_width(layout) + NAME_MIN[layout] + 2 + SCROLLBAR <= width:
-            return layout
-    return "narrow"
 
 
 def badge(source: str, simulated: bool) -> str:
@@ -91,38 +70,88 @@ class WatchlistTable(RowCachedTable):
         self.colours: Callable[[], tuple[str, str]] = lambda: ("green", "red")
         self.column_layout = ""
         self.name_width = NAME_WIDTH
+        #: Each symbol's position (lots, value, P&L), when the user holds it.
+        self.positions: dict[str, PositionValue] = {}
+        self.holding = False  # a symbol on the list has lots: the position columns are shown
+        self.extended = False  # a quote on the list is in pre- or post-market trading
+        self._mode: tuple[bool, bool] | None = (False, False)
+        self.base_currency = "USD"  # what the position columns are in (the header says so)
         self._shown: dict[str, dict[str, Text]] = {}  # what each row shows now: update only changes
         self._trends: dict[str, tuple[list[float], str]] = {}  # each symbol's closes and their sparkline
 
     def on_mount(self) -> None:
-        self._apply_layout(layout_for(self.app.size.width))
+        self._apply_layout(self._layout_for(self.app.size.width))
 
     def on_resize(self) -> None:
-        wanted = layout_for(self.app.size.width)
-        if wanted != self.column_layout or self._name_width_for(self.app.size.width) != self.name_width:
+        self._check_layout()
+
+    def _layout_for(self, width: int) -> str:
+        return layout_for(width, self.holding, self.extended)
+
+    def _check_layout(self) -> bool:
+        """Change the columns if the width or the list's needs changed; True if they did."""
+        width = self.app.size.width
+        wanted = self._layout_for(width)
+        if (
+            wanted != self.column_layout
+            or self._name_width_for(width) != self.name_width
+            or self._mode != (self.holding, self.extended)
+        ):
             self._apply_layout(wanted)
+            return True
+        return False
 
     def _apply_layout(self, layout: str) -> None:
         self.column_layout = layout
+        self._mode = (self.holding, self.extended)  # the column groups shown
         self.name_width = self._name_width_for(self.app.size.width)
+        current = self.current_symbol()  # (clearing the columns clears the rows and the cursor)
         self.clear(columns=True)
         for key, label, width in self.visible_columns():
             self.add_column(label, key=key, width=width)
         self.rebuild()
+        if current in self.rows:
+            self.move_cursor(row=self.get_row_index(current), animate=False)
 
     def visible_columns(self) -> list[tuple[str, str, int | None]]:
-        dropped = DROPPED.get(self.column_layout, set())
+        keys = set(shown_keys(self.column_layout or "wide", self.holding, self.extended))
         return [
-            (key, label, self.name_width if key == "name" else width)
-            for key, label, width in COLUMNS
-            if key not in dropped
+            (
+                key,
+                f"Value {self.base_currency}" if key == "value" else label,
+                self.name_width if key == "name" else width,
+            )
+            for key, label, width in ALL_COLUMNS
+            if key in keys
         ]
 
     def _name_width_for(self, terminal_width: int) -> int:
         """Company names get the width the other columns leave (up to 32 cells)."""
-        layout = layout_for(terminal_width)
-        room = terminal_width - _others_width(layout) - 2 - SCROLLBAR  # the name's own padding
-        return max(NAME_MIN.get(layout, NAME_WIDTH), min(32, room))
+        return name_width_for(terminal_width, self.holding, self.extended)
+
+    def show_positions(self, positions: dict[str, PositionValue], base_currency: str = "USD") -> None:
+        """New valuations: the position columns come and go with the lots on this list."""
+        self.positions = positions
+        renamed = base_currency != self.base_currency  # the Value header names it
+        self.base_currency = base_currency
+        holding = any(s in positions and positions[s].lots for s in self.symbols)
+        if holding != self.holding or renamed:
+            self.holding = holding
+            if renamed:
+                self._mode = None
+            if self._check_layout():
+                return
+        self.refresh_cells()
+
+    def note_extended(self) -> None:
+        """The extended-hours column is shown while a quote on the list is in PRE or POST."""
+        extended = any(
+            (row := self.rows_data.get(s)) is not None and row.quote is not None and row.quote.extended
+            for s in self.symbols
+        )
+        if extended != self.extended:
+            self.extended = extended
+            self._check_layout()
 
     # --- rows ----------------------------------------------------------------------------
 
@@ -152,7 +181,12 @@ class WatchlistTable(RowCachedTable):
             "src": q.source if q else None,
             "age": q.age_seconds() if q else None,
             "mkt": q.market_state.value if q else None,
+            "ext": q.extended_price if q and q.extended else None,
         }
+        position = self.positions.get(symbol)
+        if position is not None and position.lots:
+            values |= {"qty": position.quantity, "value": position.value_base, "dpnl": position.day_pnl_base,
+                       "pnl": position.total_pnl_base, "pnlpct": position.total_pct, "weight": position.weight}  # fmt: skip
         value = values.get(self.sort_column or "symbol")
         return (1, 0) if value is None else (0, value)
 
@@ -171,14 +205,16 @@ class WatchlistTable(RowCachedTable):
         up, down = colours or self.colours()
         row = self.rows_data.get(symbol)
         q = row.quote if row else None
+        held = position_cells(self.positions.get(symbol), up, down) if self.holding else {}
         if q is None:
             status = "loading…" if row is None else "unavailable"
             message = safe(row.error if row and row.error else "", "italic")
             return {
                 "symbol": Text(symbol, style="bold"),
                 "name": message if row else Text(status, style="dim italic"),
-                **{k: Text("") for k, _, _ in COLUMNS if k not in ("symbol", "name")},
+                **{k: Text("") for k, _, _ in ALL_COLUMNS if k not in ("symbol", "name")},
                 "src": Text("—" if row else "…", style="dim"),
+                **held,  # the lots are kept: the value says it cannot be computed
             }
         change, pct = q.change, q.change_pct
         colour = up if (change or 0) > 0 else down if (change or 0) < 0 else ""
@@ -205,6 +241,8 @@ class WatchlistTable(RowCachedTable):
             "src": Text(src, style="reverse" if q.simulated else ""),
             "age": age,
             "mkt": Text(q.market_state.value, style=state_style),
+            "ext": extended_cell(q, up, down),
+            **held,
         }
 
     def rebuild(self) -> None:

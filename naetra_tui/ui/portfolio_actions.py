@@ -1,0 +1,143 @@
+"""The App's part for the portfolio: keep the lots the dialogs give, close and remove them,
+and show the positions' values on the watchlist after each refresh."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from ..core.errors import NaetraError
+from . import messages
+
+if TYPE_CHECKING:
+    from .app import NaetraApp
+
+    _Base = NaetraApp
+else:
+    _Base = object
+
+
+class PortfolioActions(_Base):
+    """Mixed into ``NaetraApp``."""
+
+    async def _open_portfolio(self) -> None:
+        """After storage and the market service: the lots, read once (then on each refresh)."""
+        from ..services.portfolio.service import PortfolioService
+        from ..services.portfolio.store import PortfolioStore
+
+        assert self.state is not None and self.market is not None and self.loaded is not None
+        self.portfolio = PortfolioService(
+            PortfolioStore(self.state), self.market, self.loaded.config.app.base_currency
+        )
+        try:
+            await self.portfolio.load()
+        except NaetraError as exc:
+            self.notify(f"Could not read your positions: {exc}", severity="warning", markup=False, timeout=10)
+
+    def portfolio_symbols(self) -> list[str]:
+        """What a refresh fetches besides the list: the positions' symbols and their FX rates
+        (the summary values the whole portfolio, not only the list on screen)."""
+        if self.portfolio is None:
+            return []
+        return sorted({*self.portfolio.symbols(), *self.portfolio.fx_symbols()})
+
+    async def _refresh_portfolio(self, fetched: set[str] | None = None) -> None:
+        """Read the lots again (other terminals' too), fetch the rates the refresh did not
+        (``fetched``: what it fetched), show the values."""
+        if self.portfolio is None:
+            return
+        try:
+            await self.portfolio.load()
+            await self.portfolio.refresh_rates(fetched or set())
+        except NaetraError as exc:
+            self.notify(f"Could not read your positions: {exc}", severity="warning", markup=False, timeout=10)
+            return
+        self.show_portfolio()
+
+    def show_portfolio(self) -> None:
+        if self.portfolio is None:
+            return
+        value = self.portfolio.value()
+        self.main_screen.show_portfolio(value)
+        from .screens.lots import LotsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LotsScreen):
+                screen.refresh_lots()
+
+    async def _portfolio_edit(self, change: Any, failed: str) -> bool:
+        if not await self._state_opened() or self.portfolio is None:
+            self.notify(f"{failed}: the portfolio is still starting", severity="warning", markup=False)
+            return False
+        try:
+            await change
+        except NaetraError as exc:
+            self.notify(f"{failed}: {exc}", severity="error", markup=False, timeout=10)
+            return False
+        self.show_portfolio()
+        return True
+
+    def on_add_lots(self, message: messages.AddLots) -> None:
+        self._add_lots(message.lots)
+
+    @work(group="portfolio", exit_on_error=False)
+    async def _add_lots(self, lots: list[Any]) -> None:
+        if self.portfolio is None or not await self._portfolio_edit(
+            self.portfolio.add(lots), "The lot was not kept"
+        ):
+            return
+        lot = lots[0]
+        self.notify(f"Kept a lot of {lot.quantity:g} {lot.symbol} at {lot.price:g}", markup=False, timeout=4)
+        if lot.symbol not in self.portfolio.market.rows:
+            self.action_refresh()
+        else:
+            await self._refresh_portfolio(set(self.portfolio.market.rows))  # a new currency's rate
+
+    def on_replace_lot(self, message: messages.ReplaceLot) -> None:
+        self._replace_lot(message.old, message.new)
+
+    @work(group="portfolio", exit_on_error=False)
+    async def _replace_lot(self, old: Any, new: Any) -> None:
+        if self.portfolio is not None and await self._portfolio_edit(
+            self.portfolio.replace(old, new), "The lot was not changed"
+        ):
+            self.notify(
+                f"Changed the lot of {new.symbol}: {new.quantity:g} at {new.price:g}", markup=False, timeout=4
+            )
+
+    def on_remove_lot(self, message: messages.RemoveLot) -> None:
+        self._remove_lot(message.lot)
+
+    @work(group="portfolio", exit_on_error=False)
+    async def _remove_lot(self, lot: Any) -> None:
+        if self.portfolio is not None and await self._portfolio_edit(
+            self.portfolio.remove(lot), "The lot was not removed"
+        ):
+            self.notify(
+                f"Removed the lot of {lot.quantity:g} {lot.symbol} from {lot.opened}", markup=False, timeout=5
+            )
+
+    def on_close_lot(self, message: messages.CloseLot) -> None:
+        self._close_lot(message.closing)
+
+    @work(group="portfolio", exit_on_error=False)
+    async def _close_lot(self, closing: Any) -> None:
+        from ..services.portfolio.report import money
+
+        if self.portfolio is None:
+            return
+        done: list[Any] = []
+
+        async def close() -> None:
+            assert self.portfolio is not None
+            done.append(await self.portfolio.close(closing.lot, closing.price, closing.day, closing.fees))
+
+        if await self._portfolio_edit(close(), "The lot was not closed"):
+            lot = closing.lot
+            self.notify(
+                f"Closed {lot.quantity:g} {lot.symbol} at {closing.price:g}: realised "
+                f"{money(done[0].realised, lot.currency, True)} (against the lot's price, fees in)",
+                markup=False,
+                timeout=8,
+            )
