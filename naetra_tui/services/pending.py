@@ -24,7 +24,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,6 +162,29 @@ class PendingWrites:
         if is_user_record(key):
             self._remember(key, value)
         return value
+
+    async def retrieve_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        """As ``retrieve`` for each key, in one read of the storage for those not kept here."""
+        found: dict[str, Any] = {}
+        wanted = []
+        for key in keys:
+            if key in self._pending:
+                value = self._pending[key].value
+                if value is not DELETED:
+                    found[key] = copy.deepcopy(value)
+            else:
+                wanted.append(key)
+        try:
+            with METRICS.track("storage", self.name, "retrieve"):
+                read = await self.storage.retrieve_many(wanted) if wanted else {}
+        except StorageError:
+            if not all(is_user_record(k) and k in self._seen for k in wanted):
+                raise
+            read = {k: copy.deepcopy(self._seen[k]) for k in wanted if self._seen[k] is not None}
+        for key in wanted:
+            if is_user_record(key):
+                self._remember(key, read.get(key))
+        return found | read
 
     async def keys(self, prefix: str = "") -> list[str]:
         try:

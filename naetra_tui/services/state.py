@@ -177,16 +177,25 @@ class AppState:
 
     async def add_symbol(self, name: str, symbol: str) -> str:
         """Append a symbol (normalised). Raises: InvalidSymbol."""
-        clean = normalize_symbol(symbol)
+        return (await self.add_symbols(name, [symbol]))[0]
+
+    async def add_symbols(self, name: str, symbols: list[str]) -> list[str]:
+        """Append symbols (normalised; one on the list already keeps its place) in one batch.
+        Raises: InvalidSymbol (then none is added)."""
+        cleaned = [normalize_symbol(symbol) for symbol in symbols]
         positions = await self._positions(name)
-        position = max(positions.values(), default=-1.0) + 1.0
-        items = {
-            f"wl/{name}/sym/{clean}": _record(position=positions.get(clean, position), added_at=time.time())
-        }
+        last = max(positions.values(), default=-1.0)
+        items: dict[str, Any] = {}
+        for clean in cleaned:
+            if clean not in positions:
+                last += 1.0
+            items[f"wl/{name}/sym/{clean}"] = _record(
+                position=positions.get(clean, last), added_at=time.time()
+            )
         if await self.storage.retrieve(f"wl/{name}/meta") is None:  # deleted by another terminal
             items[f"wl/{name}/meta"] = _record(created_at=time.time())
         await self.storage.store_many(items)
-        return clean
+        return cleaned
 
     async def remove_symbol(self, name: str, symbol: str) -> dict[str, Any] | None:
         """Remove a symbol; returns its record so the removal can be undone."""

@@ -174,6 +174,10 @@ class StorageContract(PluginContract):
             await watch.watch(plugin.store_many({"contract/b": 2, "contract/c": "three"}))
             assert await watch.watch(plugin.retrieve("contract/a")) == record
             assert await watch.watch(plugin.retrieve("contract/missing")) is None
+            many = await watch.watch(plugin.retrieve_many(["contract/a", "contract/c", "contract/missing"]))
+            assert many == {"contract/a": record, "contract/c": "three"}, (
+                f"retrieve_many must give what retrieve gives, absent keys left out; it gave {many!r}"
+            )
             keys = await watch.watch(plugin.keys("contract/"))
             assert {"contract/a", "contract/b", "contract/c"} <= set(keys)
             assert await watch.watch(plugin.delete("contract/b")) is True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from naetra_tui.core.interfaces import IStorage
@@ -45,6 +45,10 @@ class MemoryStorage(IStorage):
 
     async def retrieve(self, key: str) -> Any:
         return copy.deepcopy(decode(self._live(key)))
+
+    async def retrieve_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        live = ((key, self._live(key)) for key in keys)
+        return {key: copy.deepcopy(decode(text)) for key, text in live if text is not None}
 
     async def delete(self, key: str) -> bool:
         return self._data.pop(key, None) is not None

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -188,6 +188,19 @@ class PostgresStorage(IStorage):
                 _digest(_key_bytes(key)),
             )
         return decode(text)
+
+    async def retrieve_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for start in range(0, len(keys), 5000):
+            chunk = list(keys[start : start + 5000])
+            async with self._acquire(f"read {len(chunk)} keys") as conn:
+                rows = await conn.fetch(
+                    f"SELECT key, value FROM {self.settings.table} WHERE key_hash = ANY($1::bytea[]) "
+                    "AND (expires_at IS NULL OR expires_at > now())",
+                    [_digest(_key_bytes(k)) for k in chunk],
+                )
+            found.update((bytes(r["key"]).decode("utf-8", "surrogatepass"), decode(r["value"])) for r in rows)
+        return found
 
     async def delete(self, key: str) -> bool:
         async with self._acquire(f"delete key {shorten(key)}") as conn:

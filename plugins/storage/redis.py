@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -122,6 +122,22 @@ class RedisStorage(IStorage):
     async def retrieve(self, key: str) -> Any:
         raw = await self._run(f"read key {shorten(key)}", key, lambda: self.client.get(self._key(key)))
         return decode(raw.decode("utf-8", "surrogatepass")) if raw is not None else None
+
+    async def retrieve_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for start in range(0, len(keys), 1000):
+            chunk = list(keys[start : start + 1000])
+            raw = await self._run(
+                f"read {len(chunk)} keys",
+                None,
+                lambda chunk=chunk: self.client.mget([self._key(k) for k in chunk]),
+            )
+            found.update(
+                (key, decode(value.decode("utf-8", "surrogatepass")))
+                for key, value in zip(chunk, raw, strict=True)
+                if value is not None
+            )
+        return found
 
     async def delete(self, key: str) -> bool:
         return bool(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -192,6 +192,23 @@ class SQLiteStorage(IStorage):
                 f"could not read key {shorten(key)} from {self.path}: {exc}", key=key
             ) from None
         return decode(row[0]) if row else None
+
+    async def retrieve_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        now = time.time()
+        for start in range(0, len(keys), 500):  # below SQLite's limit of bound parameters
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            try:
+                cursor = await self._conn().execute(
+                    f"SELECT key, value FROM kv WHERE key IN ({marks}) AND (expires_at IS NULL OR expires_at > ?)",
+                    (*chunk, now),
+                )
+                rows = await cursor.fetchall()
+            except sqlite3.Error as exc:
+                raise StorageError(f"could not read {len(chunk)} keys from {self.path}: {exc}") from None
+            found.update((key, decode(value)) for key, value in rows)
+        return found
 
     async def delete(self, key: str) -> bool:
         db = self._conn()

@@ -94,6 +94,22 @@ async def test_ttl_expiry(storage: Any) -> None:
         await storage.store("x", 1, ttl=-1)
 
 
+async def test_retrieve_many_reads_what_retrieve_reads(storage: Any) -> None:
+    """One query per batch (the portfolio reads thousands of lots at once): the same values as
+    one retrieve each, absent and expired keys left out, awkward keys and more keys than one
+    query of SQLite (500) or Redis (1,000) takes."""
+    awkward = ['it\'s "quoted"', "nul\x00byte", "ユニコード", "k" * 2000]
+    values = {f"many/{i:05d}": {"i": i, "s": "naïve ✓"} for i in range(2600)} | {k: [n] for n, k in enumerate(awkward)}
+    await storage.store_many(values)
+    await storage.store("many/expiring", 1, ttl=0.2)
+    await asyncio.sleep(0.3)
+    wanted = [*values, "many/missing", "many/expiring"]
+    assert await storage.retrieve_many(wanted) == values
+    assert await storage.retrieve_many([]) == {}
+    for key in (*awkward, "many/02599"):
+        assert (await storage.retrieve_many([key]))[key] == await storage.retrieve(key)
+
+
 async def test_concurrency_from_many_tasks(storage: Any) -> None:
     async def writer(n: int) -> None:
         for i in range(20):

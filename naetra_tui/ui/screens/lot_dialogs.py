@@ -136,7 +136,8 @@ class CloseLotDialog(LotForm):
         what = "Buy back" if lot.quantity < 0 else "Sell"
         super().__init__(
             f"{what} the lot of {lot.quantity:g} {lot.symbol} bought at {lot.price:g} on {lot.opened}",
-            "The realised P&L is against this lot's own price. Enter or ctrl+s closes it; Esc cancels.",
+            "The realised P&L is against this lot's own price. Enter or ctrl+s closes it; Esc cancels. "
+            "(Entered by mistake? P, then d, removes it without realising anything.)",
             {"price": _num(last_price, 4), "date": today().isoformat(), "fees": "0"},
         )
         self.lot = lot
