@@ -151,3 +151,39 @@ def test_a_rate_the_feed_does_not_have_is_said_never_guessed(tmp_path: Path, cap
     assert data["totals"]["value"] == 0 and not data["totals"]["complete"]
     assert "no USD→XAU rate" in data["totals"]["incomplete"][0]
     assert data["positions"][0]["value"] is not None  # its own-currency figures stay
+
+
+async def test_a_quote_in_a_made_up_currency_is_said_never_looked_up(tmp_path: Path) -> None:
+    """Remote text: a source's currency code is not trusted to build an FX symbol from."""
+    from datetime import date
+
+    from naetra_tui.core.models import Quote
+    from naetra_tui.core.portfolio import Lot
+    from naetra_tui.services.market import QuoteRow
+    from naetra_tui.services.portfolio.service import PortfolioService
+
+    class Market:
+        def __init__(self) -> None:
+            self.rows = {
+                "ODD": QuoteRow("ODD", Quote(symbol="ODD", price=10, source="x", currency="\x1b[31mZZ<b>"))
+            }
+            self.asked: list[list[str]] = []
+
+        async def refresh(self, symbols: list[str]) -> dict:
+            self.asked.append(symbols)
+            return {}
+
+    class Store:
+        async def lots(self) -> list:
+            return [Lot("ODD", 2, 5, date(2026, 1, 2))]
+
+        async def closed(self) -> list:
+            return []
+
+    market = Market()
+    service = PortfolioService(Store(), market, "USD")  # type: ignore[arg-type]
+    await service.load()
+    value = await service.refresh()
+    assert all("=X" not in s for asked in market.asked for s in asked)  # no FX lookup was built
+    assert value.incomplete and "is not a currency code" in value.incomplete[0]
+    assert "\x1b" not in value.incomplete[0] and value.position("ODD").value == 20

@@ -99,7 +99,9 @@ async def test_retrieve_many_reads_what_retrieve_reads(storage: Any) -> None:
     one retrieve each, absent and expired keys left out, awkward keys and more keys than one
     query of SQLite (500) or Redis (1,000) takes."""
     awkward = ['it\'s "quoted"', "nul\x00byte", "ユニコード", "k" * 2000]
-    values = {f"many/{i:05d}": {"i": i, "s": "naïve ✓"} for i in range(2600)} | {k: [n] for n, k in enumerate(awkward)}
+    values = {f"many/{i:05d}": {"i": i, "s": "naïve ✓"} for i in range(2600)} | {
+        k: [n] for n, k in enumerate(awkward)
+    }
     await storage.store_many(values)
     await storage.store("many/expiring", 1, ttl=0.2)
     await asyncio.sleep(0.3)

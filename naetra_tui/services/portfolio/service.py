@@ -9,8 +9,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ...core.clock import today as clock_today
-from ...core.currency import fx_symbol, main_unit
+from ...core.currency import ISO_CODES, fx_symbol, main_unit
 from ...core.portfolio import ClosedLot, Lot
+from ...core.text import clean_line
 from .store import PortfolioStore
 from .valuation import FxRate, PortfolioValue, Priced, value_portfolio
 
@@ -58,8 +59,9 @@ class PortfolioService:
         return found - {self.base}
 
     def fx_symbols(self) -> list[str]:
-        """The FX symbols a refresh should fetch for the rates in use (direct ones)."""
-        return sorted(fx_candidates(c, self.base)[0] for c in self.currencies())
+        """The FX symbols a refresh should fetch for the rates in use (direct ones).
+        (A currency that is no ISO code has none.)"""
+        return sorted(fx_candidates(c, self.base)[0] for c in self.currencies() if c in ISO_CODES)
 
     async def refresh(self, extra: Iterable[str] = ()) -> PortfolioValue:
         """Fetch prices for the positions (and ``extra`` symbols), then the FX rates they need."""
@@ -72,12 +74,14 @@ class PortfolioService:
     async def refresh_rates(self, fetched: set[str]) -> None:
         """Fetch the rates not in ``fetched`` (symbols a refresh just fetched): each direct
         symbol, then the inverse (USDJPY=X) of those the source does not have."""
-        direct = [fx_candidates(c, self.base)[0] for c in sorted(self.currencies())]
+        tradable = sorted(c for c in self.currencies() if c in ISO_CODES)  # a source's odd code: no lookup
+        direct = [fx_candidates(c, self.base)[0] for c in tradable]
         todo = [s for s in direct if s not in fetched]
         if todo:
             await self.market.refresh(todo)
-        inverse = [fx_candidates(c, self.base)[1] for c in sorted(self.currencies())
-                   if not self._has(fx_candidates(c, self.base)[0])]  # fmt: skip
+        inverse = [
+            fx_candidates(c, self.base)[1] for c in tradable if not self._has(fx_candidates(c, self.base)[0])
+        ]
         if inverse:
             await self.market.refresh(inverse)
 
@@ -87,6 +91,8 @@ class PortfolioService:
 
     def rate(self, currency: str) -> FxRate | str:
         """One ``currency`` in the base currency, from the rows fetched so far, or why not."""
+        if currency not in ISO_CODES:  # remote text: a quote's currency the source made up
+            return f"the quote's currency '{clean_line(currency)[:12]}' is not a currency code: no rate"
         direct, inverse = fx_candidates(currency, self.base)
         for symbol, invert in ((direct, False), (inverse, True)):
             row: QuoteRow | None = self.market.rows.get(symbol)
