@@ -181,12 +181,14 @@ async def main() -> None:
             f"    `naetra-tui ask` whole command (process start and plugins included): "
             f"{(time.perf_counter() - began) * 1000:.0f} ms, exit {done.returncode}"
         )
+        stalls = [await stall_while_streaming(config) for _ in range(3)]
         print(f"(b) longest event-loop stall while the panel streams from the real server: "
-              f"{await stall_while_streaming(config):.1f} ms (target <= 20 ms)")  # fmt: skip
-        for every, shape in ((4, "prose with figures"), (1, "five figures in every sentence")):
-            ms, words, found = figure_check_ms(every)
-            print(f"(c) figure check on a {words:,}-word answer, {shape} ({found} distinct figures "
-                  f"found in the data): {ms:.2f} ms (target <= 5 ms)")  # fmt: skip
+              f"{max(stalls):.1f} ms, worst of 3 apps x 3 answers (each app's: "
+              f"{', '.join(f'{v:.1f}' for v in stalls)}; target <= 20 ms)")  # fmt: skip
+    for every, shape in ((4, "prose with figures"), (1, "five figures in every sentence")):
+        ms, words, found = figure_check_ms(every)
+        print(f"(c) figure check on a {words:,}-word answer, {shape} ({found} distinct figures "
+              f"found in the data): {ms:.2f} ms (target <= 5 ms)")  # fmt: skip
 
 
 if __name__ == "__main__":
