@@ -123,7 +123,8 @@ class PortfolioActions(_Base):
 
     @work(group="portfolio", exit_on_error=False)
     async def _close_lot(self, closing: Any) -> None:
-        from ..services.portfolio.report import money
+        from ..core.currency import main_unit
+        from ..services.portfolio.fmt import money
 
         if self.portfolio is None:
             return
@@ -135,9 +136,12 @@ class PortfolioActions(_Base):
 
         if await self._portfolio_edit(close(), "The lot was not closed"):
             lot = closing.lot
+            row = self.market.rows.get(lot.symbol) if self.market is not None else None
+            unit = lot.currency or (row.quote.currency if row is not None and row.quote is not None else None)
+            currency, factor = main_unit(unit or "")  # pence are said as pounds
             self.notify(
                 f"Closed {lot.quantity:g} {lot.symbol} at {closing.price:g}: realised "
-                f"{money(done[0].realised, lot.currency, True)} (against the lot's price, fees in)",
+                f"{money(done[0].realised * factor, currency, True)} (against the lot's price, fees in)",
                 markup=False,
                 timeout=8,
             )

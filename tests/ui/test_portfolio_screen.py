@@ -12,7 +12,8 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from naetra_tui.core import clock
-from naetra_tui.ui.screens.lot_dialogs import CloseLotDialog, LotDialog
+from naetra_tui.ui import messages
+from naetra_tui.ui.screens.lot_dialogs import CloseLotDialog, Closing, LotDialog
 from naetra_tui.ui.screens.lots import LotsScreen
 from tests.ui.conftest import app_config, make_app, started, wait_for, watch_rows
 
@@ -183,6 +184,9 @@ async def test_positions_in_other_currencies_are_converted_and_a_missing_rate_is
         assert vod.value == 100 * app.rows["VOD.L"].quote.price / 100  # pence to pounds
         assert vod.value_base == vod.value * gbp and not value.incomplete
         assert f"EURUSD=X {eur:.4f} simulated" in summary(app)
+        lot = next(x for x in app.portfolio.lots if x.symbol == "VOD.L")
+        app.post_message(messages.CloseLot(Closing(lot, 1100, lot.opened, 0)))  # sold at 1100p
+        await wait_for(pilot, lambda: any("realised +100.00 GBP" in m for m in notes(app)))  # 100 x 100p
 
 
 async def test_an_unavailable_rate_marks_the_total_incomplete(tmp_path: Path) -> None:

@@ -179,7 +179,7 @@ def value_position(
     quote_unit = (priced.quote.currency or "USD") if priced else currency
     costs = [_lot_cost(lot, currency, quote_unit, rates, base) for lot in lots]
     position.cost = None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
-    position.realised = sum(c.realised * main_unit(c.lot.currency or quote_unit)[1] for c in closed)
+    position.realised = float(sum(c.realised * main_unit(c.lot.currency or quote_unit)[1] for c in closed))
     fx = None if currency == base else rates.get(currency)
     if isinstance(fx, str):
         position.problem = position.problem or fx
