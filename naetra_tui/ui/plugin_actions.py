@@ -42,8 +42,7 @@ class PluginActions(_Base):
                     markup=False,
                     timeout=10,
                 )
-        if category == "data_collectors":
-            self.action_refresh()
+        self._after_change(category, rows=False)
 
     def on_reload_plugin(self, message: messages.ReloadPlugin) -> None:
         self.reload_plugin(message.category, message.name)
@@ -65,9 +64,7 @@ class PluginActions(_Base):
         else:
             self.notify(f"{key} did not start ({code}): {record.error}",
                         severity="error", markup=False, timeout=15)  # fmt: skip
-        self._refresh_plugin_rows()
-        if category == "data_collectors":
-            self.action_refresh()
+        self._after_change(category)
 
     def on_use_llm(self, message: messages.UseLLM) -> None:
         self.use_llm(message.name)
@@ -108,8 +105,7 @@ class PluginActions(_Base):
             self.notify(
                 f"{category}/{name} is now number {position + 1} (saved to {saved})", markup=False, timeout=4
             )
-        if category == "data_collectors":
-            self.action_refresh()
+        self._after_change(category, rows=False)
 
     def on_configure_plugin(self, message: messages.ConfigurePlugin) -> None:
         self.configure_plugin(message.category, message.name, message.values, message.seen)
@@ -167,9 +163,7 @@ class PluginActions(_Base):
                 markup=False,
                 timeout=8,
             )
-        self._refresh_plugin_rows()
-        if category == "data_collectors":
-            self.action_refresh()
+        self._after_change(category)
 
     def on_add_plugin(self, message: messages.AddPlugin) -> None:
         self.add_plugin(message.category, message.name)
@@ -210,6 +204,13 @@ class PluginActions(_Base):
         except (NaetraError, OSError) as exc:
             self.notify(f"The config file was not changed: {exc}", severity="error", markup=False, timeout=10)
             return None
+
+    def _after_change(self, category: str, rows: bool = True) -> None:
+        """The Plugins rows show the new states; a collector change re-runs the failover now."""
+        if rows:
+            self._refresh_plugin_rows()
+        if category == "data_collectors":
+            self.action_refresh()
 
     def _refresh_plugin_rows(self) -> None:
         for screen in self.screen_stack:
