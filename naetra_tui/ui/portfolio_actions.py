@@ -55,6 +55,20 @@ class PortfolioActions(_Base):
             return
         self.show_portfolio()
 
+    #: Live ticks redraw the positions at most this often (s): each redraw values every lot.
+    TICK_REDRAW = 0.5
+    _redraw_due = False
+
+    def portfolio_moved(self) -> None:
+        """A held symbol ticked: redraw the positions once for all the ticks of the next moment."""
+        if not self._redraw_due:
+            self._redraw_due = True
+            self.set_timer(self.TICK_REDRAW, self._redraw_positions)
+
+    def _redraw_positions(self) -> None:
+        self._redraw_due = False
+        self.show_portfolio()
+
     def show_portfolio(self) -> None:
         if self.portfolio is None:
             return

@@ -66,7 +66,7 @@ class WatchlistActions(_Base):
         self.rows.update(rows)
         self.main_screen.show_ticks(rows)
         if self.portfolio is not None and not self.portfolio.symbols_held().isdisjoint(rows):
-            self.show_portfolio()  # a held symbol moved: its P&L and the totals follow
+            self.portfolio_moved()  # a held symbol moved: its P&L and the totals follow
         self._status()
 
     @work(group="sparks", exit_on_error=False)

@@ -226,3 +226,28 @@ async def test_after_the_close_the_post_market_price_is_shown_and_used(tmp_path:
         await add_lot(pilot, app, "AAPL", quantity="2", price="100", date="2026-01-05")
         await wait_for(pilot, lambda: "post-market prices" in summary(app))
         assert app.portfolio.value().position("AAPL").value == 2 * quote.extended_price
+
+
+async def test_live_ticks_redraw_the_positions_once_for_a_burst(tmp_path: Path, monkeypatch) -> None:
+    """Each redraw values every lot: a burst of ticks on a held symbol costs one, not one each."""
+    from naetra_tui.services.market import QuoteRow
+
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await started(pilot, app)
+        await add_lot(pilot, app, "AAPL", quantity="10", price="100")
+        await wait_for(pilot, lambda: len(app.portfolio.lots) == 1)
+        redraws: list[float] = []
+        shown = app.show_portfolio
+        monkeypatch.setattr(app, "show_portfolio", lambda: (redraws.append(1), shown()))
+        quote = app.rows["AAPL"].quote
+        for step in range(20):  # as the market service hands over streamed ticks
+            tick = QuoteRow("AAPL", quote.model_copy(update={"price": quote.price + step}))
+            app.market.rows["AAPL"] = tick
+            app._streamed({"AAPL": tick})
+            app._streamed({"MSFT": app.rows["MSFT"]})  # not held: no redraw asked
+        await wait_for(pilot, lambda: redraws == [1])
+        await pilot.pause(0.7)
+        assert redraws == [1]
+        cell = next(r for r in watch_rows(app.main_screen.table) if r["symbol"] == "AAPL")["value"]
+        assert cell == f"{10 * (quote.price + 19):,.2f}"  # the last tick's price
