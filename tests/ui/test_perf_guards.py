@@ -49,3 +49,18 @@ async def test_the_watchlist_draws_the_same_without_its_fast_path(
         assert not table.fast_path_available()
         table._update_count += 1  # DataTable's own caches are keyed by it
         assert our_lines(table, region) == fast
+
+
+def test_lists_stream_with_textuals_remount_when_its_list_blocks_differ(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from textual.widgets import _markdown
+
+    from naetra_tui.ui.perf import streamed_list
+
+    assert set(streamed_list.streamed_lists()) == {"bullet_list_open", "ordered_list_open"}
+    monkeypatch.setattr(guard, "_reported", set())
+    monkeypatch.delattr(_markdown, "MarkdownBullet")  # a Textual that composes lists otherwise
+    assert streamed_list._textual_internals() is None
+    monkeypatch.setattr(streamed_list, "_TEXTUAL", None)
+    assert streamed_list.streamed_lists() == {}  # Textual's own list blocks are used

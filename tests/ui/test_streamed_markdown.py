@@ -28,6 +28,16 @@ ANSWER = (
     + " and a final **bold** finish.\n\nLast paragraph, short."
 )
 
+# lists grow in place (perf/streamed_list.py): nested, numbered past 9 (the numbers widen),
+# an item holding a code block (remounted, as Textual does), a loose list
+LISTS = (
+    "Points to watch:\n\n1. the first, with **bold** and `code`\n2. the second\n"
+    "   - nested one\n   - nested two, a longer line that wraps across the narrow column\n"
+    "3. third\n4. four\n5. five\n6. six\n7. seven\n8. eight\n9. nine\n10. ten: the numbers widen\n\n"
+    "- an item with code:\n\n  ```\n  x = 1\n  ```\n- after the code\n\n"
+    "* loose one\n\n* loose two\n\nThe end."
+)
+
 
 class SideBySide(App[None]):
     CSS = f"""
@@ -62,10 +72,11 @@ def looks_same(row: list[tuple[str, Any]], other: list[tuple[str, Any]]) -> bool
     return blank and [style.bgcolor for _, style in row] == [style.bgcolor for _, style in other]
 
 
+@pytest.mark.parametrize("answer", [ANSWER, LISTS], ids=["prose", "lists"])
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("reserve", [False, True], ids=["as-is", "with-reserve"])
 async def test_streamed_answer_looks_like_textuals_markdown_after_every_write(
-    seed: int, reserve: bool, monkeypatch: pytest.MonkeyPatch
+    answer: str, seed: int, reserve: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With ``reserve`` the chat's blank lines are kept below the text (the paragraph being
     written holds them): the text must look the same, the lines below it blank."""
@@ -84,12 +95,12 @@ async def test_streamed_answer_looks_like_textuals_markdown_after_every_write(
         streamed = app.query_one("#streamed", StreamedMarkdown)
         plain = app.query_one("#plain", Markdown)
         position = writes = 0
-        while position < len(ANSWER):
-            chunk = ANSWER[position : position + rng.randint(1, 20)]
+        while position < len(answer):
+            chunk = answer[position : position + rng.randint(1, 20)]
             position += len(chunk)
             writes += 1
             await streamed.append(chunk)
-            await plain.update(ANSWER[:position])
+            await plain.update(answer[:position])
             if reserve:
                 streamed.reserve_ahead()
             await pilot.pause()
@@ -97,17 +108,48 @@ async def test_streamed_answer_looks_like_textuals_markdown_after_every_write(
             if reserve:
                 text_rows = plain.outer_size.height
                 assert all(map(looks_same, left[:text_rows], right[:text_rows])), (
-                    f"differs after {ANSWER[:position]!r}"
+                    f"differs after {answer[:position]!r}"
                 )
                 below = left[text_rows : streamed.outer_size.height]  # (on screen)
                 assert below or text_rows >= len(left)
                 assert all(char == " " for row in below for char, _ in row)
             else:
-                assert left == right, f"differs after {ANSWER[:position]!r}"
+                assert left == right, f"differs after {answer[:position]!r}"
+    if answer is LISTS:
+        return  # (the paragraph figures below are about prose)
     partial = sum(1 for layout, regions in refreshes if regions and not layout)
     assert partial > writes / 3  # many writes repainted a line or two, without a layout
     if reserve:  # the paragraph grew into the room it holds: a layout only every few lines
         assert sum(1 for layout, _ in refreshes if layout) < writes / 5
+
+
+async def test_a_streamed_list_keeps_its_widgets_and_mounts_only_new_items() -> None:
+    app = SideBySide()
+    async with app.run_test(size=(2 * WIDTH, 45)) as pilot:
+        streamed = app.query_one("#streamed", StreamedMarkdown)
+        await streamed.append("Watch:\n\n- the 50-day")
+        await pilot.pause()
+        listed = streamed.children[-1]
+        first_item = listed.children[0]
+        paragraph = first_item.query_one(StreamedParagraph)
+        for chunk in (" SMA at 184", "\n- earnings", " on the 30th\n- the", " dividend"):
+            await streamed.append(chunk)
+            await pilot.pause()
+        assert streamed.children[-1] is listed  # the same list, grown
+        assert listed.children[0] is first_item and first_item.query_one(StreamedParagraph) is paragraph
+        assert [str(p.render()) for p in listed.query(StreamedParagraph)] == [
+            "the 50-day SMA at 184",
+            "earnings on the 30th",
+            "the dividend",
+        ]
+        # a number that widens the bullets: Textual's remount, the same look (test above)
+        await streamed.append("\n\nSteps:\n\n" + "".join(f"{n}. step\n" for n in range(1, 10)))
+        await pilot.pause()
+        numbered = streamed.children[-1]
+        await streamed.append("10. the tenth step\n")
+        await pilot.pause()
+        assert streamed.children[-1] is not numbered
+        assert len(streamed.children[-1].children) == 10
 
 
 def test_grew_at_end_needs_the_same_styles_not_just_the_same_text() -> None:

@@ -10,6 +10,8 @@ Textual is pinned to the exact version these were written against (``pyproject.t
 * ``quick_link_pretest`` - a cheaper first look for links in streamed Markdown (same target).
 * ``row_table``, ``restyle_changed_lines``, ``streamed_markdown`` - widgets that reuse rendered
   lines between frames; each degrades to its Textual base class's rendering.
+* ``streamed_list`` - a streamed write grows the answer's last list in place instead of
+  remounting it (CPU while a list streams).
 
 Nothing here runs at import: the CLI's bootstrap calls :func:`install_speedups` before the app
 starts (the tests and benchmarks call it explicitly).

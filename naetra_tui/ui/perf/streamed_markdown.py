@@ -24,6 +24,7 @@ from textual.widgets.markdown import MarkdownBlock
 from . import quick_link_pretest
 from .guard import internals_present
 from .restyle_changed_lines import RestyleChangedLines, ReuseLastRender
+from .streamed_list import streamed_lists
 
 
 def _textual_paragraph() -> type[MarkdownBlock] | None:
@@ -218,11 +219,11 @@ class StreamedMarkdown(RestyleChangedLines, OneLayoutPerResize, Markdown):
     the growing paragraph is repainted.
     """
 
-    BLOCKS: dict[str, type[MarkdownBlock]] = (
-        {**Markdown.BLOCKS, "paragraph_open": StreamedParagraph}
-        if MarkdownParagraph
-        else dict(Markdown.BLOCKS)
-    )
+    BLOCKS: dict[str, type[MarkdownBlock]] = {
+        **Markdown.BLOCKS,
+        **({"paragraph_open": StreamedParagraph} if MarkdownParagraph else {}),
+        **streamed_lists(),  # lists grow in place rather than being remounted per write
+    }
     _reserved = 0
     _room_holder: StreamedParagraph | None = None
 
