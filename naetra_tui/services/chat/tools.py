@@ -5,6 +5,8 @@ An unknown tool or bad arguments go back to the model as a tool error, never exe
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -115,6 +117,12 @@ TOOL_DESCRIPTIONS = {
 
 def tool_specs() -> list[ToolSpec]:
     """Each tool with a JSON schema of its arguments (each provider puts them in its own format)."""
+    # made once: pydantic builds the schemas in ~4 ms, on the event loop, at every question
+    return copy.deepcopy(_tool_specs())
+
+
+@functools.cache
+def _tool_specs() -> list[ToolSpec]:
     out = []
     for name, model in TOOL_ARGS.items():
         schema = model.model_json_schema()
