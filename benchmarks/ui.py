@@ -342,9 +342,23 @@ async def chat_streaming(tmp: Path) -> None:
     answer = " ".join(f"w{i}" for i in range(2000))  # the worst case: one 2,000-word paragraph
     # what models write: paragraphs of ~80 words (same token count)
     prose = "".join(f"w{i}" + ("\n\n" if i % 80 == 79 else " ") for i in range(2000))
+    # ...and what they write about markets: a paragraph, then a list of five points (same count)
+    listed = "".join(
+        f"w{i}"
+        + (
+            "\n\n- "
+            if i % 80 == 39
+            else "\n\n"
+            if i % 80 == 79
+            else "\n- "
+            if i % 8 == 7 and i % 80 > 39
+            else " "
+        )
+        for i in range(2000)
+    )
     # Ollama is another process: so is the fake (in this process its thread competed for the GIL)
     server = subprocess.Popen(
-        [*FAKE_OLLAMA, "--tokens-per-second", "200", "--script", json.dumps([answer, prose])],
+        [*FAKE_OLLAMA, "--tokens-per-second", "200", "--script", json.dumps([answer, prose, listed])],
         stdout=subprocess.PIPE,
         text=True,
         cwd=ROOT,
@@ -373,7 +387,7 @@ async def _chat_streaming(tmp: Path, url: str, server: subprocess.Popen) -> None
             await pilot.pause(0.05)
         await pilot.press("c")
         panel = app.screen.query_one(ChatPanel)
-        for shape in ("one 2,000-word paragraph", "paragraphs of 80 words"):
+        for shape in ("one 2,000-word paragraph", "paragraphs of 80 words", "paragraphs and lists"):
             panel.last_answer = ""
             async with LagProbe() as probe:
                 panel.ask("stream")

@@ -41,7 +41,8 @@ def model_path() -> str:
 
 
 @contextmanager
-def llama_server(n_ctx: int = 2048) -> Iterator[LlamaServer]:
+def llama_server(n_ctx: int = 2048, extra: tuple[str, ...] = ()) -> Iterator[LlamaServer]:
+    """``extra``: more options for the server (e.g. the README's ``--n_threads_batch 1``)."""
     try:
         import llama_cpp.server  # noqa: F401
     except ImportError:  # pragma: no cover
@@ -52,6 +53,7 @@ def llama_server(n_ctx: int = 2048) -> Iterator[LlamaServer]:
     port = free_port()
     command = [sys.executable, "-m", "llama_cpp.server", "--model", path, "--chat_format", "gemma"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--verbose", "False"]
+    command += list(extra)
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 120

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class FakeOpenAI:
     api_key: str | None = None  # when set, requests without "Bearer <key>" get a 401
     refuse_tools: bool = False
     requests: list[dict[str, Any]] = field(default_factory=list)
+    token_delay: float = 0.0  # seconds between streamed tokens (a real server's pace)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_reply(self) -> Reply:
@@ -139,6 +141,8 @@ def fake_openai(state: FakeOpenAI | None = None) -> Iterator[tuple[str, FakeOpen
                     self.wfile.write(b"0\r\n\r\n")  # a clean end of the body, but no [DONE]
                     return
                 send(chunk({"content": token}))
+                if fake.token_delay:
+                    time.sleep(fake.token_delay)
             for n, call in enumerate(reply.tool_calls):
                 arguments = json.dumps(call["arguments"])
                 half = len(arguments) // 2
