@@ -212,3 +212,42 @@ async def test_a_streaming_answer_keeps_lines_reserved_below_it_in_steps() -> No
         await pilot.pause()
         assert streamed.styles.min_height is None
         assert streamed.outer_size.height == paragraph.outer_size.height + 1  # its bottom margin
+
+
+@pytest.mark.parametrize("answer", [ANSWER, LISTS], ids=["prose", "lists"])
+async def test_marking_figures_after_the_stream_restyles_the_blocks_in_place(answer: str) -> None:
+    from naetra_tui.services.chat.figures import find_figures, mark_figures
+
+    figures = [figure.text for figure in find_figures(answer)][::2]
+    marked_answer = mark_figures(answer, figures)
+    assert marked_answer != answer
+    app = SideBySide()
+    async with app.run_test(size=(2 * WIDTH, 60)) as pilot:
+        streamed = app.query_one("#streamed", StreamedMarkdown)
+        plain = app.query_one("#plain", Markdown)
+        for start in range(0, len(answer), 40):
+            await streamed.append(answer[start : start + 40])
+        await pilot.pause()
+        paragraphs = list(streamed.query(StreamedParagraph))
+        await streamed.restyle(marked_answer)
+        await plain.update(marked_answer)
+        await pilot.pause()
+        left, right = halves(app)
+        assert left == right  # as Textual shows the marked answer
+        if answer is ANSWER:  # (LISTS holds a code block in an item: that list is remounted)
+            assert list(streamed.query(StreamedParagraph)) == paragraphs  # the same widgets
+        assert streamed.source == marked_answer
+
+
+async def test_restyling_an_answer_of_another_shape_replaces_its_blocks() -> None:
+    app = SideBySide()
+    async with app.run_test(size=(2 * WIDTH, 30)) as pilot:
+        streamed = app.query_one("#streamed", StreamedMarkdown)
+        plain = app.query_one("#plain", Markdown)
+        await streamed.append("One paragraph at 12.5.")
+        await pilot.pause()
+        await streamed.restyle("One paragraph at `12.5 ?`.\n\n- and a list")
+        await plain.update("One paragraph at `12.5 ?`.\n\n- and a list")
+        await pilot.pause()
+        left, right = halves(app)
+        assert left == right

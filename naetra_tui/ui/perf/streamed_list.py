@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets.markdown import MarkdownBlock
 
@@ -69,15 +70,18 @@ def _symbols(block: MarkdownBlock) -> list[str]:
     return [label.rjust(size + 1) for label in labels]
 
 
-async def _update_child(old: Widget, new: MarkdownBlock) -> bool:
-    """Bring a mounted block of a list item up to ``new``; False if it cannot be in place."""
-    assert _TEXTUAL is not None
-    if type(old) is not type(new):
+async def update_in_place(old: Widget, new: MarkdownBlock) -> bool:
+    """Bring mounted paragraph or list ``old`` up to ``new``; False if it cannot be in place
+    (other kinds of block, or a list of another shape: the caller then replaces it)."""
+    if _TEXTUAL is None or type(old) is not type(new):
         return False
     if isinstance(old, _TEXTUAL.bullet_list | _TEXTUAL.ordered_list):
         return await grow_list(old, new)  # type: ignore[arg-type]
     if not isinstance(old, _TEXTUAL.paragraph):
-        return False  # a code block, table or quote in an item: remounted as Textual does
+        # a heading (or other text block) with the same text stays; a code block, table or
+        # quote is remounted as Textual does
+        same = isinstance(getattr(old, "_content", None), Content) and not old.children
+        return same and old._content.is_same(getattr(new, "_content", None) or Content())
     if old._content.is_same(new._content):
         return True  # an item written before: nothing to repaint
     await old._update_from_block(new)
@@ -102,7 +106,7 @@ async def grow_list(old: MarkdownBlock, new: MarkdownBlock) -> bool:
         columns.append(parts[1])
     for column, item in zip(columns, items, strict=False):
         for child, block in zip(list(column.children), item._blocks, strict=False):
-            if not await _update_child(child, block):
+            if not await update_in_place(child, block):
                 return False
     for column, item in zip(columns, items, strict=False):
         extra = item._blocks[len(column.children) :]

@@ -24,7 +24,7 @@ from textual.widgets.markdown import MarkdownBlock
 from . import quick_link_pretest
 from .guard import internals_present
 from .restyle_changed_lines import RestyleChangedLines, ReuseLastRender
-from .streamed_list import streamed_lists
+from .streamed_list import streamed_lists, update_in_place
 
 
 def _textual_paragraph() -> type[MarkdownBlock] | None:
@@ -282,6 +282,30 @@ class StreamedMarkdown(RestyleChangedLines, OneLayoutPerResize, Markdown):
         # update (the answer's own reserve keeps its height, so nothing below moves).
         self._release_room()
         return super().mount_all(widgets, *args, **kwargs)
+
+    async def restyle(self, markdown: str) -> None:
+        """Show ``markdown``, the answer as streamed with only its inline styling changed (the
+        figures the check could not find set apart), in the blocks already mounted.
+
+        Markdown.update() would remove every block and mount new ones (and parse in a thread
+        that holds the GIL meanwhile): one more layout of the conversation, and a stall, just
+        as the answer ends. Blocks of another kind or shape are replaced as update() does.
+        """
+        if not internals_present("streamed_markdown.restyle", [(Markdown, "_parse_markdown")]):
+            await self.update(markdown)
+            return
+        new_blocks = list(self._parse_markdown(shared_parser().parse(markdown)))
+        old_blocks = [child for child in self.children if isinstance(child, MarkdownBlock)]
+        if len(new_blocks) == len(old_blocks):
+            async with self.lock:
+                in_place = True
+                for old, new in zip(old_blocks, new_blocks, strict=True):
+                    in_place = in_place and await update_in_place(old, new)
+            if in_place:
+                self._markdown = markdown
+                self._table_of_contents = None
+                return
+        await self.update(markdown)
 
     def release_reserve(self) -> None:
         """The stream has ended: the answer takes only the lines it needs."""

@@ -298,7 +298,7 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
                         await markdown.update(answer)
                     self.last_answer = answer
                     if event.message is not None and event.message.unverified_figures:
-                        await markdown.update(marked(event.message))  # unverified figures set apart
+                        await markdown.restyle(marked(event.message))  # unverified figures set apart
                         await box.mount(self._unverified_widget(event.message))
                     if event.message is not None:
                         await self._mount_grounding(event.message)
