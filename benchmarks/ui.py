@@ -386,6 +386,7 @@ async def _chat_streaming(tmp: Path, url: str, server: subprocess.Popen) -> None
         while not app.ready:
             await pilot.pause(0.05)
         await pilot.press("c")
+        await pilot.pause(0.5)  # the chat screen opened: the probes measure streaming
         panel = app.screen.query_one(ChatPanel)
         for shape in ("one 2,000-word paragraph", "paragraphs of 80 words", "paragraphs and lists"):
             panel.last_answer = ""
