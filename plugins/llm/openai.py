@@ -351,6 +351,14 @@ class OpenAICompatibleProvider(ILLMProvider):
             except (httpx.ReadError, httpx.RemoteProtocolError) as exc:
                 if attempt == 2:  # the first may meet the connection the broken stream left
                     raise self._transport(exc, False) from None
+            except (httpx.ConnectError, ConnectionRefusedError):
+                # it took the streamed request, then hung up and stopped listening: it died
+                # on the request (llama.cpp can, on some CPUs), it was not absent all along
+                raise LLMError(
+                    f"the server at {self.settings.base_url} hung up without answering and is no "
+                    "longer listening: it has probably crashed (its own output says why; see "
+                    "Troubleshooting in the README); start it again"
+                ) from None
             except Exception as exc:
                 raise self._transport(exc, False) from None
         body = json_or_none(response)

@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -51,7 +52,9 @@ def llama_server(n_ctx: int = 2048, extra: tuple[str, ...] = ()) -> Iterator[Lla
         pytest.skip("llama-cpp-python[server] is not installed")
     path = model_path()
     port = free_port()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", path, "--chat_format", "gemma"]
+    # (python -m llama_cpp.server, kept from llama.cpp's AMX crash: see llama_server_main.py)
+    launcher = str(Path(__file__).with_name("llama_server_main.py"))
+    command = [sys.executable, launcher, "--model", path, "--chat_format", "gemma"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx), "--verbose", "False"]
     command += list(extra)
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -1,7 +1,7 @@
 """A local server speaking OpenAI's Chat Completions API over a real socket, for the faults a
 real model server cannot be made to do on demand: tool calls (streamed in fragments), 401,
 429 with ``Retry-After``, unknown models, ``context_length_exceeded``, an error event and a
-cut-off stream mid-answer, tools refused. The real server (llama-cpp-python) covers the rest.
+cut-off stream mid-answer, tools refused, a crash. The real server (llama-cpp-python) covers the rest.
 
 Endpoints: ``GET /v1/models``, ``POST /v1/chat/completions`` (SSE when ``stream`` is true).
 """
@@ -32,6 +32,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     error_event_after: int | None = None  # send a `data: {"error": ...}` event after N tokens
     cut_after: int | None = None  # end the stream (no finish_reason, no [DONE]) after N tokens
+    crash: bool = False  # die as a crashing server does: drop the connection, stop listening
 
 
 @dataclass
@@ -93,6 +94,15 @@ def fake_openai(state: FakeOpenAI | None = None) -> Iterator[tuple[str, FakeOpen
                 return self._json(200, {"object": "list", "data": fake.models})
             return self._json(404, {"error": {"message": "not found"}})
 
+        def _die(self) -> None:
+            # stop listening first (so a retry is refused, not left waiting), then hang up
+            # without a word: what a model server that segfaults mid-request looks like
+            stopper = threading.Thread(target=self.server.shutdown)
+            stopper.start()
+            stopper.join()
+            self.server.socket.close()
+            self.close_connection = True
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length) or b"{}")
@@ -111,6 +121,8 @@ def fake_openai(state: FakeOpenAI | None = None) -> Iterator[tuple[str, FakeOpen
             if body.get("tools") and fake.refuse_tools:
                 return self._json(400, {"error": {"message": "tools are not supported by this server"}})
             reply = fake.next_reply()
+            if reply.crash:
+                return self._die()
             if reply.status != 200:
                 return self._json(reply.status, {"error": reply.error or {"message": "error"}}, reply.headers)
             self.send_response(200)

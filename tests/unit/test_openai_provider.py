@@ -19,6 +19,7 @@ from naetra_tui.core.chat import ChatTurn
 from naetra_tui.core.errors import (
     ContextTooLong,
     LLMAuthError,
+    LLMError,
     LLMRateLimited,
     LLMUnavailable,
     ModelNotFound,
@@ -170,6 +171,23 @@ async def test_an_error_event_or_a_cut_stream_mid_answer_is_interrupted() -> Non
                 assert "mid-answer" in str(info.value) or "cut off" in str(info.value)
             finally:
                 await provider.cleanup()
+
+
+async def test_a_server_that_crashes_on_the_request_is_not_called_absent() -> None:
+    # llama.cpp segfaults on some CPUs on its first answer: the server was listening, took the
+    # request and died. "Nothing is listening" would send the user to start what was running.
+    with fake_openai(FakeOpenAI(script=[Reply(crash=True)])) as (url, _):
+        provider = await started(url)
+        try:
+            with pytest.raises(LLMError) as info:
+                await answer_of(provider, model="local-model")
+            message = str(info.value)
+            assert not isinstance(info.value, LLMUnavailable)
+            assert "nothing is listening" not in message
+            assert f"the server at {url} hung up without answering and is no longer listening" in message
+            assert "crashed" in message and "its own output" in message
+        finally:
+            await provider.cleanup()
 
 
 async def test_context_length_exceeded_is_recognised() -> None:
