@@ -64,3 +64,24 @@ def test_lists_stream_with_textuals_remount_when_its_list_blocks_differ(
     assert streamed_list._textual_internals() is None
     monkeypatch.setattr(streamed_list, "_TEXTUAL", None)
     assert streamed_list.streamed_lists() == {}  # Textual's own list blocks are used
+
+
+async def test_finished_lists_keep_textuals_widgets_when_its_list_blocks_differ(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Markdown
+
+    from naetra_tui.ui.perf import flat_list
+
+    class Answer(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Markdown("Watch:\n\n- the 50-day SMA\n- earnings\n\nThe end.")
+
+    async with Answer().run_test() as pilot:
+        await pilot.pause()
+        (listed,) = [w for w in pilot.app.query("*") if type(w).__name__ == "MarkdownBulletList"]
+        assert flat_list.flattened(listed) is not None  # this Textual: one widget can draw it
+        monkeypatch.setattr(flat_list, "_TEXTUAL", None)  # a Textual that composes lists otherwise
+        assert flat_list.flattened(listed) is None and flat_list.rows_from_mounted(listed) is None
+        assert listed.children  # Textual's own widgets stay

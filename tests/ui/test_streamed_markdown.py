@@ -13,7 +13,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.strip import Strip
 from textual.widgets import Markdown
 
-from naetra_tui.ui.perf.streamed_markdown import StreamedMarkdown, StreamedParagraph
+from naetra_tui.ui.perf.flat_list import FlatListMixin
+from naetra_tui.ui.perf.streamed_markdown import FinishedMarkdown, StreamedMarkdown, StreamedParagraph
 
 WIDTH = 36  # each side
 
@@ -115,6 +116,9 @@ async def test_streamed_answer_looks_like_textuals_markdown_after_every_write(
                 assert all(char == " " for row in below for char, _ in row)
             else:
                 assert left == right, f"differs after {answer[:position]!r}"
+        # the lists a block followed are each drawn by one widget (all but the one holding code)
+        flat = [child for child in streamed.children if isinstance(child, FlatListMixin)]
+        assert len(flat) == (2 if answer is LISTS else 1) and not any(child.children for child in flat)
     if answer is LISTS:
         return  # (the paragraph figures below are about prose)
     partial = sum(1 for layout, regions in refreshes if regions and not layout)
@@ -150,6 +154,70 @@ async def test_a_streamed_list_keeps_its_widgets_and_mounts_only_new_items() -> 
         await pilot.pause()
         assert streamed.children[-1] is not numbered
         assert len(streamed.children[-1].children) == 10
+        # the first list is finished (a block follows it): one widget, no children
+        assert listed not in streamed.children and isinstance(streamed.children[1], FlatListMixin)
+        assert not streamed.children[1].children
+
+
+class History(App[None]):
+    """A finished answer (FinishedMarkdown) beside Textual's Markdown of the same text."""
+
+    CSS = SideBySide.CSS
+
+    def __init__(self, answer: str) -> None:
+        super().__init__()
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            with VerticalScroll(id="left"):
+                yield FinishedMarkdown(self.answer, id="finished")
+            with VerticalScroll(id="right"):
+                yield Markdown(self.answer, id="plain")
+
+
+@pytest.mark.parametrize("answer", [ANSWER, LISTS], ids=["prose", "lists"])
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_a_finished_answer_draws_each_list_as_one_widget_that_looks_the_same(
+    answer: str, theme: str
+) -> None:
+    app = History(answer)
+    async with app.run_test(size=(2 * WIDTH, 60)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        left, right = halves(app)
+        assert left == right
+        finished, plain = app.query_one("#finished"), app.query_one("#plain")
+        assert len(list(finished.query("*"))) < len(list(plain.query("*"))) / 2
+        lists = [widget for widget in finished.query("*") if isinstance(widget, FlatListMixin)]
+        one_widget = [widget for widget in lists if not widget.children]
+        assert len(one_widget) == (2 if answer is LISTS else 1)
+        assert len(lists) - len(one_widget) == (1 if answer is LISTS else 0)  # (code in an item)
+
+
+async def test_ending_the_stream_flattens_the_last_list_and_restyles_it_in_place() -> None:
+    from naetra_tui.services.chat.figures import find_figures, mark_figures
+
+    answer = "Levels:\n\n- support at 184.5\n- resistance at 192.25\n  - then 197\n- RSI 58"
+    marked_answer = mark_figures(answer, [figure.text for figure in find_figures(answer)][::2])
+    app = SideBySide()
+    async with app.run_test(size=(2 * WIDTH, 30)) as pilot:
+        streamed = app.query_one("#streamed", StreamedMarkdown)
+        plain = app.query_one("#plain", Markdown)
+        for start in range(0, len(answer), 9):
+            await streamed.append(answer[start : start + 9])
+        await streamed.finish()
+        await plain.update(answer)
+        await pilot.pause()
+        assert halves(app)[0] == halves(app)[1]
+        (flat,) = [child for child in streamed.children if isinstance(child, FlatListMixin)]
+        assert not flat.children and "resistance at 192.25" in flat.list_rows.plain
+        await streamed.restyle(marked_answer)
+        await plain.update(marked_answer)
+        await pilot.pause()
+        left, right = halves(app)
+        assert left == right and marked_answer != answer
+        assert [child for child in streamed.children if isinstance(child, FlatListMixin)] == [flat]
 
 
 def test_grew_at_end_needs_the_same_styles_not_just_the_same_text() -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Markdown, Static
 from textual.widgets.markdown import MarkdownBlock
 
 from . import quick_link_pretest
+from .flat_list import FLAT_LISTS, flattened, restyle_flat
 from .guard import internals_present
 from .restyle_changed_lines import RestyleChangedLines, ReuseLastRender
 from .streamed_list import streamed_lists, update_in_place
@@ -226,6 +227,7 @@ class StreamedMarkdown(RestyleChangedLines, OneLayoutPerResize, Markdown):
     }
     _reserved = 0
     _room_holder: StreamedParagraph | None = None
+    _finished = False  # the stream has ended: lists are parsed as one widget each
 
     def __init__(self, markdown: str | None = None, **kwargs: Any) -> None:
         # Markdown makes a new parser for every streamed write (~0.3 ms each); parsing keeps
@@ -277,11 +279,39 @@ class StreamedMarkdown(RestyleChangedLines, OneLayoutPerResize, Markdown):
             self._room_holder.keep_room(0)
             self._room_holder = None
 
+    def get_block_class(self, block_name: str) -> type[MarkdownBlock]:
+        if self._finished and block_name in FLAT_LISTS:
+            return FLAT_LISTS[block_name]
+        return super().get_block_class(block_name)
+
     def mount_all(self, widgets: Any, *args: Any, **kwargs: Any) -> Any:
         # A new block follows the paragraph holding the room: the room goes in the same
         # update (the answer's own reserve keeps its height, so nothing below moves).
         self._release_room()
-        return super().mount_all(widgets, *args, **kwargs)
+        # ...and a list it follows is finished: one widget draws it from now on (fewer
+        # widgets for every later layout to arrange), in the same update
+        last = self.children[-1] if self.children and not (args or kwargs) else None
+        flat = flattened(last) if last is not None else None
+        if not (args or kwargs):  # (new blocks followed by another are finished too)
+            widgets = list(widgets)
+            widgets[:-1] = [flattened(widget) or widget for widget in widgets[:-1]]
+        mounted = super().mount_all(widgets, *args, **kwargs)
+        if flat is None or last is None:
+            return mounted
+
+        async def mount_then_flatten() -> None:
+            await mounted
+            await _swap(last, flat)
+
+        return AwaitComplete(mount_then_flatten())
+
+    async def finish(self) -> None:
+        """The stream has ended: each list is drawn by one widget (see flat_list.py)."""
+        self._finished = True
+        for child in list(self.children):
+            flat = flattened(child)
+            if flat is not None:
+                await _swap(child, flat)
 
     async def restyle(self, markdown: str) -> None:
         """Show ``markdown``, the answer as streamed with only its inline styling changed (the
@@ -300,7 +330,7 @@ class StreamedMarkdown(RestyleChangedLines, OneLayoutPerResize, Markdown):
             async with self.lock:
                 in_place = True
                 for old, new in zip(old_blocks, new_blocks, strict=True):
-                    in_place = in_place and await update_in_place(old, new)
+                    in_place = in_place and (restyle_flat(old, new) or await update_in_place(old, new))
             if in_place:
                 self._markdown = markdown
                 self._table_of_contents = None
@@ -312,6 +342,25 @@ class StreamedMarkdown(RestyleChangedLines, OneLayoutPerResize, Markdown):
         self._release_room()
         self._reserved = 0
         self.styles.min_height = None
+
+
+async def _swap(old: Widget, new: Widget) -> None:
+    """Put ``new`` where ``old`` is (one update: the app batches the frame)."""
+    parent = old.parent
+    if isinstance(parent, Widget) and old.is_attached:
+        with old.app.batch_update():
+            await parent.mount(new, before=old)
+            await old.remove()
+
+
+class FinishedMarkdown(Markdown):
+    """Markdown for an answer that has ended (the history): each list is one widget."""
+
+    BLOCKS: dict[str, type[MarkdownBlock]] = {**Markdown.BLOCKS, **FLAT_LISTS}
+
+    def __init__(self, markdown: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("parser_factory", shared_parser)
+        super().__init__(markdown, **kwargs)
 
 
 def _lines_used(block: Widget) -> int:

@@ -18,7 +18,7 @@ from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 
 from ...core.text import clean_line
 from ..perf.restyle_changed_lines import QuickVerticalScrollBar, RestyleChangedLines
-from ..perf.streamed_markdown import OneLayoutPerResize, StreamedMarkdown, shared_parser
+from ..perf.streamed_markdown import FinishedMarkdown, OneLayoutPerResize, StreamedMarkdown
 from ..text import clean, safe
 from ..worker_errors import ReportsWorkerErrors
 from .batched_stream import BatchedStream
@@ -185,7 +185,7 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
             return
         if message.content:
             # a stored answer is cleaned again when shown (it may predate the cleaning)
-            await box.mount(Markdown(marked(message), open_links=False, parser_factory=shared_parser))
+            await box.mount(FinishedMarkdown(marked(message), open_links=False))
             if message.unverified_figures:
                 await box.mount(self._unverified_widget(message))
         if message.error:
@@ -286,6 +286,7 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
                 elif event.kind == "error":
                     await stream.stop()
                     markdown.release_reserve()
+                    await markdown.finish()
                     await markdown.update(answer)
                     await box.mount(self._error_widget(event.text, bool(answer)))
                     if event.message is not None:
@@ -293,6 +294,7 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
                 elif event.kind == "done":
                     await stream.stop()
                     markdown.release_reserve()
+                    await markdown.finish()  # its lists drawn by one widget each
                     if "```" in answer or "|" in answer:
                         # fenced code and tables can stay half-rendered after streaming: redo them
                         await markdown.update(answer)
@@ -306,6 +308,7 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
             self.busy = False
             if not stream.stopped:
                 await stream.stop()
+                await markdown.finish()
                 await markdown.update(answer)
             markdown.release_reserve()
             box.scroll_end(animate=False)
