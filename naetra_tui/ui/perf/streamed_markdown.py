@@ -305,9 +305,16 @@ class StreamedMarkdown(RestyleChangedLines, OneLayoutPerResize, Markdown):
 
         return AwaitComplete(mount_then_flatten())
 
-    async def finish(self) -> None:
-        """The stream has ended: each list is drawn by one widget (see flat_list.py)."""
+    async def finish(self, redraw: str | None = None) -> None:
+        """The stream has ended: each list is drawn by one widget (see flat_list.py).
+
+        ``redraw``: the answer, to draw it again whole (its blocks remounted, as after a
+        fault or for fences and tables) rather than swap the lists already mounted.
+        """
         self._finished = True
+        if redraw is not None:
+            await self.update(redraw)
+            return
         for child in list(self.children):
             flat = flattened(child)
             if flat is not None:

@@ -286,18 +286,16 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
                 elif event.kind == "error":
                     await stream.stop()
                     markdown.release_reserve()
-                    await markdown.finish()
-                    await markdown.update(answer)
+                    await markdown.finish(redraw=answer)
                     await box.mount(self._error_widget(event.text, bool(answer)))
                     if event.message is not None:
                         await self._mount_grounding(event.message)
                 elif event.kind == "done":
                     await stream.stop()
                     markdown.release_reserve()
-                    await markdown.finish()  # its lists drawn by one widget each
-                    if "```" in answer or "|" in answer:
-                        # fenced code and tables can stay half-rendered after streaming: redo them
-                        await markdown.update(answer)
+                    # its lists drawn by one widget each; fenced code and tables can stay
+                    # half-rendered after streaming: those answers are drawn again
+                    await markdown.finish(redraw=answer if "```" in answer or "|" in answer else None)
                     self.last_answer = answer
                     if event.message is not None and event.message.unverified_figures:
                         await markdown.restyle(marked(event.message))  # unverified figures set apart
@@ -308,8 +306,7 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
             self.busy = False
             if not stream.stopped:
                 await stream.stop()
-                await markdown.finish()
-                await markdown.update(answer)
+                await markdown.finish(redraw=answer)
             markdown.release_reserve()
             box.scroll_end(animate=False)
 
