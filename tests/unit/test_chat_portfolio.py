@@ -50,7 +50,10 @@ async def test_a_portfolio_question_is_grounded_on_the_positions(tmp_path: Path,
         fake.script = [Turn(content="Your portfolio holds AAPL and SAP.DE.")]
         events = await collect(chat_service(session), "How is my portfolio doing today?")
         done = events[-1].message
-        aapl = session.market.rows["AAPL"].quote.price
+        quote = session.market.rows["AAPL"].quote
+        # valued at the pre- or post-market price while one is in force (the simulated NYSE
+        # is in post-market after 21:00 UTC), else the regular one
+        aapl = quote.extended_price if quote.extended and quote.extended_price is not None else quote.price
     sent = fake.requests[-1]["messages"][-1]["content"]
     assert sent.startswith("<data>\nportfolio (cost basis: average cost; base currency USD): 2 positions")
     assert "position AAPL: quantity 10 · average cost 200.10 USD" in sent
