@@ -61,16 +61,16 @@ async def check_config(loaded: LoadedConfig) -> int:
     from rich.text import Text
 
     from ..core.models import PluginState
-    from ..services.session import make_manager
+    from ..services.session import Session
+    from ..services.state import describe_storage
 
     out = console()
     out.print(rich_text(f"config: {loaded.path} (found by {loaded.found_by})"))
-    from ..services.state import close_choice, describe_storage, open_state
-
-    manager = make_manager(loaded)
-    _, choice = await open_state(loaded, manager)
+    session = Session(loaded)
+    manager = session.manager
     try:
-        await manager.initialize()
+        await session.start()
+        choice = session.storage
         await manager.check_all_health()
         table = Table(title="Plugins")
         for column in ("category", "plugin", "source", "state"):
@@ -98,9 +98,11 @@ async def check_config(loaded: LoadedConfig) -> int:
         out.print(
             rich_text(describe_storage(choice), style="bold yellow" if choice.warning else ""), soft_wrap=True
         )
+        for notice in session.notices:
+            if notice != choice.warning:
+                out.print(rich_text(notice, style="bold yellow"), soft_wrap=True)
     finally:
-        await close_choice(choice)
-        await manager.cleanup()
+        await session.close()
     failed = [r for r in manager.records.values() if r.state == PluginState.FAILED]
     if any(r.error_is_config for r in failed):
         return EXIT_CONFIG

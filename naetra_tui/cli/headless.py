@@ -19,9 +19,9 @@ _err = err
 
 
 async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
-    from ..services.session import session_for
+    from ..services.session import Phase, session_for
 
-    async with session_for(loaded) as session:
+    async with session_for(loaded, Phase.MARKET) as session:
         rows = await session.market.refresh(args.symbols)
     if args.json:
         items = []
@@ -49,9 +49,9 @@ async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
 async def history(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from ..core.errors import NaetraError
-    from ..services.session import session_for
+    from ..services.session import Phase, session_for
 
-    async with session_for(loaded) as session:
+    async with session_for(loaded, Phase.MARKET) as session:
         try:
             bars = await session.market.history(args.symbol, args.timeframe, args.range_name)
         except (NaetraError, ValueError) as exc:
@@ -92,14 +92,12 @@ async def history(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
 async def analyze(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from ..core.errors import InvalidSymbol
-    from ..services.analysis import AnalysisService
     from ..services.session import session_for
 
     async with session_for(loaded) as session:
-        service = AnalysisService(session.manager, session.market, session.state)
         try:
             await session.market.refresh([args.symbol])
-            results = await service.analyze(args.symbol, args.timeframe, args.range_name)
+            results = await session.analysis.analyze(args.symbol, args.timeframe, args.range_name)
         except (InvalidSymbol, ValueError) as exc:
             _err(str(exc))
             return 2

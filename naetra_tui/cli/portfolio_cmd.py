@@ -74,12 +74,11 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 
 async def _save(lots: list[Any], loaded: LoadedConfig) -> int:
     from ..core.errors import NaetraError
-    from ..services.portfolio.store import PortfolioStore
-    from ..services.session import session_for
+    from ..services.session import Phase, session_for
 
-    async with session_for(loaded) as session:
+    async with session_for(loaded, Phase.MARKET) as session:
         try:
-            await PortfolioStore(session.state).add(lots)
+            await session.portfolio.store.add(lots)
         except NaetraError as exc:
             err(f"the lots were not saved: {exc}")
             return EXIT_FAILED
@@ -101,16 +100,10 @@ async def _save(lots: list[Any], loaded: LoadedConfig) -> int:
 
 async def _show(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from ..services.portfolio.report import CSV_COLUMNS, csv_rows, portfolio_dict
-    from ..services.portfolio.service import PortfolioService
-    from ..services.portfolio.store import PortfolioStore
-    from ..services.session import session_for
+    from ..services.session import Phase, session_for
 
-    async with session_for(loaded) as session:
-        service = PortfolioService(
-            PortfolioStore(session.state), session.market, loaded.config.app.base_currency
-        )
-        await service.load()
-        value = await service.refresh()
+    async with session_for(loaded, Phase.MARKET) as session:
+        value = await session.valued_portfolio()
     if args.json:
         out(json.dumps(portfolio_dict(value), indent=1))
     elif args.csv:

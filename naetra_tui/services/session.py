@@ -1,17 +1,70 @@
-"""Start and stop everything a headless command or the app needs, in the right order."""
+"""The Session: the one composition root. Every front end (the app, each headless command, and
+any later one) opens a Session and uses the services it holds; nothing else builds services.
+
+Start-up runs in phases, in the app's order, so the first prices never wait on slow plugins:
+
+1. ``open_storage``  — the storage plugin (plugin toggles and the pending-write journal live
+   there), the app state on it (or a fallback, with a warning), the watchlist editor;
+2. ``start_collectors`` — the data collectors, concurrently, each with its timeout;
+3. ``start_market`` — the market service and the portfolio (its lots read once);
+4. ``start_rest`` — every other plugin category (analyzers, LLM, the guide's own categories),
+   then analysis, chat and alerts.
+
+``start()`` runs all four; the app runs them one by one and paints between them. Once a phase
+has run, the services it builds exist: reading one earlier raises :class:`SessionNotStarted`
+(a programming error, never a user-facing state), so code downstream needs no ``None`` checks.
+A plugin's failure never stops a phase: its record says why (see the plugin manager), and what
+the user must know (storage fell back, positions unreadable) is in ``notices``.
+
+``close()`` gives kept changes their last bounded try, then stops every plugin; safe to call
+after a partial start and more than once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..core.errors import NaetraError
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
+    from ..core.models import Analysis
     from ..core.plugin_manager import PluginManager
+    from .alerts import AlertBook
+    from .analysis import AnalysisService
+    from .chat import ChatService
     from .market import MarketService
+    from .portfolio.service import PortfolioService
+    from .portfolio.valuation import PortfolioValue
     from .state import AppState, StorageChoice
+    from .watchlists import WatchlistEditor
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: How long ``close()`` lets kept changes try to land before they stay in the journal (s).
+LAST_TRY_TIMEOUT = 1.0
+#: How long ``close()`` lets the plugins clean up (each also has its own timeout).
+CLEANUP_TIMEOUT = 5.0
+
+
+class Phase(IntEnum):
+    """How far a Session has started; each phase includes the ones before it."""
+
+    NEW = 0
+    STORAGE = 1
+    COLLECTORS = 2
+    MARKET = 3
+    ALL = 4
+
+
+class SessionNotStarted(RuntimeError):
+    """A service was read before the phase that builds it ran (a bug in the caller)."""
 
 
 def make_manager(loaded: LoadedConfig, *, remember: bool = True) -> PluginManager:
@@ -22,82 +75,238 @@ def make_manager(loaded: LoadedConfig, *, remember: bool = True) -> PluginManage
     return PluginManager(config=loaded, toggles=toggle_store_for(loaded) if remember else None)
 
 
-@dataclass
 class Session:
-    loaded: LoadedConfig
-    manager: PluginManager
-    state: AppState
-    storage: StorageChoice
-    market: MarketService
+    """Everything one run of naetra-tui uses: the config, the plugins and the services.
+
+    Args:
+        loaded: the loaded config.
+        manager: a plugin manager made beforehand (the app makes it early to subscribe to its
+            changes); by default one is made for ``loaded``.
+    """
+
+    def __init__(self, loaded: LoadedConfig, manager: PluginManager | None = None) -> None:
+        self.loaded = loaded
+        self.manager = manager if manager is not None else make_manager(loaded)
+        self.phase = Phase.NEW
+        #: One line each for what the user must be told (storage fell back, lots unreadable).
+        self.notices: list[str] = []
+        self._closed = False
+        self._state: AppState | None = None
+        self._storage: StorageChoice | None = None
+        self._watchlists: WatchlistEditor | None = None
+        self._market: MarketService | None = None
+        self._portfolio: PortfolioService | None = None
+        self._analysis: AnalysisService | None = None
+        self._chat: ChatService | None = None
+        self._alerts: AlertBook | None = None
+
+    # --- the services, each once its phase has run -----------------------------------------
+
+    def _built(self, service: T | None, phase: Phase) -> T:
+        if service is None:
+            raise SessionNotStarted(f"the session has not run its {phase.name.lower()} phase yet")
+        return service
+
+    @property
+    def state(self) -> AppState:
+        return self._built(self._state, Phase.STORAGE)
+
+    @property
+    def storage(self) -> StorageChoice:
+        return self._built(self._storage, Phase.STORAGE)
+
+    @property
+    def watchlists(self) -> WatchlistEditor:
+        return self._built(self._watchlists, Phase.STORAGE)
+
+    @property
+    def market(self) -> MarketService:
+        return self._built(self._market, Phase.MARKET)
+
+    @property
+    def portfolio(self) -> PortfolioService:
+        return self._built(self._portfolio, Phase.MARKET)
+
+    @property
+    def analysis(self) -> AnalysisService:
+        return self._built(self._analysis, Phase.ALL)
+
+    @property
+    def chat(self) -> ChatService:
+        return self._built(self._chat, Phase.ALL)
+
+    @property
+    def alerts(self) -> AlertBook:
+        return self._built(self._alerts, Phase.ALL)
+
+    def has(self, phase: Phase) -> bool:
+        return self.phase >= phase
+
+    # --- start-up -----------------------------------------------------------------------------
+
+    def _enter(self, phase: Phase) -> bool:
+        """Whether ``phase`` is still to run; phases run in order, each once."""
+        if self._closed:
+            raise SessionNotStarted("the session is closed")
+        if self.phase >= phase:
+            return False
+        if self.phase != phase - 1:
+            raise SessionNotStarted(f"phase {phase.name.lower()} needs {Phase(phase - 1).name.lower()} first")
+        return True
+
+    async def open_storage(self) -> None:
+        """Phase 1. Never raises for a storage failure: a fallback is used and said in ``notices``."""
+        if not self._enter(Phase.STORAGE):
+            return
+        from .state import open_state
+        from .watchlists import WatchlistEditor
+
+        self._state, self._storage = await open_state(self.loaded, self.manager)
+        self._watchlists = WatchlistEditor(self._state)
+        if self._storage.warning:
+            self.notices.append(self._storage.warning)
+        self.phase = Phase.STORAGE
+
+    async def start_collectors(self) -> None:
+        """Phase 2: the data collectors (a failing or hanging one is marked, the rest go on)."""
+        await self.open_storage()
+        if not self._enter(Phase.COLLECTORS):
+            return
+        await self.manager.initialize(["data_collectors"])
+        self.phase = Phase.COLLECTORS
+
+    async def start_market(self) -> None:
+        """Phase 3: the market service and the portfolio with its lots."""
+        await self.start_collectors()
+        if not self._enter(Phase.MARKET):
+            return
+        from .market import MarketService
+        from .portfolio.service import PortfolioService
+        from .portfolio.store import PortfolioStore
+
+        app = self.loaded.config.app
+        self._market = MarketService(self.manager, self.state, stale_after=app.stale_after)
+        self._portfolio = PortfolioService(PortfolioStore(self.state), self._market, app.base_currency)
+        try:
+            await self._portfolio.load()
+        except NaetraError as exc:
+            self.notices.append(f"Could not read your positions: {exc}")
+        self.phase = Phase.MARKET
+
+    async def start_rest(self) -> None:
+        """Phase 4: every other plugin category, then analysis, chat and alerts."""
+        await self.start_market()
+        if not self._enter(Phase.ALL):
+            return
+        from .alerts import AlertBook
+        from .analysis import AnalysisService
+
+        rest = [c for c in self.loaded.config.plugins.categories() if c != "data_collectors"]
+        await self.manager.initialize(rest)
+        self._analysis = AnalysisService(self.manager, self.market, self.state)
+        self._chat = self.new_chat()
+        self._alerts = AlertBook(self.state, self.technical_analysis)
+        try:
+            await self._alerts.load()
+        except NaetraError as exc:
+            self.notices.append(f"Could not read your alerts: {exc}")
+        self.phase = Phase.ALL
+
+    async def start(self, through: Phase = Phase.ALL) -> Session:
+        """Run every phase up to ``through`` (headless commands: all of them). Returns self."""
+        steps: dict[Phase, Callable[[], Any]] = {
+            Phase.STORAGE: self.open_storage,
+            Phase.COLLECTORS: self.start_collectors,
+            Phase.MARKET: self.start_market,
+            Phase.ALL: self.start_rest,
+        }
+        if through in steps:
+            await steps[through]()
+        return self
+
+    # --- what the services share ----------------------------------------------------------------
+
+    async def technical_analysis(self, symbol: str) -> Analysis | None:
+        """The technical analyzer's result on a year of daily bars (RSI and MACD alerts)."""
+        found = (await self.analysis.analyze(symbol, "1D", "1Y")).get("technical")
+        return found.analysis if found else None
+
+    async def active_watchlist(self) -> list[str]:
+        """The symbols of the list the user last had open (the config's list if none is stored)."""
+        app = self.loaded.config.app
+        names = await self.state.watchlist_names()
+        active = await self.state.setting("active_watchlist", names[0] if names else None)
+        return await self.state.watchlist(active) if active else list(app.watchlist)
+
+    async def valued_portfolio(self) -> PortfolioValue:
+        """The positions read again (other terminals' edits too) and valued on fresh quotes."""
+        await self.portfolio.load()
+        return await self.portfolio.refresh()
+
+    def new_chat(self) -> ChatService:
+        """A ChatService on the configured LLM plugin, with analysis, the watchlist and the
+        positions as its context and tools (a conversation of its own)."""
+        from .analysis import AnalysisService
+        from .chat import ChatService
+
+        app = self.loaded.config.app
+        analysis = self._analysis or AnalysisService(self.manager, self.market, self.state)
+        return ChatService(
+            self.manager,
+            self.market,
+            analysis,
+            self.state,
+            provider_name=app.llm,
+            model=app.llm_model,
+            watchlist=self.active_watchlist,
+            portfolio=self.valued_portfolio,
+        )
+
+    # --- shutdown -------------------------------------------------------------------------------
+
+    async def close(
+        self, *, last_try: float = LAST_TRY_TIMEOUT, cleanup_timeout: float = CLEANUP_TIMEOUT
+    ) -> None:
+        """Kept changes get one last bounded try (what is left stays in the journal, logged),
+        then every plugin stops. Safe after a partial start, and more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        from .state import close_choice, stop_retrying
+
+        storage = self._storage
+        try:
+            if storage is not None:  # before the manager closes the storage plugin
+                await stop_retrying(storage, last_try)
+                pending = storage.pending
+                if pending is not None and pending.unsaved:
+                    log.warning("%s; kept in %s for the next run", pending.describe(), pending.journal)
+            await asyncio.wait_for(self.manager.cleanup(), cleanup_timeout)
+            if storage is not None:
+                await asyncio.wait_for(close_choice(storage), cleanup_timeout)
+        except (TimeoutError, NaetraError, OSError) as exc:  # closing must never hang or raise
+            log.warning("cleanup at exit incomplete: %s", exc)
 
 
-async def open_session(loaded: LoadedConfig) -> Session:
-    """Storage first (toggles live there), then every other plugin, then the services."""
-    from .market import MarketService
-    from .state import open_state
-
-    manager = make_manager(loaded)
-    state, choice = await open_state(loaded, manager)
-    await manager.initialize()
-    market = MarketService(manager, state, stale_after=loaded.config.app.stale_after)
-    return Session(loaded, manager, state, choice, market)
+async def open_session(loaded: LoadedConfig, through: Phase = Phase.ALL) -> Session:
+    """A started Session (every phase up to ``through``)."""
+    return await Session(loaded).start(through)
 
 
 async def close_session(session: Session) -> None:
-    """Kept changes get one last try; any still unsaved are logged and stay in the journal."""
-    import logging
-
-    from .state import close_choice, stop_retrying
-
-    await stop_retrying(session.storage)
-    pending = session.storage.pending
-    if pending is not None and pending.unsaved:
-        logging.getLogger(__name__).warning(
-            "%s; kept in %s for the next run", pending.describe(), pending.journal
-        )
-    await session.manager.cleanup()
-    await close_choice(session.storage)
+    await session.close()
 
 
 @asynccontextmanager
-async def session_for(loaded: LoadedConfig) -> AsyncIterator[Session]:
-    session = await open_session(loaded)
+async def session_for(loaded: LoadedConfig, through: Phase = Phase.ALL) -> AsyncIterator[Session]:
+    """A Session started through ``through`` and closed on the way out, whatever happens."""
+    session = Session(loaded)
     try:
-        yield session
+        yield await session.start(through)
     finally:
-        await close_session(session)
+        await session.close()
 
 
-def chat_service(session: Session, portfolio: Any = None) -> Any:
-    """The ChatService for a session (analysis and the positions included), on the configured
-    LLM plugin. ``portfolio``: the app's PortfolioService, else one of the session's own."""
-    from .analysis import AnalysisService
-    from .chat import ChatService
-    from .portfolio.service import PortfolioService
-    from .portfolio.store import PortfolioStore
-
-    app = session.loaded.config.app
-    analysis = AnalysisService(session.manager, session.market, session.state)
-    positions = portfolio or PortfolioService(
-        PortfolioStore(session.state), session.market, app.base_currency
-    )
-
-    async def valued() -> Any:
-        await positions.load()
-        return await positions.refresh()
-
-    async def watchlist() -> list[str]:
-        names = await session.state.watchlist_names()
-        active = await session.state.setting("active_watchlist", names[0] if names else None)
-        return await session.state.watchlist(active) if active else list(app.watchlist)
-
-    return ChatService(
-        session.manager,
-        session.market,
-        analysis,
-        session.state,
-        provider_name=app.llm,
-        model=app.llm_model,
-        watchlist=watchlist,
-        portfolio=valued,
-    )
+def chat_service(session: Session) -> ChatService:
+    """A new conversation on the session's services (see ``Session.new_chat``)."""
+    return session.new_chat()

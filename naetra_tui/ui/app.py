@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
@@ -23,6 +23,7 @@ from textual.binding import Binding
 from ..core.enums import PluginState
 from ..core.errors import NaetraError
 from ..core.heap import IdleCollector
+from ..services.session import Phase
 from . import messages
 from .commands import NaetraCommands
 from .plugin_actions import PluginActions
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from ..services.chat import ChatService
     from ..services.market import MarketService, QuoteRow
     from ..services.portfolio.service import PortfolioService
+    from ..services.session import Session
     from ..services.state import AppState, StorageChoice
     from ..services.watchlists import WatchlistEditor
     from .snapshot import Snapshot
@@ -87,7 +89,8 @@ class NaetraApp(
         self.snapshot = snapshot
         self.startup_error: Exception | None = None  # why the config could not be loaded (fast start)
         self.exit_notes: list[str] = []  # said on the terminal after the screen is gone
-        self.manager: PluginManager | None = None
+        #: The one composition root (services/session.py); made once the config is loaded.
+        self.session: Session | None = None
         self._state_ready = asyncio.Event()  # set once storage is open: edits made before wait for it
         # set once the plugins' remembered on/off choices are read (the first initialize reads
         # them): the Plugins screen opened before that would show defaults, not the user's choices
@@ -95,12 +98,6 @@ class NaetraApp(
         if snapshot is not None and snapshot.theme:
             # before the app starts: its CSS is then built once, with this theme's colours
             apply_cached_theme(self, snapshot.theme)
-        self.state: AppState | None = None
-        self.storage: StorageChoice | None = None
-        self.market: MarketService | None = None
-        self.analysis: AnalysisService | None = None
-        self.chat: ChatService | None = None
-        self.portfolio: PortfolioService | None = None
         self.watchlist_name = "Default"
         self.watchlist_names: list[str] = []
         self.symbols: list[str] = []
@@ -110,14 +107,56 @@ class NaetraApp(
         self._sparks_loaded: set[str] = set()
         self._sparks_loading: set[str] = set()
         self._refreshed = asyncio.Event()  # set once the first refresh has finished
-        self.editor: WatchlistEditor | None = None  # watchlist edits and their undo
-        self.alert_book: AlertBook | None = None
         self.theme_names: list[str] = []
         self.ready = False
         self._main_screen: MainScreen | None = None
         self._watchlist_loads = 0  # reads of the watchlist asked for: only the latest is shown
 
     # --- start and stop -------------------------------------------------------------------
+
+    # The session's services, None until the phase that builds them has run (the first frame
+    # is painted before any of them exists).
+
+    def _service(self, phase: Phase, name: str) -> Any:
+        session = self.session
+        return getattr(session, name) if session is not None and session.has(phase) else None
+
+    @property
+    def manager(self) -> PluginManager | None:
+        return self.session.manager if self.session is not None else None
+
+    @property
+    def state(self) -> AppState | None:
+        return self._service(Phase.STORAGE, "state")  # type: ignore[no-any-return]
+
+    @property
+    def storage(self) -> StorageChoice | None:
+        return self._service(Phase.STORAGE, "storage")  # type: ignore[no-any-return]
+
+    @property
+    def editor(self) -> WatchlistEditor | None:
+        """Watchlist edits and their undo."""
+        return self._service(Phase.STORAGE, "watchlists")  # type: ignore[no-any-return]
+
+    @property
+    def market(self) -> MarketService | None:
+        return self._service(Phase.MARKET, "market")  # type: ignore[no-any-return]
+
+    @property
+    def portfolio(self) -> PortfolioService | None:
+        return self._service(Phase.MARKET, "portfolio")  # type: ignore[no-any-return]
+
+    @property
+    def analysis(self) -> AnalysisService | None:
+        return self._service(Phase.ALL, "analysis")  # type: ignore[no-any-return]
+
+    @property
+    def chat(self) -> ChatService | None:
+        return self._service(Phase.ALL, "chat")  # type: ignore[no-any-return]
+
+    @property
+    def alert_book(self) -> AlertBook | None:
+        return self._service(Phase.ALL, "alerts")  # type: ignore[no-any-return]
 
     @property
     def main_screen(self) -> MainScreen:
@@ -199,7 +238,10 @@ class NaetraApp(
             )
 
     async def _start(self) -> None:
+        """The Session's phases, with the screen updated between them (see services/session.py)."""
         from ..core.heap import freeze_startup_heap
+        from ..services.session import Session
+        from ..services.state import describe_storage
 
         if self.loaded is None:
             assert self._load is not None
@@ -211,44 +253,31 @@ class NaetraApp(
                 self.exit(return_code=2)
                 return
             self._load_themes()
-        if self.manager is None:
-            from ..services.session import make_manager
-
-            self.manager = make_manager(self.loaded)
-        from ..services.analysis import AnalysisService
-        from ..services.market import MarketService
-        from ..services.session import Session, chat_service
-        from ..services.state import describe_storage, open_state
-
-        assert self.manager is not None
-        self.manager.subscribe(self._plugin_changed)
+        session = self.session = Session(self.loaded)
+        session.manager.subscribe(self._plugin_changed)
         app_config = self.loaded.config.app
-        self.state, self.storage = await open_state(self.loaded, self.manager)
-        from ..services.watchlists import WatchlistEditor
-
-        self.editor = WatchlistEditor(self.state)
+        await session.open_storage()
         self._watch_pending()
         self._state_ready.set()
-        if self.storage.warning:
-            self.notify(self.storage.warning, severity="warning", markup=False, timeout=20)
+        self._say_notices(timeout=20)
         await self._restore_settings()
-        await self.state.ensure_default("Default", app_config.watchlist)
-        self.watchlist_names = await self.state.watchlist_names()
+        await session.state.ensure_default("Default", app_config.watchlist)
+        self.watchlist_names = await session.state.watchlist_names()
         if self.watchlist_name not in self.watchlist_names:
             self.watchlist_name = self.watchlist_names[0]
-        self.editor.active = self.watchlist_name
+        session.watchlists.active = self.watchlist_name
         await self._load_watchlist()
         self._status()
         # collectors first: the watchlist fills in while analyzers and the LLM still start
-        await self.manager.initialize(["data_collectors"])
+        await session.start_collectors()
         self._plugins_known.set()
         freeze_startup_heap()  # before the first refresh allocates (see core/heap.py)
-        self.market = MarketService(self.manager, self.state, stale_after=app_config.stale_after)
-        await self._open_portfolio()
+        await session.start_market()
+        self._say_notices()
         self.action_refresh()
         # live ticks between polls from collectors that stream (Yahoo); none offline
         self.run_worker(
-            functools.partial(self.market.run_streams, lambda: list(self.symbols), self._streamed),
+            functools.partial(session.market.run_streams, lambda: list(self.symbols), self._streamed),
             group="streams",
             exit_on_error=False,
         )
@@ -257,26 +286,17 @@ class NaetraApp(
         # A slow network does not hold them back longer than FIRST_PAINT_WAIT.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._refreshed.wait(), FIRST_PAINT_WAIT)
-        # ...then every other category, the guide's custom ones included
-        rest = [c for c in self.loaded.config.plugins.categories() if c != "data_collectors"]
-        await self.manager.initialize(rest)
-        self.run_worker(self.manager.check_all_health, group="health", exit_on_error=False)
-        self.manager.start_health_checks()
-        self.analysis = AnalysisService(self.manager, self.market, self.state)
-        self.chat = chat_service(
-            Session(self.loaded, self.manager, self.state, self.storage, self.market), self.portfolio
-        )
-        from ..services.alerts import AlertBook
-
-        self.alert_book = AlertBook(self.state, self._technical_analysis)
-        await self.alert_book.load()
+        await session.start_rest()  # every other category, the guide's custom ones included
+        self._say_notices()
+        self.run_worker(session.manager.check_all_health, group="health", exit_on_error=False)
+        session.manager.start_health_checks()
         if self.alerts:  # the first refresh ran before they were loaded
             self.run_worker(self._check_alerts, group="alerts", exit_on_error=False)
         freeze_startup_heap()  # analyzers and the LLM client imported more long-lived objects
         self.collector.defer()  # full collections only when the user is not waiting (core/heap.py)
         self.set_interval(1.0, self._collect_when_idle)
         self.ready = True
-        self.sub_title = describe_storage(self.storage) if self.storage.warning else ""
+        self.sub_title = describe_storage(session.storage) if session.storage.warning else ""
         self.set_interval(app_config.refresh_interval, self.action_refresh)
         from .widgets.chat_panel import ChatPanel
 
@@ -287,6 +307,14 @@ class NaetraApp(
             for panel in screen.query(ChatPanel):
                 panel.load_history()
                 panel.load_models()
+
+    def _say_notices(self, timeout: float = 10) -> None:
+        """What the Session's start-up found that the user must know, each said once."""
+        if self.session is None:
+            return
+        for notice in self.session.notices:
+            self.notify(notice, severity="warning", markup=False, timeout=timeout)
+        self.session.notices.clear()
 
     async def _restore_settings(self) -> None:
         assert self.state is not None
@@ -299,19 +327,12 @@ class NaetraApp(
             self.notify(f"Could not read your settings: {exc}", severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
-        from ..services.state import close_choice, stop_retrying
-
-        try:
-            if self.storage is not None:  # before the manager closes the storage plugin
-                if self.storage.pending is not None:
-                    self.storage.pending.on_change = None  # the screen is gone: nothing to tell
-                await stop_retrying(self.storage, 0.5)
-            if self.manager is not None:
-                await asyncio.wait_for(self.manager.cleanup(), SHUTDOWN_TIMEOUT)
-            if self.storage is not None:
-                await asyncio.wait_for(close_choice(self.storage), 0.5)
-        except (TimeoutError, Exception) as exc:  # quitting must never hang on a plugin
-            log.warning("cleanup at exit incomplete: %s", exc)
+        if self.session is None:
+            return
+        if self.session.has(Phase.STORAGE) and self.session.storage.pending is not None:
+            self.session.storage.pending.on_change = None  # the screen is gone: nothing to tell
+        # quitting must never hang on a plugin: the Session bounds each step
+        await self.session.close(last_try=0.5, cleanup_timeout=SHUTDOWN_TIMEOUT)
 
     # --- refresh --------------------------------------------------------------------------
 

@@ -21,20 +21,6 @@ else:
 class PortfolioActions(_Base):
     """Mixed into ``NaetraApp``."""
 
-    async def _open_portfolio(self) -> None:
-        """After storage and the market service: the lots, read once (then on each refresh)."""
-        from ..services.portfolio.service import PortfolioService
-        from ..services.portfolio.store import PortfolioStore
-
-        assert self.state is not None and self.market is not None and self.loaded is not None
-        self.portfolio = PortfolioService(
-            PortfolioStore(self.state), self.market, self.loaded.config.app.base_currency
-        )
-        try:
-            await self.portfolio.load()
-        except NaetraError as exc:
-            self.notify(f"Could not read your positions: {exc}", severity="warning", markup=False, timeout=10)
-
     def portfolio_symbols(self) -> list[str]:
         """What a refresh fetches besides the list: the positions' symbols and their FX rates
         (the summary values the whole portfolio, not only the list on screen)."""

@@ -236,12 +236,6 @@ class WatchlistActions(_Base):
             )
         self._alerts_changed()
 
-    async def _technical_analysis(self, symbol: str) -> Any:
-        if self.analysis is None:
-            return None
-        found = (await self.analysis.analyze(symbol, "1D", "1Y")).get("technical")
-        return found.analysis if found else None
-
     def on_show_alerts(self, message: messages.ShowAlerts) -> None:
         from .screens.alerts import AlertsScreen
 
