@@ -43,9 +43,9 @@ def setup_logging(level: str = "INFO", file: str | Path | None = None) -> tuple[
         The log file path (or ``None``) and a warning to show when the file cannot be opened.
     """
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-        handler.close()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+        old.close()
     root.setLevel(level.upper())
     # httpx logs every request URL at INFO, and Alpha Vantage's key is in the URL
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -207,7 +207,7 @@ class PluginsConfig(BaseModel):
 
 
 class NaetraConfig(_Strict):
-    app: AppSettings = Field(default_factory=AppSettings)
+    app: AppSettings = Field(default_factory=lambda: AppSettings())
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
-    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    metrics: MetricsSettings = Field(default_factory=lambda: MetricsSettings())
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)

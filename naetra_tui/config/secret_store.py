@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigurationError
+from ..core.files import USER_ONLY, atomic_write
 from ..core.paths import user_config_dir
 
 PREFIX = "NAETRA_SECRET_"
@@ -83,14 +83,7 @@ def keep(reference: str, value: str) -> str:
     path = store_path()
     secrets = stored()
     secrets[reference] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".secrets.{os.getpid()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(secrets, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    atomic_write(path, json.dumps(secrets), mode=USER_ONLY)
     return f"{path} (readable by you only)"
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigurationError
+from ..core.files import atomic_write
 from ..core.paths import shipped_config_path, user_config_dir
 
 
@@ -137,19 +138,8 @@ class ConfigEditor:
         self.check_writable()
         text = self.text()
         load_config_text(text, self.path)  # the same checks as at start-up, before any write
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o600
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if self.path.exists():
-                previous = self.path.with_name(self.path.name + ".prev")
-                previous.write_text(self.path.read_text(encoding="utf-8"), encoding="utf-8")
-            os.replace(temp, self.path)
-        finally:
-            temp.unlink(missing_ok=True)
+        if self.path.exists():  # the .prev keeps the config's own mode, and is written atomically too
+            previous = self.path.with_name(self.path.name + ".prev")
+            atomic_write(previous, self.path.read_bytes(), like=self.path)
+        atomic_write(self.path, text)
         return self.path

@@ -29,10 +29,6 @@ def freeze(moment: datetime | None) -> None:
     _frozen = None if moment is None else (moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-def is_frozen() -> bool:
-    return _frozen is not None
-
-
 def freeze_from_environment() -> None:
     """Apply ``NAETRA_FROZEN_TIME`` (ISO 8601) if set.
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from .errors import PluginLoadError
 from .interfaces import CATEGORIES, IPlugin, interface_of
+from .signatures import check_signatures
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,7 @@ def _check_class(obj: Any, category: str, what: str, name: str) -> type[IPlugin]
     if inspect.isabstract(obj):
         missing = ", ".join(sorted(getattr(obj, "__abstractmethods__", ())))
         raise PluginLoadError(f"'{what}' does not implement: {missing}", category=category, name=name)
+    check_signatures(obj, interface, what, category, name)
     return obj
 
 

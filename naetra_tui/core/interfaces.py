@@ -44,6 +44,9 @@ class IPlugin(ABC):  # noqa: B024 - the lifecycle hooks all have defaults
     config_model: ClassVar[type[BaseModel] | None] = None
     #: One-line description shown in ``--list-plugins`` and the Plugins screen.
     description: ClassVar[str] = ""
+    #: Method -> {parameter: ability}: a parameter callers pass only to plugins with that
+    #: ability (a class attribute that is true). Checked at load (see ``core/signatures.py``).
+    ability_parameters: ClassVar[dict[str, dict[str, str]]] = {}
 
     async def initialize(self, config: dict[str, Any]) -> None:  # noqa: B027 - optional hook
         """Prepare the plugin with its (validated) ``config:`` mapping.
@@ -281,6 +284,10 @@ class IStorage(IPlugin):
     supports_ttl: ClassVar[bool] = False
     #: ``store_many`` is one transaction: all of the batch or nothing.
     atomic_batches: ClassVar[bool] = False
+    ability_parameters: ClassVar[dict[str, dict[str, str]]] = {
+        "store": {"ttl": "supports_ttl"},
+        "store_many": {"ttl": "supports_ttl"},
+    }
 
     @property
     def location(self) -> str:
@@ -296,8 +303,11 @@ class IStorage(IPlugin):
         """
 
     @abstractmethod
-    async def store(self, key: str, data: Any) -> None:
+    async def store(self, key: str, data: Any, *, ttl: float | None = None) -> None:
         """Store data; when this returns the value is durable.
+
+        ``ttl`` (seconds until the value expires) is passed only to backends with
+        ``supports_ttl``; a guide-style ``store(self, key, data)`` is fine without it.
 
         Raises:
             StorageError: the value is not JSON-serialisable (nothing stored) or the write failed.
@@ -343,7 +353,9 @@ class IStorage(IPlugin):
         """
         raise NotImplementedError(f"{type(self).__name__} cannot list keys")
 
-    async def store_many(self, items: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+    async def store_many(
+        self, items: Mapping[str, Any] | Iterable[tuple[str, Any]], *, ttl: float | None = None
+    ) -> None:
         """Store many values.
 
         Backends with ``atomic_batches`` (every built-in) make this one transaction: on error
@@ -355,7 +367,10 @@ class IStorage(IPlugin):
         """
         pairs = items.items() if isinstance(items, Mapping) else items
         for key, value in pairs:
-            await self.store(key, value)
+            if ttl is not None and self.supports_ttl:
+                await self.store(key, value, ttl=ttl)
+            else:
+                await self.store(key, value)
 
     async def store_expiring(self, key: str, data: Any, ttl: float) -> None:
         """Store a value that expires after ``ttl`` seconds (caches of prices and analyses).
@@ -367,7 +382,7 @@ class IStorage(IPlugin):
             StorageError: as for ``store``.
         """
         if self.supports_ttl:
-            await self.store(key, data, ttl=ttl)  # type: ignore[call-arg]
+            await self.store(key, data, ttl=ttl)
         else:
             await self.store(key, data)
 

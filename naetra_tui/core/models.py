@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from .ages import format_age
+from .ages import format_age as format_age  # re-exported
 from .clock import utcnow as utcnow  # re-exported: models, services and the UI read one clock
 from .enums import MarketState as MarketState  # re-exported
 from .enums import PluginState as PluginState  # re-exported

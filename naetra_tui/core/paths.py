@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from platformdirs import PlatformDirs
 
 APP_NAME = "naetra-tui"
 
 
-def _dirs():  # imported lazily: platformdirs is not needed for `--version`
+def _dirs() -> PlatformDirs:  # imported lazily: platformdirs is not needed for `--version`
     import platformdirs
 
     return platformdirs.PlatformDirs(APP_NAME, appauthor=False)

@@ -56,7 +56,7 @@ class Lot:
         return data
 
     @classmethod
-    def from_record(cls, data: dict[str, Any]) -> Lot:
+    def from_record(cls, data: object) -> Lot:
         """Raises: InvalidLot (a record this version cannot use)."""
         if not isinstance(data, dict):
             raise InvalidLot("record", "is not a lot")
@@ -100,7 +100,7 @@ class ClosedLot:
                 "fees": self.fees}  # fmt: skip
 
     @classmethod
-    def from_record(cls, data: dict[str, Any]) -> ClosedLot:
+    def from_record(cls, data: object) -> ClosedLot:
         """Raises: InvalidLot (a record this version cannot use)."""
         if not isinstance(data, dict) or not {"lot", "price", "closed"} <= data.keys():
             raise InvalidLot("record", "is not a closed lot")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+Arr = np.ndarray
+Bars = tuple[Arr, Arr, Arr, Arr, Arr, Arr]
 
-def _aggregate(keys: np.ndarray, stamps, o, h, low, c, v):
+
+def _aggregate(keys: Arr, stamps: Arr, o: Arr, h: Arr, low: Arr, c: Arr, v: Arr) -> Bars:
     """OHLCV per run of equal ``keys`` (input sorted by time)."""
     if not len(keys):
         return stamps, o, h, low, c, v
@@ -21,7 +24,7 @@ def _aggregate(keys: np.ndarray, stamps, o, h, low, c, v):
     )
 
 
-def resample_bars(stamps, o, h, low, c, v, size: np.timedelta64):
+def resample_bars(stamps: Arr, o: Arr, h: Arr, low: Arr, c: Arr, v: Arr, size: np.timedelta64) -> Bars:
     """Aggregate bars into fixed-size buckets (e.g. 1-minute into 5-minute)."""
     seconds = stamps.astype("datetime64[s]").astype(np.int64)
     step = int(size / np.timedelta64(1, "s"))
@@ -35,7 +38,7 @@ def resample_bars(stamps, o, h, low, c, v, size: np.timedelta64):
     return (bucket_starts, *out[1:])
 
 
-def resample_calendar(stamps, o, h, low, c, v, timeframe: str):
+def resample_calendar(stamps: Arr, o: Arr, h: Arr, low: Arr, c: Arr, v: Arr, timeframe: str) -> Bars:
     """Daily bars into weekly (``1W``, weeks starting Monday) or monthly (``1M``) bars."""
     days = stamps.astype("datetime64[D]")
     if timeframe == "1W":

@@ -33,7 +33,7 @@ async def run_in_daemon_thread(func: Callable[..., T], *args: Any) -> T:
         try:
             result = context.run(func, *args)
         except BaseException as exc:
-            outcome = (False, exc)
+            outcome: tuple[bool, Any] = (False, exc)
         else:
             outcome = (True, result)
         try:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import StorageError
+from ..core.files import USER_ONLY, atomic_write
 from ..core.metrics import METRICS
 from ..core.secrets import redact
 from ..core.text import clean_line
@@ -385,14 +386,8 @@ class PendingWrites:
                 for key, change in self._pending.items()
             ]
             payload = json.dumps({"v": JOURNAL_VERSION, "changes": entries})
-            self.journal.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.journal.with_suffix(".tmp")
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.journal)
+            # a temp name of its own per write: two processes on one journal never share it
+            atomic_write(self.journal, payload, mode=USER_ONLY)
             self.journal_problem = None
         except (OSError, TypeError, ValueError) as exc:
             # the same full disk may refuse the journal too: the changes stay in memory

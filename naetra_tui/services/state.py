@@ -26,7 +26,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -155,10 +155,6 @@ class AppState:
         await self.storage.store_many(items)
         return name
 
-    async def delete_watchlist(self, name: str) -> None:
-        for key in await self.storage.keys(f"wl/{name}/"):
-            await self.storage.delete(key)
-
     async def watchlist_members(self, name: str) -> set[str]:
         """The list's symbols, unordered: one key listing, no records read."""
         prefix = f"wl/{name}/sym/"
@@ -200,7 +196,7 @@ class AppState:
     async def remove_symbol(self, name: str, symbol: str) -> dict[str, Any] | None:
         """Remove a symbol; returns its record so the removal can be undone."""
         key = f"wl/{name}/sym/{symbol}"
-        record = await self.storage.retrieve(key)
+        record: dict[str, Any] | None = await self.storage.retrieve(key)
         await self.storage.delete(key)
         return record
 
@@ -380,7 +376,7 @@ async def open_state(loaded: LoadedConfig, manager: PluginManager) -> tuple[AppS
         # toggles live in storage, so the storage plugin itself follows its config 'enabled'
         await manager.start("storage", wanted)
         if record.loaded:
-            storage = record.instance
+            storage = cast("IStorage", record.instance)  # loaded as a storage: discovery checked it
             choice = StorageChoice(storage, wanted, storage.location, wanted)
             return _finish(manager, AppState(storage), choice)
         reason = record.error or "it failed to start"
@@ -390,11 +386,11 @@ async def open_state(loaded: LoadedConfig, manager: PluginManager) -> tuple[AppS
         and not record.entry.config.get("path")
     )
     # The fallbacks are the installed plugins, found as any plugin is: no service imports one.
-    fallback: IStorage = resolve_entry_point("storage", "memory", "memory")[0]()
+    fallback = cast("IStorage", resolve_entry_point("storage", "memory", "memory")[0]())
     name, location = "memory", "memory only (nothing will be saved)"
     if not default_sqlite_failed:
         try:
-            sqlite = resolve_entry_point("storage", "sqlite", "sqlite")[0]()
+            sqlite = cast("IStorage", resolve_entry_point("storage", "sqlite", "sqlite")[0]())
             await sqlite.initialize({})
             fallback, name, location = sqlite, "sqlite", f"SQLite at {sqlite.location}"
         except NaetraError as exc:

@@ -83,6 +83,7 @@ class PluginContract:
     config: ClassVar[dict[str, Any]] = {}
     bad_config: ClassVar[dict[str, Any] | None] = None
     max_block_ms: ClassVar[float] = MAX_BLOCK_MS
+    _warmed: ClassVar[bool] = False  # read from each subclass's own __dict__
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -18,8 +18,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import Any
 
 from ..core.clock import utcnow
 from ..core.enums import MarketState
+from ..core.files import atomic_write
 from ..core.paths import user_cache_dir
 from ..core.quote_math import QuoteMath
 
@@ -109,17 +108,10 @@ def save_snapshot(
         "saved_at": utcnow().isoformat(),
     }
     path = snapshot_file(config_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # a temp file of its own per write: a cancelled save's thread may still be writing (a thread
-    # cannot be cancelled), and two saves sharing one temp name renamed a half-written file
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(data, allow_nan=False))
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
+    # a temp file of its own per write (core/files.py): a cancelled save's thread may still be
+    # writing (a thread cannot be cancelled), and two saves sharing one temp name renamed a
+    # half-written file
+    atomic_write(path, json.dumps(data, allow_nan=False))
 
 
 def load_snapshot(config_path: Path) -> Snapshot | None:

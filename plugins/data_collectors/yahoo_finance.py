@@ -183,11 +183,11 @@ class YahooFinanceCollector(IDataCollector):
     def __init__(self) -> None:
         self.settings = YahooConfig()
         self.requests = 0  # HTTP requests made (for the status line and benchmarks)
-        self.supports_streaming = True  # per instance: `stream: false` turns it off
+        self.supports_streaming = True  # type: ignore[misc]  # per instance: `stream: false` turns it off
 
     async def initialize(self, config: dict[str, Any]) -> None:
         self.settings = YahooConfig.model_validate(config)
-        self.supports_streaming = self.settings.stream
+        self.supports_streaming = self.settings.stream  # type: ignore[misc]
         await run_in_daemon_thread(self._prepare)
 
     def stream_quotes(self, symbols: list[str]) -> AsyncIterator[Quote]:

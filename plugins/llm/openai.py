@@ -372,10 +372,11 @@ class OpenAICompatibleProvider(ILLMProvider):
         calls = message.get("tool_calls")
         if isinstance(calls, list):
             assembler.add([{"index": n, **c} for n, c in enumerate(calls) if isinstance(c, dict)])
-        usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+        usage: dict[str, Any] = body["usage"] if isinstance(body.get("usage"), dict) else {}
         reason = choices[0].get("finish_reason") or "stop"
+        content = message.get("content")
         return ChatChunk(
-            content=message.get("content") if isinstance(message.get("content"), str) else "",
+            content=content if isinstance(content, str) else "",
             tool_calls=assembler.calls(),
             done=True,
             done_reason=clean_line(str(reason)),
@@ -391,7 +392,7 @@ class OpenAICompatibleProvider(ILLMProvider):
         if isinstance(delta.get("tool_calls"), list):
             assembler.add([f for f in delta["tool_calls"] if isinstance(f, dict)])
         reason = choice.get("finish_reason")
-        usage = event.get("usage") if isinstance(event.get("usage"), dict) else {}
+        usage: dict[str, Any] = event["usage"] if isinstance(event.get("usage"), dict) else {}
         calls = assembler.calls() if reason else []
         return ChatChunk(
             content=content or "",

@@ -312,7 +312,7 @@ class _Guard:
             await self._cm.__aexit__(exc_type, exc, tb)
         except _connection_errors():
             pass  # releasing a dead connection; the pool replaces it
-        if broken:
+        if broken and exc is not None:
             raise StorageError(
                 f"PostgreSQL failed; could not {self.what} (nothing was half-written): "
                 f"{PostgresStorage._reason(exc)}"

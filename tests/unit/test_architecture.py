@@ -42,6 +42,11 @@ def test_every_source_file_is_installed_under_our_namespace() -> None:
     assert missing == [], f"not installed (add the package to pyproject's packages list): {missing}"
 
 
+def test_the_package_says_it_is_typed() -> None:
+    """Plugin authors subclass our interfaces: their type checker reads ours (PEP 561)."""
+    assert "naetra_tui/py.typed" in installed_files()
+
+
 def test_entry_points_name_our_namespace_and_load() -> None:
     ours = [ep for ep in metadata.distribution("naetra-tui").entry_points if ep.group.startswith("naetra.")]
     assert len(ours) >= 9

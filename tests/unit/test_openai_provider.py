@@ -4,7 +4,6 @@ refusals, faults). ``tests/e2e/test_real_model.py`` runs a real llama-cpp server
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from pathlib import Path
@@ -312,7 +311,3 @@ def test_plain_ask_ends_with_the_unverified_figures(
     out = capsys.readouterr().out
     assert code == 0
     assert out.rstrip().splitlines()[-1].startswith("unverified figures (not in the data): 999999.99")
-
-
-def test_asyncio_is_used() -> None:  # keeps the import honest for the timing test above
-    assert asyncio.get_event_loop_policy() is not None

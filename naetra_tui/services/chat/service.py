@@ -306,7 +306,9 @@ class ChatService:
                                 yield ChatEvent("token", piece)
                             calls.extend(chunk.tool_calls)
                 finally:
-                    await stream.aclose()
+                    close = getattr(stream, "aclose", None)  # an async generator; any iterator may come
+                    if close is not None:
+                        await close()
             except ToolsUnsupported:
                 self._no_tools.add(model)
                 tools = None
@@ -392,12 +394,3 @@ class ChatService:
         )
         await self._save(key, message)
         return ChatEvent("error", error, message)
-
-    async def ask_text(self, text: str, symbol: str | None = None) -> ChatMessage:
-        """Ask and wait for the whole answer (headless use)."""
-        last: ChatMessage | None = None
-        async for event in self.ask(text, symbol):
-            if event.message is not None:
-                last = event.message
-        assert last is not None
-        return last

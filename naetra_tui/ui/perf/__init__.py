@@ -17,6 +17,9 @@ Textual is pinned to the exact version these were written against (``pyproject.t
 * ``flat_list`` - a finished list is one widget drawing the cells Textual's list widgets draw
   (stall target while a list-heavy answer streams; long conversations).
 
+``NAETRA_SPEEDUPS=0`` turns every one of them off (see ``guard.py``); each module's docstring
+says what would let it be deleted.
+
 Nothing here runs at import: the CLI's bootstrap calls :func:`install_speedups` before the app
 starts (the tests and benchmarks call it explicitly).
 """
@@ -31,7 +34,11 @@ log = logging.getLogger(__name__)
 def install_speedups() -> dict[str, bool]:
     """Install the process-wide speedups; returns which ones took effect (idempotent)."""
     from . import fresh_full_map, incremental_wrap, lazy_strip_caches
+    from .guard import speedups_enabled
 
+    if not speedups_enabled():
+        log.info("every speedup is off: NAETRA_SPEEDUPS=0")
+        return dict.fromkeys(("lazy_strip_caches", "incremental_wrap", "fresh_full_map"), False)
     results = {
         "lazy_strip_caches": lazy_strip_caches.install(),
         "incremental_wrap": incremental_wrap.install(),

@@ -9,6 +9,9 @@ here by one widget: its bullets and paragraphs as the same cells.
 
 Only lists whose items hold paragraphs and such lists are drawn so; any other list (a code
 block or quote in an item) keeps Textual's widgets.
+
+Delete when: a Textual whose Markdown lists are drawn by fewer widgets; or when ``NAETRA_SPEEDUPS=0 python benchmarks/ui.py --only chat``
+meets the chat-stream stall within 20 ms on the list-heavy answer without it.
 """
 
 from __future__ import annotations
@@ -203,7 +206,7 @@ def _flat_list(like: MarkdownBlock, rows: ListRows) -> MarkdownBlock:
 def flattened(widget: Widget) -> MarkdownBlock | None:
     """A one-widget copy of list ``widget`` (mounted, or parsed and not yet mounted) to put
     in its place; None if it is not such a list or already one widget."""
-    if isinstance(widget, FlatListMixin) or not isinstance(widget, MarkdownBlock):
+    if not FLAT_LISTS or isinstance(widget, FlatListMixin) or not isinstance(widget, MarkdownBlock):
         return None
     rows = rows_from_mounted(widget) if widget.is_attached else rows_from_parsed(widget)
     return _flat_list(widget, rows) if rows is not None else None
@@ -212,7 +215,7 @@ def flattened(widget: Widget) -> MarkdownBlock | None:
 def restyle_flat(old: Widget, new: MarkdownBlock) -> bool:
     """Give a mounted flat list the rows of ``new`` (the same answer restyled); False if
     ``old`` is not a flat list or ``new`` cannot be one."""
-    rows = rows_from_parsed(new) if isinstance(old, FlatListMixin) else None
+    rows = rows_from_parsed(new) if FLAT_LISTS and isinstance(old, FlatListMixin) else None
     if rows is None or isinstance(new, _TEXTUAL.ordered_list) != isinstance(old, _TEXTUAL.ordered_list):  # type: ignore[union-attr]
         return False
     old.set_rows(rows)

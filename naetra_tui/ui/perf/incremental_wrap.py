@@ -5,6 +5,9 @@ once to render it), from the first word each time. A streamed answer's last para
 a few words per frame, so wrapping it from the start made each frame O(paragraph): ~8 ms of a
 frame for a 2,000-word paragraph. Greedy wrapping decides each line from the words before it,
 so the lines before the last one stay as they were; only the last line onwards is wrapped again.
+
+Delete when: a Textual or Rich that re-wraps a grown paragraph from its last line; or when ``NAETRA_SPEEDUPS=0 python benchmarks/ui.py --only chat``
+meets the chat-stream stall within 20 ms without it.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ while such an answer streamed (1.1-1.3 s of CPU for a 500-character answer with 
 widgets: the paragraph being written gets its new text, and only new items or blocks are
 mounted. Anything else (a numbering that got wider, an item that lost a block, a code block
 in an item) falls back to Textual's remount.
+
+Delete when: a Textual Markdown that updates a streamed list in place as it does a paragraph; or when ``NAETRA_SPEEDUPS=0 python benchmarks/ui.py --only chat``
+meets the chat-stream stall within 20 ms on answers with lists without it.
 """
 
 from __future__ import annotations

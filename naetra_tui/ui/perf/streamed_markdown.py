@@ -5,6 +5,9 @@ layout (which repaints the whole conversation, ~15 ms here at 160x50) and re-ren
 of its lines. A few more words usually fit on the paragraph's last line: then the height is
 unchanged, no layout is needed, and since greedy wrapping keeps the lines before the last one
 as they were, only the last line needs painting again.
+
+Delete when: a Textual paragraph that repaints only what a streamed write changed; or when ``NAETRA_SPEEDUPS=0 python benchmarks/ui.py --only chat``
+meets the chat-stream stall within 20 ms without it.
 """
 
 from __future__ import annotations
@@ -80,6 +83,9 @@ def whole_area(widget: Widget) -> tuple[Region, ...]:
     return (Region(-left, -top, width, height),)
 
 
+_SKIP_SECOND_LAYOUT = internals_present("one_layout_per_resize", [(Widget, "_size_updated")])
+
+
 class OneLayoutPerResize:
     """Textual sets a widget's virtual size during a layout through a reactive that asks for
     another full layout of the screen (an arrange and repaint, ~2-4 ms in a long chat). For a
@@ -92,7 +98,7 @@ class OneLayoutPerResize:
     ) -> bool:
         # (a mixin, not a Widget: as a Widget subclass it would change the CSS its users get)
         resized: bool = super()._size_updated(  # type: ignore[misc]
-            size, virtual_size, container_size, layout=False
+            size, virtual_size, container_size, layout=layout and not _SKIP_SECOND_LAYOUT
         )
         return resized
 

@@ -127,11 +127,6 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
         self.load_history()
         self.load_models()
 
-    def set_symbol(self, symbol: str | None) -> None:
-        self.symbol = symbol
-        self.query_one("#chat-title", Label).update(self._title())
-        self.load_history()
-
     # --- history and models ---------------------------------------------------------------
 
     @work(exclusive=True, group="chat-history", exit_on_error=False)

@@ -15,7 +15,7 @@ from naetra_tui.core.models import PriceHistory
 def _lookback(name: str, params: tuple[tuple[str, Any], ...]) -> int:
     from talib import abstract
 
-    function = abstract.Function(name)
+    function = abstract.Function(name)  # type: ignore[attr-defined]  # made at import by TA-Lib
     if params:
         function.set_parameters(**dict(params))
     return int(function.lookback)
