@@ -164,7 +164,7 @@ async def watchlist_update(tmp: Path) -> None:
     from naetra_tui.config import load_config
     from naetra_tui.services.market import QuoteRow
     from naetra_tui.ui.app import NaetraApp
-    from naetra_tui.ui.text import fmt_price
+    from naetra_tui.ui.formatting import fmt_price
 
     symbols = [f"S{i:03d}" for i in range(500)]
     config = tmp / "wl.yaml"

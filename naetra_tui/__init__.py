@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .core.plugin_manager import PluginManager
+    from .plugin_host.manager import PluginManager
 
 __version__ = "0.1.0"
 __all__ = ["PluginManager", "__version__"]
@@ -17,7 +17,7 @@ __all__ = ["PluginManager", "__version__"]
 
 def __getattr__(name: str) -> Any:
     if name == "PluginManager":
-        from .core.plugin_manager import PluginManager
+        from .plugin_host.manager import PluginManager
 
         return PluginManager
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

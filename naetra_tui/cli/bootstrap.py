@@ -12,7 +12,7 @@ from __future__ import annotations
 
 
 def bootstrap_process() -> None:
-    from ..core.discovery import install_guide_alias
+    from ..plugin_host.discovery import install_guide_alias
 
     install_guide_alias()
 

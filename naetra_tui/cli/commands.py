@@ -44,7 +44,7 @@ def list_plugins() -> int:
     """Print every installed plugin (from entry points, nothing imported)."""
     from rich.table import Table
 
-    from ..core.discovery import list_installed
+    from ..plugin_host.discovery import list_installed
 
     table = Table(title="Installed plugins (use them in config.yaml with  plugin: NAME)")
     for column in ("category", "name", "from", "target"):

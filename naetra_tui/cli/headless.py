@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .output import err, out, stream_piece
+from .output import err, out, stream_piece, write_csv
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
@@ -21,7 +20,7 @@ _err = err
 async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from ..services.session import Phase, session_for
 
-    async with session_for(loaded, Phase.MARKET) as session:
+    async with session_for(loaded, Phase.MARKET, notify=_err) as session:
         rows = await session.market.refresh(args.symbols)
     if args.json:
         items = []
@@ -51,7 +50,7 @@ async def history(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from ..core.errors import NaetraError
     from ..services.session import Phase, session_for
 
-    async with session_for(loaded, Phase.MARKET) as session:
+    async with session_for(loaded, Phase.MARKET, notify=_err) as session:
         try:
             bars = await session.market.history(args.symbol, args.timeframe, args.range_name)
         except (NaetraError, ValueError) as exc:
@@ -71,22 +70,25 @@ async def history(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             )
         )
         return 0
-    writer = csv.writer(sys.stdout)
-    writer.writerow(["time", "open", "high", "low", "close", "volume", "source"])
     label = "simulated" if bars.simulated else bars.source
-    for i, stamp in enumerate(cols["timestamp"]):
-        when = datetime.fromtimestamp(stamp, UTC).isoformat()
-        writer.writerow(
-            [
-                when,
-                cols["open"][i],
-                cols["high"][i],
-                cols["low"][i],
-                cols["close"][i],
-                cols["volume"][i],
-                label,
-            ]
-        )
+    header = ["time", "open", "high", "low", "close", "volume", "source"]
+    write_csv(
+        [
+            header,
+            *(
+                [
+                    datetime.fromtimestamp(stamp, UTC).isoformat(),
+                    cols["open"][i],
+                    cols["high"][i],
+                    cols["low"][i],
+                    cols["close"][i],
+                    cols["volume"][i],
+                    label,
+                ]
+                for i, stamp in enumerate(cols["timestamp"])
+            ),
+        ]
+    )
     return 0
 
 
@@ -94,7 +96,7 @@ async def analyze(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from ..core.errors import InvalidSymbol
     from ..services.session import session_for
 
-    async with session_for(loaded) as session:
+    async with session_for(loaded, notify=_err) as session:
         try:
             await session.market.refresh([args.symbol])
             results = await session.analysis.analyze(args.symbol, args.timeframe, args.range_name)
@@ -128,7 +130,7 @@ async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from ..services.session import chat_service, session_for
 
     as_json = getattr(args, "json", False)
-    async with session_for(loaded) as session:
+    async with session_for(loaded, notify=_err) as session:
         chat = chat_service(session)
         failed, last = False, None
         try:

@@ -80,7 +80,7 @@ def load(args: argparse.Namespace) -> LoadedConfig:
 def start_from_snapshot(args: argparse.Namespace) -> int | None:
     """Run the app painting the rows the last session showed before loading the config (and
     pydantic, numpy, the plugins); None if there is no usable snapshot for this config."""
-    from ..config.discovery import discover_config_path
+    from ..config.location import discover_config_path
     from ..core.errors import ConfigurationError
     from ..ui.snapshot import load_snapshot
 

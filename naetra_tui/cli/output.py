@@ -9,10 +9,11 @@ pipe; Rich is given ``Text`` objects of that cleaned text only, never markup.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from ..core.secrets import redact
-from ..core.text import clean
+from ..core.text import clean, inert_csv_cell
 
 
 def safe(value: object) -> str:
@@ -29,6 +30,16 @@ def out(*values: object, sep: str = " ", end: str = "\n", file: IO[str] | None =
 def err(message: object) -> None:
     """One line on stderr: ``naetra-tui: message``."""
     out(f"naetra-tui: {message}", file=sys.stderr)
+
+
+def write_csv(rows: Iterable[Sequence[Any]]) -> None:
+    """CSV on stdout with every cell inert: cleaned, secrets hidden, and no cell a spreadsheet
+    would run as a formula (see ``core.text.inert_csv_cell``)."""
+    import csv
+
+    writer = csv.writer(sys.stdout)
+    for row in rows:
+        writer.writerow([inert_csv_cell(redact(v) if isinstance(v, str) else v) for v in row])
 
 
 def stream_piece(text: str) -> None:

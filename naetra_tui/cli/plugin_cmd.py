@@ -141,7 +141,7 @@ def _check_values(editor: Any, category: str, name: str, values: dict[str, Any])
 
 
 def _add(editor: Any, category: str, name: str) -> str | None:
-    from ..core.discovery import list_installed
+    from ..plugin_host.discovery import list_installed
 
     installed = {p.name for p in list_installed(category)}
     if name not in installed:
@@ -155,7 +155,7 @@ def _list(loaded: LoadedConfig) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from ..core.discovery import list_installed
+    from ..plugin_host.discovery import list_installed
 
     table = Table(title=f"Plugins in {loaded.path or 'the packaged default config'}")
     for column in ("category", "name", "order", "enabled", "plugin / class"):

@@ -5,12 +5,10 @@ Lots added here go on the watchlist named Portfolio too, so the app shows them."
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import sys
 from typing import TYPE_CHECKING, Any
 
-from .output import err, out
+from .output import err, out, write_csv
 from .runner import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 
 if TYPE_CHECKING:
@@ -76,20 +74,24 @@ async def _save(lots: list[Any], loaded: LoadedConfig) -> int:
     from ..core.errors import NaetraError
     from ..services.session import Phase, session_for
 
-    async with session_for(loaded, Phase.MARKET) as session:
+    async with session_for(loaded, Phase.MARKET, require_storage=True, notify=err) as session:
         try:
             await session.portfolio.store.add(lots)
         except NaetraError as exc:
             err(f"the lots were not saved: {exc}")
             return EXIT_FAILED
-        pending = session.storage.pending
-        if pending is not None and pending.unsaved:
-            err(f"{pending.describe()}: kept in {pending.journal} and saved on the next run")
         symbols = sorted({lot.symbol for lot in lots})
         if WATCHLIST not in await session.state.watchlist_names():
             await session.state.create_watchlist(WATCHLIST, [])
         on_list = await session.state.watchlist_members(WATCHLIST)
         await session.state.add_symbols(WATCHLIST, [s for s in symbols if s not in on_list])
+        pending = session.storage.pending
+        if pending is not None and pending.unsaved:  # refused by the storage: kept, not saved
+            err(
+                f"not saved to {session.storage.location}: {pending.describe()}; "
+                f"kept in {pending.journal} and saved by the next run that can reach it"
+            )
+            return EXIT_FAILED
     count = len(lots)
     out(
         f"added {count} lot{'s' if count != 1 else ''} of {len(symbols)} symbol{'s' if len(symbols) != 1 else ''}"
@@ -102,14 +104,12 @@ async def _show(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from ..services.portfolio.report import CSV_COLUMNS, csv_rows, portfolio_dict
     from ..services.session import Phase, session_for
 
-    async with session_for(loaded, Phase.MARKET) as session:
+    async with session_for(loaded, Phase.MARKET, require_storage=True, notify=err) as session:
         value = await session.valued_portfolio()
     if args.json:
         out(json.dumps(portfolio_dict(value), indent=1))
     elif args.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(CSV_COLUMNS)
-        writer.writerows(csv_rows(value))
+        write_csv([CSV_COLUMNS, *csv_rows(value)])
     else:
         _print_table(value)
     return EXIT_OK if not value.incomplete else EXIT_FAILED

@@ -26,9 +26,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .discovery import discover_config_path
-    from .errors import describe_errors
     from .loading import load_config, load_config_text, validate_plugin_config
+    from .location import discover_config_path
     from .schema import (
         CATEGORY_NAMES,
         DEFAULT_WATCHLIST,
@@ -38,10 +37,11 @@ if TYPE_CHECKING:
         PluginsConfig,
     )
     from .source import ConfigSource, LoadedConfig, format_loc
+    from .validation_messages import describe_errors
 
 _EXPORTS = {
-    "discover_config_path": "discovery",
-    "describe_errors": "errors",
+    "discover_config_path": "location",
+    "describe_errors": "validation_messages",
     "load_config": "loading",
     "load_config_text": "loading",
     "validate_plugin_config": "loading",

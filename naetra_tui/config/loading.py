@@ -10,9 +10,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..core.errors import ConfigurationError
-from .errors import _raise_first, describe_errors
 from .schema import NaetraConfig
 from .source import ConfigSource, LoadedConfig, Loc, interpolate, parse_yaml
+from .validation_messages import _raise_first, describe_errors
 
 #: A real config is a few KB; anything this big is the wrong file (and would take seconds to parse).
 MAX_CONFIG_BYTES = 1_000_000

@@ -19,7 +19,10 @@ person can act on. Callers catch the narrowest class they can handle::
         ├── LLMUnavailable           the server cannot be reached
         ├── ModelNotFound            the model is not installed on the server (.available)
         ├── ToolsUnsupported         the model cannot call tools (the chat falls back)
-        └── StreamInterrupted        the answer broke off mid-stream
+        ├── StreamInterrupted        the answer broke off mid-stream
+        ├── ContextTooLong           the prompt does not fit the model's window (.window)
+        ├── LLMAuthError             the server refused the API key (401/403)
+        └── LLMRateLimited           the server is rate-limiting (429; .retry_after)
 """
 
 from __future__ import annotations

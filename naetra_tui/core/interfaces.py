@@ -45,7 +45,7 @@ class IPlugin(ABC):  # noqa: B024 - the lifecycle hooks all have defaults
     #: One-line description shown in ``--list-plugins`` and the Plugins screen.
     description: ClassVar[str] = ""
     #: Method -> {parameter: ability}: a parameter callers pass only to plugins with that
-    #: ability (a class attribute that is true). Checked at load (see ``core/signatures.py``).
+    #: ability (a class attribute that is true). Checked at load (see ``plugin_host/signatures.py``).
     ability_parameters: ClassVar[dict[str, dict[str, str]]] = {}
 
     async def initialize(self, config: dict[str, Any]) -> None:  # noqa: B027 - optional hook
@@ -268,6 +268,10 @@ class ILLMProvider(IPlugin):
             ModelNotFound: the model is not installed (the message lists what is).
             ToolsUnsupported: the model refuses tools (the chat retries without them).
             StreamInterrupted: the stream broke after some text arrived.
+            ContextTooLong: the conversation does not fit the model's context window (the
+                chat trims old turns once and asks again).
+            LLMAuthError: the server refused the API key.
+            LLMRateLimited: the server is rate-limiting (``retry_after`` when it says).
             LLMError: any other failure, with the server's reason.
         """
         system = next((m.content for m in messages if m.role == "system"), "")
@@ -293,6 +297,14 @@ class IStorage(IPlugin):
     def location(self) -> str:
         """Where the data is kept, for messages ("saving to ..."): a file, a host. No secrets."""
         return type(self).__name__
+
+    @property
+    def identity(self) -> str:
+        """What makes this storage the one it is — host, port, database, prefix or path, never
+        a password — so changes it refused are kept for it and land in it alone (the local
+        journal is named by a digest of it). Never shown. Default: the class and ``location``
+        (override it when ``location`` hides what tells two storages apart)."""
+        return f"{type(self).__module__}.{type(self).__qualname__}:{self.location}"
 
     @abstractmethod
     async def initialize(self, config: dict[str, Any]) -> None:

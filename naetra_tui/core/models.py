@@ -9,12 +9,13 @@ Price histories are column arrays (numpy), never lists of per-bar objects.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .ages import format_age as format_age  # re-exported
 from .clock import utcnow as utcnow  # re-exported: models, services and the UI read one clock
@@ -35,12 +36,19 @@ class Health(BaseModel):
 
 
 class Quote(QuoteMath, BaseModel):
-    """The latest price of one symbol, with where it came from and how old it is."""
+    """The latest price of one symbol, with where it came from and how old it is.
+
+    Validated where it is made (every collector's quotes pass through here): the price is
+    finite and > 0, or there is no quote (the market service says why, per symbol). A
+    reference figure that is not finite or not > 0 (a previous close of 0, an open of -1) is
+    dropped to ``None``: what is computed from it (the day's change, day P&L) is then missing
+    and said so, never a plausible wrong number.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     symbol: str
-    price: float
+    price: float = Field(gt=0, allow_inf_nan=False)
     source: str
     name: str | None = None
     previous_close: float | None = None
@@ -57,6 +65,27 @@ class Quote(QuoteMath, BaseModel):
         None,
         description="The pre- or post-market price (``market_state`` says which); ``price`` stays the regular one.",
     )
+
+    @field_validator("previous_close", "open", "day_high", "day_low", "extended_price", mode="before")
+    @classmethod
+    def _positive_or_missing(cls, value: object) -> object:
+        return value if _positive_number(value) else None
+
+    @field_validator("volume", mode="before")
+    @classmethod
+    def _volume_or_missing(cls, value: object) -> object:
+        return value if _positive_number(value) or value == 0 else None
+
+
+def _positive_number(value: object) -> bool:
+    """A finite number > 0 (None and anything else: not one)."""
+    if isinstance(value, bool) or value is None:
+        return False
+    try:
+        number = float(value)  # type: ignore[arg-type]  # numpy scalars and numeric text too
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(number) and number > 0
 
 
 @dataclass

@@ -245,6 +245,12 @@ def to_quote(raw: Any, *, symbol: str, source: str, simulated: bool = False) -> 
         fields[field_name] = to_float(_pick(raw, aliases))
     if fields["price"] is None:
         raise DataUnavailable(f"{source} returned no price for {symbol}", symbol=symbol, source=source)
+    if not fields["price"] > 0 or not math.isfinite(fields["price"]):  # the Quote would refuse it
+        raise DataUnavailable(
+            f"{source} returned an unusable price for {symbol} (not a number above 0)",
+            symbol=symbol,
+            source=source,
+        )
     name = missing_to_none(raw.get("name") or raw.get("shortName"))
     currency = missing_to_none(raw.get("currency"))
     return Quote(

@@ -43,3 +43,23 @@ def clean(text: object) -> str:
 def clean_line(text: object) -> str:
     """``clean`` for one line (titles, table cells, notifications): newlines and tabs become spaces."""
     return " ".join(clean(text).replace("\t", " ").splitlines())
+
+
+#: What a spreadsheet takes as the start of a formula (OWASP's CSV injection rule).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: strings are cleaned, and one that would start a
+    formula (``=HYPERLINK(...)``, ``@SUM``, ``+cmd``) gets a leading ``'``. Numbers stay
+    numbers, a negative one written as text (``-12.5``) included."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS):
+        try:
+            float(value)
+            return value
+        except ValueError:
+            return "'" + clean(value)
+    text = clean(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

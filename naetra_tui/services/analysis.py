@@ -20,7 +20,7 @@ from ..core.models import Analysis, Fundamentals, PriceHistory
 from ..core.secrets import redact
 
 if TYPE_CHECKING:
-    from ..core.plugin_manager import PluginManager
+    from ..plugin_host.manager import PluginManager
     from .market import MarketService
     from .state import AppState
 

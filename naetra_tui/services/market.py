@@ -34,7 +34,7 @@ from ..core.text import clean_line
 from ..core.timeframes import INTRADAY_MINUTES, range_days
 
 if TYPE_CHECKING:
-    from ..core.plugin_manager import PluginManager
+    from ..plugin_host.manager import PluginManager
     from .state import AppState
 
 log = logging.getLogger(__name__)

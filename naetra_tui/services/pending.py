@@ -19,10 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import hashlib
-import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,10 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import StorageError
-from ..core.files import USER_ONLY, atomic_write
 from ..core.metrics import METRICS
 from ..core.secrets import redact
 from ..core.text import clean_line
+from .journal import Journal
 
 if TYPE_CHECKING:
     from ..core.interfaces import IStorage
@@ -44,7 +41,6 @@ log = logging.getLogger(__name__)
 USER_PREFIXES = ("wl/", "settings/", "alerts/", "plugins/", "chat/", "portfolio/")
 #: Seconds between retries: doubling, then every 30 s until the storage answers.
 RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
-JOURNAL_VERSION = 1
 
 
 class _Marker:
@@ -68,12 +64,6 @@ class PendingChange:
 
 def is_user_record(key: str) -> bool:
     return key.startswith(USER_PREFIXES)
-
-
-def journal_path_for(location: str, folder: Path) -> Path:
-    """One journal per storage (by its location): kept changes land where they were meant to."""
-    digest = hashlib.sha256(location.encode()).hexdigest()[:16]
-    return folder / f"pending-writes-{digest}.json"
 
 
 def _why(exc: BaseException) -> str:
@@ -101,7 +91,10 @@ class PendingWrites:
     ) -> None:
         self.storage = storage
         self.name = name  # the storage plugin's name, for its call statistics
-        self.journal = journal
+        #: This process's own journal file (see services/journal.py), None in memory only.
+        self._journal = Journal(journal) if journal is not None else None
+        self.journal = self._journal.path if self._journal is not None else None
+        self.notices: list[str] = []  # journal files refused or set aside: said once at start
         self.delays = delays or RETRY_DELAYS
         self.on_change = on_change
         self._pending: dict[str, PendingChange] = {}
@@ -353,6 +346,8 @@ class PendingWrites:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._retry
             self._retry = None
+        if self._journal is not None:
+            self._journal.close()  # what is left may now be adopted by the next run
 
     async def cleanup(self) -> None:
         await self.storage.cleanup()
@@ -367,13 +362,9 @@ class PendingWrites:
     # --- the journal --------------------------------------------------------------------
 
     def _save_journal(self) -> None:
-        if self.journal is None:
+        if self._journal is None:
             return
         try:
-            if not self._pending:
-                self.journal.unlink(missing_ok=True)
-                self.journal_problem = None
-                return
             entries = [
                 {
                     "key": key,
@@ -385,9 +376,7 @@ class PendingWrites:
                 }
                 for key, change in self._pending.items()
             ]
-            payload = json.dumps({"v": JOURNAL_VERSION, "changes": entries})
-            # a temp name of its own per write: two processes on one journal never share it
-            atomic_write(self.journal, payload, mode=USER_ONLY)
+            self._journal.save(entries)
             self.journal_problem = None
         except (OSError, TypeError, ValueError) as exc:
             # the same full disk may refuse the journal too: the changes stay in memory
@@ -395,26 +384,17 @@ class PendingWrites:
             log.warning("could not save kept changes to %s: %s", self.journal, self.journal_problem)
 
     def _load_journal(self) -> None:
-        if self.journal is None or not self.journal.exists():
+        """Adopt the changes kept by earlier runs (or other terminals that have ended)."""
+        if self._journal is None:
             return
-        try:
-            data = json.loads(self.journal.read_text(encoding="utf-8"))
-            if data.get("v") != JOURNAL_VERSION:
-                raise ValueError(f"journal version {data.get('v')!r}")
-            for entry in data["changes"]:
-                key = entry["key"]
-                if not isinstance(key, str) or not is_user_record(key):
-                    raise ValueError("a journal entry that is not a user record")
-                value = DELETED if entry["deleted"] else entry["value"]
-                base = entry["base"] if entry["base_known"] else UNKNOWN
-                self._pending[key] = PendingChange(value, base, float(entry["since"]))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            self._pending.clear()
-            aside = self.journal.with_suffix(".unreadable")
-            with contextlib.suppress(OSError):
-                os.replace(self.journal, aside)
-            log.warning("set aside an unreadable pending-writes journal as %s: %s", aside, _why(exc))
-            return
+        for entry in self._journal.adopt(accept=lambda e: is_user_record(e.key)):
+            value = DELETED if entry.deleted else entry.value
+            base = entry.base if entry.base_known else UNKNOWN
+            self._pending[entry.key] = PendingChange(value, base, entry.since)
+        self.notices.extend(self._journal.problems)
         if self._pending:
+            self._save_journal()  # ours now: the ended runs' files can go
+            if self.journal_problem is None:
+                self._journal.forget_adopted()
             self.reason = "kept from the last run; saving…"
             log.info("%d changes kept from the last run", len(self._pending))

@@ -31,7 +31,7 @@ class SettingField:
 
 def plugin_class(entry: Any, category: str) -> Any:
     """The class a config entry names (``plugin:`` or ``class:``). Raises: NaetraError."""
-    from ..core.discovery import resolve_class_path, resolve_entry_point
+    from ..plugin_host.discovery import resolve_class_path, resolve_entry_point
 
     get = (
         entry.get

@@ -34,7 +34,7 @@ from ..core.errors import NaetraError
 if TYPE_CHECKING:
     from ..config import LoadedConfig
     from ..core.models import Analysis
-    from ..core.plugin_manager import PluginManager
+    from ..plugin_host.manager import PluginManager
     from .alerts import AlertBook
     from .analysis import AnalysisService
     from .chat import ChatService
@@ -69,7 +69,7 @@ class SessionNotStarted(RuntimeError):
 
 def make_manager(loaded: LoadedConfig, *, remember: bool = True) -> PluginManager:
     """The plugin manager of a run; its toggles are remembered in storage once it is open."""
-    from ..core.plugin_manager import PluginManager
+    from ..plugin_host.manager import PluginManager
     from .state import toggle_store_for
 
     return PluginManager(config=loaded, toggles=toggle_store_for(loaded) if remember else None)
@@ -80,12 +80,18 @@ class Session:
 
     Args:
         loaded: the loaded config.
-        manager: a plugin manager made beforehand (the app makes it early to subscribe to its
-            changes); by default one is made for ``loaded``.
+        manager: a plugin manager made beforehand; by default one is made for ``loaded``.
+        require_storage: raise ``StorageUnavailable`` instead of falling back to another
+            storage when the configured one cannot start.
     """
 
-    def __init__(self, loaded: LoadedConfig, manager: PluginManager | None = None) -> None:
+    def __init__(
+        self, loaded: LoadedConfig, manager: PluginManager | None = None, *, require_storage: bool = False
+    ) -> None:
         self.loaded = loaded
+        #: Refuse to start on a fallback storage (headless commands that read or write the
+        #: user's records: they must never write somewhere else silently).
+        self.require_storage = require_storage
         self.manager = manager if manager is not None else make_manager(loaded)
         self.phase = Phase.NEW
         #: One line each for what the user must be told (storage fell back, lots unreadable).
@@ -155,16 +161,24 @@ class Session:
         return True
 
     async def open_storage(self) -> None:
-        """Phase 1. Never raises for a storage failure: a fallback is used and said in ``notices``."""
+        """Phase 1. A storage that cannot start is replaced by a fallback, said in ``notices``.
+
+        Raises:
+            StorageUnavailable: with ``require_storage``, instead of the fallback.
+        """
         if not self._enter(Phase.STORAGE):
             return
         from .state import open_state
         from .watchlists import WatchlistEditor
 
-        self._state, self._storage = await open_state(self.loaded, self.manager)
+        self._state, self._storage = await open_state(
+            self.loaded, self.manager, allow_fallback=not self.require_storage
+        )
         self._watchlists = WatchlistEditor(self._state)
         if self._storage.warning:
             self.notices.append(self._storage.warning)
+        if self._storage.pending is not None:  # kept-changes files refused or set aside
+            self.notices.extend(self._storage.pending.notices)
         self.phase = Phase.STORAGE
 
     async def start_collectors(self) -> None:
@@ -298,11 +312,23 @@ async def close_session(session: Session) -> None:
 
 
 @asynccontextmanager
-async def session_for(loaded: LoadedConfig, through: Phase = Phase.ALL) -> AsyncIterator[Session]:
-    """A Session started through ``through`` and closed on the way out, whatever happens."""
-    session = Session(loaded)
+async def session_for(
+    loaded: LoadedConfig,
+    through: Phase = Phase.ALL,
+    *,
+    require_storage: bool = False,
+    notify: Callable[[str], None] | None = None,
+) -> AsyncIterator[Session]:
+    """A Session started through ``through`` and closed on the way out, whatever happens;
+    ``notify`` is told each notice once the start is done."""
+    session = Session(loaded, require_storage=require_storage)
     try:
-        yield await session.start(through)
+        await session.start(through)
+        if notify is not None:
+            for notice in session.notices:
+                notify(notice)
+            session.notices.clear()
+        yield session
     finally:
         await session.close()
 

@@ -38,7 +38,7 @@ from ..core.symbols import is_valid_symbol, normalize_symbol
 if TYPE_CHECKING:
     from ..config import LoadedConfig
     from ..core.interfaces import IStorage
-    from ..core.plugin_manager import PluginManager
+    from ..plugin_host.manager import PluginManager
     from .pending import PendingWrites
 
 log = logging.getLogger(__name__)
@@ -357,14 +357,20 @@ def toggle_store_for(loaded: LoadedConfig) -> StorageToggleStore:
     return StorageToggleStore()
 
 
-async def open_state(loaded: LoadedConfig, manager: PluginManager) -> tuple[AppState, StorageChoice]:
+async def open_state(
+    loaded: LoadedConfig, manager: PluginManager, *, allow_fallback: bool = True
+) -> tuple[AppState, StorageChoice]:
     """Start the configured storage plugin (before the others, so toggles can be read) and
     open the app state on it — or, if it cannot start, on SQLite at the default place or in
     memory, with a warning that says so. Never raises for a storage failure.
 
     A fallback storage is not owned by the plugin manager: close it with ``close_choice``.
+
+    Raises:
+        StorageUnavailable: with ``allow_fallback=False``, when the configured storage cannot start
+            (no other storage is opened, not even created).
     """
-    from ..core.discovery import resolve_entry_point
+    from ..plugin_host.discovery import resolve_entry_point
 
     wanted = loaded.config.app.storage
     record = manager.records.get(f"storage/{wanted}")
@@ -380,6 +386,12 @@ async def open_state(loaded: LoadedConfig, manager: PluginManager) -> tuple[AppS
             choice = StorageChoice(storage, wanted, storage.location, wanted)
             return _finish(manager, AppState(storage), choice)
         reason = record.error or "it failed to start"
+    if not allow_fallback:
+        from ..core.errors import StorageUnavailable
+
+        raise StorageUnavailable(
+            f"cannot use the storage '{wanted}': {reason}; nothing was read or written (see `naetra-tui doctor`)"
+        )
     default_sqlite_failed = (
         record is not None
         and (record.entry.plugin == "sqlite" or (record.entry.class_path or "").endswith(".SQLiteStorage"))
@@ -416,10 +428,11 @@ async def close_choice(choice: StorageChoice) -> None:
 
 def _finish(manager: PluginManager, state: AppState, choice: StorageChoice) -> tuple[AppState, StorageChoice]:
     from ..core.paths import user_state_dir
-    from .pending import PendingWrites, journal_path_for
+    from .journal import journal_path_for
+    from .pending import PendingWrites
 
     if choice.persistent:  # memory storage never refuses a write
-        journal = journal_path_for(choice.location, user_state_dir())
+        journal = journal_path_for(choice.storage.identity, user_state_dir())
         choice.pending = PendingWrites(choice.storage, journal, name=choice.name)
         choice.pending.start()
         state.storage = choice.pending

@@ -25,7 +25,7 @@ from ..core.errors import NaetraError
 from ..core.heap import IdleCollector
 from ..services.session import Phase
 from . import messages
-from .commands import NaetraCommands
+from .palette import NaetraCommands
 from .plugin_actions import PluginActions
 from .portfolio_actions import PortfolioActions
 from .screens.help import HelpScreen
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..config import LoadedConfig
-    from ..core.plugin_manager import PluginManager, PluginRecord
+    from ..plugin_host.manager import PluginManager, PluginRecord
     from ..services.alerts import Alert, AlertBook
     from ..services.analysis import AnalysisService
     from ..services.chat import ChatService
@@ -397,7 +397,7 @@ class NaetraApp(
         if self.manager is None:
             return  # the config is still loading: the snapshot's status line stays
         from ..services.status import status_parts
-        from .text import fmt_time
+        from .formatting import fmt_time
 
         parts = status_parts(
             collectors=self.manager.records_of("data_collectors"),

@@ -206,7 +206,7 @@ def first_frame(
     list and symbols are the user's."""
     from ..core.errors import InvalidSymbol
     from ..core.symbols import normalize_symbol
-    from .text import fmt_time
+    from .formatting import fmt_time
 
     if snapshot is not None:
         status = [(f"cached prices from {fmt_time(snapshot.saved_at)}: refreshing…", "bold yellow")]

@@ -36,6 +36,7 @@ from naetra_tui.core.errors import (
 )
 from naetra_tui.core.interfaces import ILLMProvider
 from naetra_tui.core.models import Health
+from naetra_tui.core.streams import bounded_lines
 from naetra_tui.core.text import clean_line
 
 from .openai_wire import (
@@ -53,6 +54,8 @@ from .openai_wire import (
 DEFAULT_BASE_URL = "http://127.0.0.1:8080/v1"
 #: A 429 asking to wait longer than this is reported, not waited for (the user is watching).
 MAX_RETRY_WAIT = 20.0
+#: The longest server-sent line we read (an event of a long answer is a few kB).
+MAX_LINE_BYTES = 1_000_000
 START_HINT = (
     "start the server (llama.cpp: `llama-server -m MODEL.gguf --port 8080`; LM Studio: start its "
     "local server; vLLM: `vllm serve MODEL`; Ollama: `ollama serve` with base_url "
@@ -301,7 +304,7 @@ class OpenAICompatibleProvider(ILLMProvider):
                 if response.status_code >= 400:
                     body = json_or_none(await response.aread())
                     raise await self._refusal(response.status_code, response.headers, body, model)
-                async for line in response.aiter_lines():
+                async for line in bounded_lines(response.aiter_bytes(), MAX_LINE_BYTES):
                     if not line.startswith("data:"):
                         continue  # comments, event names, keep-alives
                     data = line[5:].strip()

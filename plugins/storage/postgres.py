@@ -95,6 +95,17 @@ class PostgresStorage(IStorage):
             return redact(s.dsn.get_secret_value())
         return f"postgresql://{s.user or ''}@{s.host}:{s.port}/{s.database}"
 
+    @property
+    def identity(self) -> str:
+        # from the DSN's parts without its password (its redacted form hides what differs)
+        from urllib.parse import urlsplit
+
+        s = self.settings
+        if s.dsn is None:
+            return f"postgresql {s.user or ''}@{s.host}:{s.port}/{s.database} table={s.table}"
+        url = urlsplit(s.dsn.get_secret_value())
+        return f"postgresql {url.username or ''}@{url.hostname}:{url.port or 5432}{url.path} table={s.table}"
+
     async def initialize(self, config: dict[str, Any]) -> None:
         import asyncpg
 

@@ -43,6 +43,16 @@ class RedisStorage(IStorage):
     def location(self) -> str:
         return redact(self.settings.url.get_secret_value()) + f" (prefix {self.settings.prefix!r})"
 
+    @property
+    def identity(self) -> str:
+        # the parsed URL without its password: two Redis servers (or databases, or prefixes)
+        # are two storages even though both show as a redacted URL
+        from urllib.parse import urlsplit
+
+        url = urlsplit(self.settings.url.get_secret_value())
+        where = f"{url.scheme}://{url.username or ''}@{url.hostname}:{url.port or 6379}{url.path or '/0'}"
+        return f"redis {where} prefix={self.settings.prefix!r}"
+
     async def initialize(self, config: dict[str, Any]) -> None:
         import redis.asyncio as aioredis
         from redis.asyncio.retry import Retry

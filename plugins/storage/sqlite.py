@@ -61,6 +61,10 @@ class SQLiteStorage(IStorage):
     def location(self) -> str:
         return str(self.path) if self.path else "?"
 
+    @property
+    def identity(self) -> str:
+        return f"sqlite {self.path.resolve() if self.path else '?'}"
+
     async def initialize(self, config: dict[str, Any]) -> None:
         import aiosqlite
 

@@ -18,7 +18,8 @@ from naetra_tui.builtin.storage.postgres import PostgresStorage
 from naetra_tui.builtin.storage.redis import RedisStorage
 from naetra_tui.builtin.storage.sqlite import SQLiteStorage
 from naetra_tui.core.errors import StorageError
-from naetra_tui.services.pending import PendingWrites, journal_path_for
+from naetra_tui.services.journal import journal_path_for
+from naetra_tui.services.pending import PendingWrites
 from naetra_tui.services.state import AppState
 from tests.integration.throwaway_servers import throwaway_postgres, throwaway_redis
 
@@ -77,20 +78,21 @@ async def test_a_full_database_keeps_the_edit_shows_it_and_lands_it_when_there_i
         assert await state.watchlist("Default") == ["AAPL", "MSFT", "NVDA", "AMD"]
         assert await state.setting("theme") == "amber"
         # ...and they are on disk for the next start, readable only by the user
-        kept = json.loads(journal.read_text())
+        assert pending.journal is not None and pending.journal.parent == journal.parent
+        kept = json.loads(pending.journal.read_text())
         assert {c["key"] for c in kept["changes"]} == {
             "wl/Default/sym/NVDA",
             "wl/Default/sym/AMD",
             "settings/theme",
         }
-        assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+        assert stat.S_IMODE(pending.journal.stat().st_mode) == 0o600
         await asyncio.sleep(0.5)
         assert pending.unsaved == 3  # still refused: retried, still kept
 
         await make_room(storage)
         await eventually(lambda: _true(pending.unsaved == 0))
         assert pending.describe() is None
-        assert not journal.exists()
+        assert not pending.journal.exists()
         landed, conflicts = pending.take_landed()
         assert (landed, conflicts) == (3, [])
         fresh = AppState(storage)  # straight from the database, not the overlay
@@ -119,7 +121,7 @@ async def test_kept_changes_survive_a_quit_and_land_at_the_next_start(tmp_path: 
     await state.remove_symbol("Default", "AAPL")
     assert first.unsaved == 2
     await first.close(timeout=0.2)  # the quit: one last try fails, the journal stays
-    assert journal.exists()
+    assert first.journal is not None and first.journal.exists()
     await make_room(storage)
     await storage.cleanup()
 
@@ -131,7 +133,7 @@ async def test_kept_changes_survive_a_quit_and_land_at_the_next_start(tmp_path: 
         second.start()
         await eventually(lambda: _true(second.unsaved == 0))
         assert await AppState(storage).watchlist("Default") == ["TSLA"]
-        assert not journal.exists()
+        assert not first.journal.exists() and second.journal is not None and not second.journal.exists()
     finally:
         await second.close()
         await storage.cleanup()
@@ -139,15 +141,29 @@ async def test_kept_changes_survive_a_quit_and_land_at_the_next_start(tmp_path: 
 
 async def test_an_unreadable_journal_is_set_aside_not_replayed(tmp_path: Path) -> None:
     journal = tmp_path / "pending.json"
-    for broken in (b"\x00\xff not json", b'{"v": 1, "changes": [{"key": "cache/x"}]}', b'{"v": 99}'):
+    payloads = (
+        b"\x00\xff not json",
+        b'{"v": 1, "changes": [{"key": "cache/x"}]}',
+        b'{"v": 99}',
+        # a wrong type is an error, never a guess: "no" would have deleted the record
+        b'{"v": 1, "changes": [{"key": "wl/Default/sym/AAPL", "deleted": "no", "value": null,'
+        b' "base_known": false, "base": null, "since": 1.0}]}',
+        b'{"v": 1, "changes": [{"key": "cache/x", "deleted": false, "value": 1,'
+        b' "base_known": false, "base": null, "since": 1.0}]}',  # not a record of the user's
+    )
+    for number, broken in enumerate(payloads, 1):
         journal.write_bytes(broken)
+        journal.chmod(0o600)
         storage = SQLiteStorage()
         await storage.initialize({"path": str(tmp_path / "s.db")})
         pending = PendingWrites(storage, journal)
         try:
             assert pending.unsaved == 0
             assert not journal.exists()
-            assert journal.with_suffix(".unreadable").read_bytes() == broken  # kept for the user
+            aside = sorted(tmp_path.glob("pending.json.unreadable-*"), key=lambda p: p.stat().st_mtime_ns)
+            assert len(aside) == number  # each kept for the user, none over an earlier one
+            assert broken in {p.read_bytes() for p in aside}
+            assert any("set aside" in notice for notice in pending.notices)
         finally:
             await storage.cleanup()
 

@@ -187,3 +187,57 @@ async def test_a_quote_in_a_made_up_currency_is_said_never_looked_up(tmp_path: P
     assert all("=X" not in s for asked in market.asked for s in asked)  # no FX lookup was built
     assert value.incomplete and "is not a currency code" in value.incomplete[0]
     assert "\x1b" not in value.incomplete[0] and value.position("ODD").value == 20
+
+
+# --- a storage that cannot take the lots: said, non-zero, never written elsewhere (#31) -------
+
+
+def test_add_to_a_storage_that_is_down_fails_and_writes_nowhere_else(tmp_path: Path, capsys) -> None:
+    from naetra_tui.core.paths import user_data_dir
+
+    path = write(
+        tmp_path / "config.yaml",
+        "app:\n  storage: postgres\n  llm: none\n  plugin_timeout: 2\nplugins:\n  data_collectors:\n"
+        "    - {name: simulated, plugin: simulated}\n  storage:\n"
+        "    - {name: postgres, plugin: postgres, config: {dsn: 'postgresql://nobody@127.0.0.1:1/none', connect_timeout: 1}}\n",
+    )
+    code, out, err = run(path, capsys, "add", "AAPL", "10", "200")
+    assert code == 1 and out == ""
+    assert (
+        err.count("\n") == 1
+        and "cannot use the storage 'postgres'" in err
+        and "nothing was read or written" in err
+    )
+    assert "Traceback" not in err
+    assert not list(user_data_dir().rglob("*.db")), "written to a fallback storage"  # nowhere else
+    code, out, err = run(path, capsys)  # showing the positions: no "No positions yet" from a fallback
+    assert code == 1 and "No positions" not in out and "cannot use the storage 'postgres'" in err
+
+
+def test_add_while_another_process_locks_the_database_fails_and_writes_nowhere(
+    tmp_path: Path, capsys
+) -> None:
+    """Another process holds the SQLite file's write lock (another program, a backup): the
+    lot is refused with one line, never written to a fallback database."""
+    import sqlite3
+
+    db = tmp_path / "state.db"
+    path = write(
+        tmp_path / "config.yaml",
+        config(tmp_path).read_text().replace("path: '", "busy_timeout_ms: 50, path: '"),
+    )
+    assert run(path, capsys, "add", "MSFT", "1", "400")[0] == 0
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        code, out, err = run(path, capsys, "add", "AAPL", "10", "200")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 1 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert "cannot use the storage 'sqlite'" in err and "database is locked" in err
+    code, out, _ = run(path, capsys, "--json")
+    assert {p["symbol"] for p in json.loads(out)["positions"]} == {"MSFT"}  # nothing half-written
+    from naetra_tui.core.paths import user_data_dir
+
+    assert not list(user_data_dir().rglob("*.db"))  # nor in the default SQLite

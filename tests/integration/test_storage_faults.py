@@ -271,7 +271,7 @@ async def test_quitting_while_sqlite_opens_leaves_no_thread_behind(tmp_path: Pat
     """Quitting the app while storage was still opening hung the process at exit: the start
     was cancelled, the plugin's initialize() went on alone, and its open connection was never
     closed. Cancelled at every point of the start, nothing is left running."""
-    from naetra_tui.core.plugin_manager import PluginManager
+    from naetra_tui.plugin_host.manager import PluginManager
 
     config = write(
         tmp_path / "config.yaml",

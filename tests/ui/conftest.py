@@ -15,6 +15,7 @@ from textual.screen import Screen
 from naetra_tui.config import load_config
 from naetra_tui.core import clock
 from naetra_tui.ui.app import NaetraApp
+from naetra_tui.ui.perf.guard import speedups_enabled
 from tests.conftest import write
 from tests.fakes.ollama_server import fake_ollama
 
@@ -116,3 +117,11 @@ def watch_rows(table: Any) -> list[dict[str, str]]:
     """Watchlist rows as {column key: text}, whatever columns the width shows."""
     keys = [str(k.value) for k in table.columns]
     return [dict(zip(keys, row, strict=True)) for row in table_text(table)]
+
+
+#: The speedups are off in this run (CI runs the UI suite once so: NAETRA_SPEEDUPS=0).
+SPEEDUPS_OFF = not speedups_enabled()
+#: For a test of a speedup itself (that its fast path is taken, reused, or installed): it has
+#: nothing to test when the speedups are off. What the screens look like is still tested then,
+#: with the same approved snapshots (tests/ui/test_snapshots.py runs either way).
+needs_speedups = pytest.mark.skipif(SPEEDUPS_OFF, reason="tests a speedup itself; NAETRA_SPEEDUPS=0")

@@ -65,9 +65,11 @@ async def test_chat_round_trip_streams_markdown_and_shows_grounding(tmp_path: Pa
 
             assert panel.query_one("#chat-input").has_focus
             await pilot.press("ctrl+s")
-            await pilot.pause()
-            exported = list((user_data_dir() / "exports").glob("chat-AAPL-*.md"))
+            folder = user_data_dir() / "exports"
+            await wait_for(pilot, lambda: bool(list(folder.glob("chat-AAPL-*.md"))))
+            exported = list(folder.glob("chat-AAPL-*.md"))
             assert len(exported) == 1
+            assert exported[0].stat().st_mode & 0o077 == 0  # user-only, like the chats it holds
             markdown = exported[0].read_text(encoding="utf-8")
             assert "How is AAPL?" in markdown and "**AAPL** is *simulated* here." in markdown
             assert panel.query_one("#chat-input").value == "How is AAPL?"  # the input kept its text

@@ -13,6 +13,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from naetra_tui.ui.perf import fresh_full_map, guard
+from tests.ui.conftest import needs_speedups
+
+pytestmark = needs_speedups  # tests of the speedup itself
 
 
 class Conversation(App[None]):

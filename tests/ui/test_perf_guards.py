@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 
+from naetra_tui.ui.formatting import fmt_price
 from naetra_tui.ui.perf import guard, row_table
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
-from tests.ui.conftest import app_config, make_app, wait_for
-from tests.ui.test_watchlist_rendering import SYMBOLS, our_lines
+from tests.ui.conftest import app_config, make_app, needs_speedups, wait_for
+from tests.ui.test_watchlist_rendering import SYMBOLS, moved, our_lines
 
 
+@needs_speedups
 def test_a_missing_internal_is_reported_once(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -33,6 +35,7 @@ def test_a_missing_internal_is_reported_once(
     ]
 
 
+@needs_speedups
 async def test_the_watchlist_draws_the_same_without_its_fast_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -51,6 +54,33 @@ async def test_the_watchlist_draws_the_same_without_its_fast_path(
         assert our_lines(table, region) == fast
 
 
+async def test_without_the_fast_path_updates_and_rows_scrolled_into_view_show_new_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DataTable's own rendering caches rows by a count only its update_cell moves: the
+    watchlist's updates go through it when the fast path stands aside (it once showed the
+    old prices and no trend until a restart)."""
+    monkeypatch.setattr(WatchlistTable, "_fast_path", False, raising=False)
+    app = make_app(app_config(tmp_path, watchlist="[" + ", ".join(SYMBOLS) + "]"))
+    async with app.run_test(size=(120, 20)) as pilot:
+        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in SYMBOLS))
+        table = app.main_screen.table
+        assert not table.prepares_rows
+        region = Region(0, 0, table.size.width, table.size.height)
+        before = "\n".join(strip.text for strip in table.render_lines(region))
+        rows = moved(app.rows, 1.5)
+        app.main_screen.show_rows(rows, app.sparks)
+        await pilot.pause()
+        first, last = SYMBOLS[0], SYMBOLS[-1]
+        after = "\n".join(strip.text for strip in table.render_lines(region))
+        assert after != before and fmt_price(rows[first].quote.price) in after
+        table.move_cursor(row=table.row_count - 1, animate=False)
+        await pilot.pause()
+        shown = "\n".join(strip.text for strip in table.render_lines(table.region.reset_offset))
+        assert fmt_price(rows[last].quote.price) in shown
+
+
+@needs_speedups
 def test_lists_stream_with_textuals_remount_when_its_list_blocks_differ(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -66,6 +96,7 @@ def test_lists_stream_with_textuals_remount_when_its_list_blocks_differ(
     assert streamed_list.streamed_lists() == {}  # Textual's own list blocks are used
 
 
+@needs_speedups
 async def test_finished_lists_keep_textuals_widgets_when_its_list_blocks_differ(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -24,6 +24,9 @@ from naetra_tui.ui.perf.restyle_changed_lines import (
     RestyleChangedLines,
     ReuseLastRender,
 )
+from tests.ui.conftest import needs_speedups
+
+pytestmark = needs_speedups  # tests of the speedup itself
 
 
 class Scroller(RestyleChangedLines, QuickVerticalScrollBar, VerticalScroll):

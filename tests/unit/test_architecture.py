@@ -139,7 +139,7 @@ before_hooks = list(sys.meta_path)
 import textual.content, textual.strip
 divide_line, strip_init = textual.content.divide_line, textual.strip.Strip.__init__
 import naetra_tui.ui.app, naetra_tui.ui.widgets.chat_panel, naetra_tui.services.session
-from naetra_tui.core.plugin_manager import PluginManager
+from naetra_tui.plugin_host.manager import PluginManager
 from naetra_tui.config import load_config_text
 PluginManager(config=load_config_text("plugins: {}"))
 print(json.dumps({

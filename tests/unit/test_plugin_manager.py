@@ -15,8 +15,8 @@ import pytest
 
 from naetra_tui.core.errors import ConfigurationError, PluginError, PluginNotLoaded
 from naetra_tui.core.models import PluginState
-from naetra_tui.core.plugin_manager import PluginManager
-from naetra_tui.core.toggles import JsonToggleStore
+from naetra_tui.plugin_host.manager import PluginManager
+from naetra_tui.plugin_host.toggles import JsonToggleStore
 from tests.conftest import write
 from tests.fixtures import fake_plugins
 
@@ -351,7 +351,7 @@ async def test_plugin_by_entry_point_and_a_broken_entry_point(
         },
     )
     monkeypatch.syspath_prepend(str(site))
-    from naetra_tui.core.discovery import list_installed
+    from naetra_tui.plugin_host.discovery import list_installed
 
     listed = {(p.category, p.name): p for p in list_installed()}
     assert listed[("data_collectors", "custom_source")].origin == "naetra-custom-source 1.2.3"
@@ -383,7 +383,7 @@ def test_cleanup_runs_on_sigterm(tmp_path: Path) -> None:
             import asyncio, sys
             sys.path.append({str(Path(__file__).resolve().parents[2])!r})  # tests/, after site-packages
             from naetra_tui.cli import run_async
-            from naetra_tui.core.plugin_manager import PluginManager
+            from naetra_tui.plugin_host.manager import PluginManager
             from tests.fixtures import fake_plugins
 
             async def main():

@@ -4,6 +4,7 @@ included, still load."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from naetra_tui.core.models import PluginState
-from naetra_tui.core.plugin_manager import PluginManager
+from naetra_tui.plugin_host.manager import PluginManager
 from tests.conftest import write
 from tests.fixtures import fake_plugins
 
@@ -117,3 +118,21 @@ def test_the_check_runs_from_the_command_too(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     assert "get_market_data() is a plain def; it must be an async def" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_error_tree_in_the_docstring_names_every_error() -> None:
+    """The tree callers read (core/errors.py's docstring) is complete: every error class the
+    module defines is drawn in it."""
+    import inspect as _inspect
+
+    from naetra_tui.core import errors
+
+    defined = {
+        name
+        for name, value in vars(errors).items()
+        if _inspect.isclass(value)
+        and issubclass(value, errors.NaetraError)
+        and value.__module__ == errors.__name__
+    }
+    drawn = set(re.findall(r"[├└]── (\w+)", errors.__doc__ or "")) | {"NaetraError"}
+    assert defined - drawn == set()

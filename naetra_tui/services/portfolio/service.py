@@ -31,6 +31,7 @@ class PortfolioService:
         self.base = main_unit(base)[0]
         self.lots: list[Lot] = []
         self.closed: list[ClosedLot] = []
+        self._units: dict[str, str] = {}  # each held symbol's quote currency, as first seen
 
     async def load(self) -> None:
         """Read the lots again (other terminals may have added or closed some)."""
@@ -54,8 +55,8 @@ class PortfolioService:
         }
         for symbol in {lot.symbol for lot in self.lots} | {c.lot.symbol for c in self.closed}:
             row = self.market.rows.get(symbol)
-            if row is not None and row.quote is not None:
-                found.add(main_unit(row.quote.currency or "USD")[0])
+            if row is not None and row.quote is not None and row.quote.currency:
+                found.add(main_unit(row.quote.currency)[0])
         return found - {self.base}
 
     def fx_symbols(self) -> list[str]:
@@ -111,11 +112,29 @@ class PortfolioService:
         for symbol in {lot.symbol for lot in self.lots} | {c.lot.symbol for c in self.closed}:
             row = self.market.rows.get(symbol)
             if row is not None and row.quote is not None:
-                quotes[symbol] = Priced(row.quote, row.stale)
+                quotes[symbol] = self._priced(row)
             elif row is not None:
                 quotes[symbol] = f"price unavailable: {row.error or 'no quote'}"
         rates = {c: self.rate(c) for c in self.currencies()}
         return value_portfolio(self.lots, self.closed, quotes, rates, self.base, today or clock_today())
+
+    def _priced(self, row: QuoteRow) -> Priced | str:
+        """The quote to value a position with, or why it cannot be: a quote without a currency
+        is never taken as USD, and a symbol whose currency or unit changes between quotes (USD
+        today, GBp tomorrow) is flagged, not converted, until the process starts again."""
+        quote = row.quote
+        assert quote is not None
+        source = "the simulated feed" if quote.simulated else clean_line(quote.source)[:40]
+        if not quote.currency:
+            return f"{source} gave no currency for {quote.symbol}: not valued"
+        first = self._units.setdefault(quote.symbol, quote.currency)
+        if first != quote.currency:
+            now = clean_line(quote.currency)[:12]
+            return (
+                f"the quote's currency changed from {first} to {now} ({source}): not valued, "
+                "as a lot's cost in one cannot be read in the other; restart once the source is right"
+            )
+        return Priced(quote, row.stale)
 
     # --- edits ----------------------------------------------------------------------------
 

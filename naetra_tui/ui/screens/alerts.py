@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header
 
 from .. import messages
-from ..text import safe
+from ..formatting import safe
 from ..widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:

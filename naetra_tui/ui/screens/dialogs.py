@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..text import safe
+from ..formatting import safe
 
 
 class PromptDialog(ModalScreen[str | None]):

@@ -17,11 +17,11 @@ from textual.widgets import DataTable, Header, Static
 
 from ...core.models import PluginState
 from .. import messages
-from ..text import clean, fmt_time, safe
+from ..formatting import clean, fmt_time, safe
 from ..widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
-    from ...core.plugin_manager import PluginRecord
+    from ...plugin_host.manager import PluginRecord
     from ..app import NaetraApp
 
 STATE_STYLE = {
@@ -233,7 +233,7 @@ class PluginsScreen(Screen[None]):
             self.post_message(messages.MovePlugin(record.category, record.name, offset))
 
     def action_add_plugin(self) -> None:
-        from ...core.discovery import list_installed
+        from ...plugin_host.discovery import list_installed
         from .dialogs import PickDialog
 
         used = {(r.category, r.entry.plugin) for r in self.naetra.manager.records.values()}

@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 
 from ...core.errors import NaetraError
 from ...core.models import PriceHistory
-from ..text import safe
+from ..formatting import safe
 from ..widgets.analysis_pane import AnalysisPane
 from ..widgets.chart import KINDS, ChartOptions, LowerChart, PriceChart, VolumeChart
 from ..widgets.chat_panel import ChatPanel

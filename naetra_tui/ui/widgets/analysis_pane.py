@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...services.analysis import AnalysisResult
-from ..text import clean, fmt_age
+from ..formatting import clean, fmt_age
 
 DIRECTION_STYLE = {"bullish": "green", "bearish": "red", "neutral": "dim"}
 

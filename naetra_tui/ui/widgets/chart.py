@@ -143,7 +143,7 @@ def draw_volume(plt: object, history: PriceHistory, max_bars: int = 100) -> None
     p.xticks([], [])
     top = float(np.nanmax(history.volume))
     if top > 0:
-        from ..text import fmt_volume
+        from ..formatting import fmt_volume
 
         p.yticks([0, top / 2, top], ["0", fmt_volume(top / 2), fmt_volume(top)])
     p.title("volume")

@@ -6,6 +6,7 @@ full update so nothing stays half-rendered. Links are never opened: clicking one
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -17,9 +18,9 @@ from textual.content import Content
 from textual.widgets import Collapsible, Input, Label, Markdown, Select, Static
 
 from ...core.text import clean_line
+from ..formatting import clean, safe
 from ..perf.restyle_changed_lines import QuickVerticalScrollBar, RestyleChangedLines
 from ..perf.streamed_markdown import FinishedMarkdown, OneLayoutPerResize, StreamedMarkdown
-from ..text import clean, safe
 from ..worker_errors import ReportsWorkerErrors
 from .batched_stream import BatchedStream
 
@@ -341,10 +342,10 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
 
         key = self.chat.key_for(self.symbol)
         text = await self.chat.export_markdown(key)
-        folder = user_data_dir() / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"chat-{key.replace('^', '')}-{datetime.now():%Y%m%d-%H%M%S}.md"
-        path.write_text(text, encoding="utf-8")
+        from ...core.files import atomic_write
+
+        path = user_data_dir() / "exports" / f"chat-{key.replace('^', '')}-{datetime.now():%Y%m%d-%H%M%S}.md"
+        await asyncio.to_thread(atomic_write, path, text)  # user-only, like the chats it holds
         self.app.notify(f"Chat exported to {path}", markup=False)
 
     def action_copy(self) -> None:

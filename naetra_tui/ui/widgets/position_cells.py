@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ...core.enums import MarketState
 from ...services.portfolio.fmt import money, percent, tidy
-from ..text import fmt_age, fmt_price, safe
+from ..formatting import fmt_age, fmt_price, safe
 
 if TYPE_CHECKING:
     from ...services.portfolio.valuation import PortfolioValue, PositionValue

@@ -10,8 +10,8 @@ from textual.geometry import Region
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from ...core.enums import MarketState
+from ..formatting import fmt_age, fmt_price, fmt_volume, safe, sparkline
 from ..perf.row_table import RowCachedTable
-from ..text import fmt_age, fmt_price, fmt_volume, safe, sparkline
 from .position_cells import extended_cell, position_cells
 from .watchlist_layout import (  # re-exported: the layout rules are part of the widget's API
     ALL_COLUMNS,
@@ -274,6 +274,11 @@ class WatchlistTable(RowCachedTable):
             self.rebuild()
             return
         self._pending.update(wanted if only is None else [s for s in wanted if s in only])
+        if not self.prepares_rows:  # rows scrolled into view later would not be brought up to date
+            colours = self.colours()
+            for symbol in list(self._pending):
+                self._settle(symbol, colours)
+            return
         top = self.scroll_offset.y  # (rounded, as the paint rounds it)
         header = self.header_height if self.show_header else 0
         width = self.size.width
@@ -296,16 +301,15 @@ class WatchlistTable(RowCachedTable):
             return False
         shown = self._shown.get(symbol, {})
         cells = self.cells(symbol, colours)
-        changed = False
+        changes = {}
         for column_key in row:
             value = cells.get(column_key.value)
             if value is not None and not _same(shown.get(column_key.value), value):
-                row[column_key] = value
-                changed = True
+                changes[column_key] = value
         self._shown[symbol] = cells
-        if changed:
-            self.row_changed(symbol)
-        return changed
+        if changes:
+            self.set_cells(RowKey(symbol), changes)
+        return bool(changes)
 
     def _prepare_row(self, row_key: RowKey) -> None:
         if row_key.value in self._pending:

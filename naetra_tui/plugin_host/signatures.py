@@ -19,7 +19,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from .errors import PluginLoadError
+from ..core.errors import PluginLoadError
 
 _PLACEHOLDER = object()
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .models import PluginState, utcnow
-from .secrets import redacted_config
+from ..core.models import PluginState, utcnow
+from ..core.secrets import redacted_config
 
 if TYPE_CHECKING:
     from ..config import PluginEntry
-    from .interfaces import IPlugin
+    from ..core.interfaces import IPlugin
 
 
 @dataclass

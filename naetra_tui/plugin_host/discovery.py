@@ -29,8 +29,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .errors import PluginLoadError
-from .interfaces import CATEGORIES, IPlugin, interface_of
+from ..core.errors import PluginLoadError
+from ..core.interfaces import CATEGORIES, IPlugin, interface_of
 from .signatures import check_signatures
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from . import discovery
-from .plugin_record import PluginRecord
+from .record import PluginRecord
 
 NEVER_REIMPORTED = frozenset({"naetra_tui", "core"})
 

@@ -12,7 +12,7 @@ import logging
 from pathlib import Path
 from typing import Protocol
 
-from .files import atomic_write
+from ..core.files import atomic_write
 
 log = logging.getLogger(__name__)
 
