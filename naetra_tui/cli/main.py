@@ -100,7 +100,48 @@ def start_from_snapshot(args: argparse.Namespace) -> int | None:
     return EXIT_FAILED
 
 
+#: A reader that closed the pipe (``| head``): what standard tools exit with (128 + SIGPIPE).
+EXIT_PIPE_CLOSED = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: every outcome is an exit code and at most one line on stderr."""
+    import logging
+    import sys
+
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a full disk or a closed pipe is met here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        return EXIT_PIPE_CLOSED
+    except OSError as exc:
+        if exc.errno is not None and exc.strerror:
+            _stdout_to_devnull()
+            error(f"cannot write the output: {exc.strerror}")
+            return EXIT_FAILED
+        raise
+    except Exception as exc:  # a bug: one line here, the traceback in the log
+        logging.getLogger(__name__).exception("unexpected error")
+        error(f"unexpected error ({type(exc).__name__}: {exc}); details are in the log; please report it")
+        return EXIT_FAILED
+
+
+def _stdout_to_devnull() -> None:
+    """Whatever is still buffered for stdout goes nowhere (Python would otherwise print an
+    'Exception ignored' traceback when it flushes stdout at exit)."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.version:
         print(f"naetra-tui {__version__}")

@@ -41,6 +41,8 @@ def create(category: str, name: str, folder: Path | None = None) -> Path:
         raise ScaffoldError(f"'{category[:40]}' is not a category name")
     interface, contract, body = CATEGORIES.get(category, ("IPlugin", "PluginContract", templates.CUSTOM))
     folder = folder or Path.cwd() / f"naetra-plugin-{name.replace('_', '-')}"
+    if folder.exists() and not folder.is_dir():
+        raise ScaffoldError(f"{folder} is a file, not a folder: choose another --dir")
     if folder.exists() and any(folder.iterdir()):
         raise ScaffoldError(f"{folder} exists and is not empty: choose another --dir")
     package = f"naetra_plugin_{name}"

@@ -35,8 +35,17 @@ def load_config_text(
     """Parse and validate config text.
 
     Raises:
-        ConfigurationError: anything wrong with it, with key path and file:line.
+        ConfigurationError: anything wrong with it, with key path and file:line (a text over
+            ``MAX_CONFIG_BYTES`` too: the writer checks an edit with this before saving it, so
+            it never writes a config the next start would refuse).
     """
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_CONFIG_BYTES:
+        raise ConfigurationError(
+            f"the config would be {size / 1e6:.1f} MB; a config is a few KB "
+            f"(the limit is {MAX_CONFIG_BYTES // 1_000_000} MB)",
+            file=str(path) if path else None,
+        )
     data, source = parse_yaml(text, path)
     if data is None:
         data = {}

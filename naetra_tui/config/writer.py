@@ -81,9 +81,12 @@ class ConfigEditor:
             entry["config"][key] = value
 
     def move(self, category: str, name: str, offset: int) -> int:
-        """Move an entry up (-1) or down (+1) in its list: the failover order. Returns its new index."""
+        """Move an entry up (-1) or down (+1) in its list: the failover order. Returns its new index.
+
+        Raises: ConfigurationError (no such plugin in the file).
+        """
         entries = self.entries(category)
-        index = next(i for i, e in enumerate(entries) if isinstance(e, dict) and e.get("name") == name)
+        index: int = entries.index(self.entry(category, name))
         target = min(max(index + offset, 0), len(entries) - 1)
         if target != index:
             entries.insert(target, entries.pop(index))

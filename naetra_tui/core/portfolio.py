@@ -4,9 +4,10 @@ they enter — the add dialog, ``portfolio add``, a CSV import — so nothing ab
 from __future__ import annotations
 
 import math
+import re
 import secrets
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .clock import today as clock_today
@@ -74,6 +75,8 @@ class Lot:
                 allow_future=True,  # a lot opened "tomorrow" in another time zone is still the user's
             )
             created = datetime.fromisoformat(str(data.get("created_at") or utcnow().isoformat()))
+            if created.tzinfo is None:  # an older or hand-written record: its times were UTC
+                created = created.replace(tzinfo=UTC)
         except InvalidLot:
             raise
         except (KeyError, TypeError, ValueError) as exc:
@@ -117,6 +120,40 @@ class ClosedLot:
             raise InvalidLot("record", str(exc)) from None
 
 
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}([.,])\d{3}")  # one separator, then exactly three digits
+
+
+def _decimal_text(name: str, value: str, decimal_comma: bool) -> float:
+    """A number written as text, never guessing between a thousands separator and a decimal
+    one. In a file whose decimal separator is a comma, ``1.500`` alone could be 1.5 or 1500
+    (and ``1,500`` in one whose decimal is a dot): refused with both readings. With both
+    separators the last one is the decimal (``1.500,25``, ``1,500.25``).
+
+    Raises: InvalidLot.
+    """
+    text = value.strip().replace("_", "").replace(" ", "")
+    if not text:
+        raise InvalidLot(name, "is empty")
+    grouped = _GROUPED.fullmatch(text)
+    if grouped and grouped.group(1) == ("." if decimal_comma else ","):
+        small = float(text.replace(grouped.group(1), "."))
+        large = float(text.replace(grouped.group(1), ""))
+        as_decimal = f"{small:g}".replace(".", "," if decimal_comma else ".")
+        raise InvalidLot(
+            name,
+            f"'{text}' could be {small:g} or {large:g}; write {large:g} or {as_decimal} (no thousands separator)",
+        )
+    if "," in text and "." in text:  # both: the last one is the decimal separator
+        thousands = "." if text.rfind(",") > text.rfind(".") else ","
+        text = text.replace(thousands, "").replace(",", ".")
+    elif decimal_comma and "," in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidLot(name, f"'{text[:20]}' is not a number") from None
+
+
 def number(name: str, value: Any, *, low: float, high: float, decimal_comma: bool = False) -> float:
     """A finite number in ``[low, high]`` from a number or text (``1,5`` with ``decimal_comma``).
 
@@ -125,15 +162,7 @@ def number(name: str, value: Any, *, low: float, high: float, decimal_comma: boo
     if isinstance(value, bool):
         raise InvalidLot(name, "is not a number")
     if isinstance(value, str):
-        text = value.strip().replace("_", "")
-        if decimal_comma and "," in text and "." not in text:
-            text = text.replace(",", ".")
-        if not text:
-            raise InvalidLot(name, "is empty")
-        try:
-            value = float(text)
-        except ValueError:
-            raise InvalidLot(name, f"'{text[:20]}' is not a number") from None
+        value = _decimal_text(name, value, decimal_comma)
     if not isinstance(value, int | float):
         raise InvalidLot(name, "is not a number")
     result = float(value)

@@ -34,6 +34,7 @@ from ..core.errors import NaetraError
 from ..core.models import ChatMessage, PriceHistory, utcnow
 from ..core.normalize import history_from_arrays
 from ..core.symbols import is_valid_symbol, normalize_symbol
+from ..core.text import clean_line
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
@@ -110,9 +111,10 @@ class AppState:
         self._skipped: dict[str, str] = {}
         self._reported: set[str] = set()
 
-    def take_skipped(self) -> dict[str, str]:
-        """Malformed records skipped since the last call, each reported once (for a notice)."""
-        new = {k: v for k, v in self._skipped.items() if k not in self._reported}
+    def take_skipped(self, prefix: str = "") -> dict[str, str]:
+        """Malformed records (under ``prefix``) skipped since the last call, each reported once
+        (for a notice)."""
+        new = {k: v for k, v in self._skipped.items() if k not in self._reported and k.startswith(prefix)}
         self._reported.update(new)
         return new
 
@@ -245,11 +247,21 @@ class AppState:
         await self.storage.store(key, _record(message=message.model_dump(mode="json")))
 
     async def conversation(self, conversation: str) -> list[ChatMessage]:
+        """The messages, oldest first; a malformed record is skipped (logged, and counted in
+        ``skipped``), never fatal."""
+        from pydantic import ValidationError
+
         messages = []
         for key in await self.storage.keys(f"chat/{conversation}/msg/"):
             value = await self.storage.retrieve(key)
-            if isinstance(value, dict) and "message" in value:
+            try:
+                if not isinstance(value, dict) or "message" not in value:
+                    raise ValueError("not a chat message record")
                 messages.append(ChatMessage.model_validate(value["message"]))
+            except (ValidationError, ValueError, TypeError) as exc:
+                why = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+                log.warning("skipped the malformed chat record %s: %s", clean_line(key), clean_line(why))
+                self._skipped[key] = clean_line(why)
         return messages
 
     async def conversations(self) -> list[str]:

@@ -220,3 +220,14 @@ def test_a_keyring_that_errors_falls_back_to_the_private_file(config: Path, caps
         )
     finally:
         keyring.set_keyring(previous)
+
+
+def test_set_refuses_a_value_the_next_start_would_refuse_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    text = CONFIG.replace("plugins:\n", "plugins:\n  llm:\n    - {name: ollama, plugin: ollama}\n", 1)
+    config = write(tmp_path / "config.yaml", text)
+    load_config(config)  # a valid start
+    code = plugin(config, "set", "llm/ollama", "model_name=" + "x" * 2_000_000)
+    err = capsys.readouterr().err
+    assert code == 2 and "the config would be 2.0 MB" in err and len(err.strip().splitlines()) == 1
+    assert config.read_text() == text and not (tmp_path / "config.yaml.prev").exists()
+    load_config(config)  # still starts

@@ -107,3 +107,43 @@ def test_100000_rows_are_read(tmp_path: Path) -> None:
     print(f"100,000 rows parsed in {time.perf_counter() - started:.2f} s")
     assert len(lots) == 100_000 and len({x.symbol for x in lots}) == 500
     assert lots[-1].quantity == 99_999 % 97 + 1
+
+
+# --- numbers are never guessed; a header is never half-read (#31) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "symbol;quantity;price\nAAPL;1.500;10,5\n",
+            "line 2: quantity: '1.500' could be 1.5 or 1500; write 1500 or 1,5",
+        ),
+        ("symbol;quantity;price\nAAPL;10;2.050\n", "line 2: price: '2.050' could be 2.05 or 2050"),
+        (
+            'symbol,quantity,price\nAAPL,"1,500",10.5\n',
+            "line 2: quantity: '1,500' could be 1.5 or 1500; write 1500 or 1.5",
+        ),
+    ],
+)
+def test_a_number_that_reads_two_ways_is_refused_with_both_readings(text: str, said: str) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        parse_lots(text, today=TODAY)
+    assert said in str(refused.value) and "nothing imported" in str(refused.value)
+
+
+def test_numbers_that_read_one_way_are_taken() -> None:
+    lots = parse_lots("symbol;quantity;price\nAAPL;1.500,5;10,5\nMSFT;1500;0,125\n", today=TODAY)
+    assert (lots[0].quantity, lots[0].price) == (1500.5, 10.5)
+    assert (lots[1].quantity, lots[1].price) == (1500.0, 0.125)
+    lots = parse_lots('symbol,quantity,price\nAAPL,"1,500.25",189.500\nMSFT,3,0.125\n', today=TODAY)
+    assert (lots[0].quantity, lots[0].price, lots[1].price) == (1500.25, 189.5, 0.125)
+
+
+@pytest.mark.parametrize(
+    "header", ["symbol,quantity,price,quantity", "symbol,Quantity,price,QUANTITY,fees,fees"]
+)
+def test_a_column_named_twice_imports_nothing(header: str) -> None:
+    values = ",".join(["AAPL", "10", "200", "5", "1", "1"][: len(header.split(","))])
+    with pytest.raises(ImportRefused, match="quantity.* named twice"):
+        parse_lots(f"{header}\n{values}\n", today=TODAY)

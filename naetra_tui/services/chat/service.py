@@ -267,6 +267,14 @@ class ChatService:
         """
         key = self.key_for(symbol)
         conv = await self.conversation(key)
+        skipped = self.state.take_skipped(f"chat/{key}/") if self.state is not None else {}
+        if skipped:  # another program's or a broken record: left out, never fatal
+            count = len(skipped)
+            yield ChatEvent(
+                "notice",
+                f"skipped {count} malformed message{'s' if count > 1 else ''} of this conversation "
+                f"({next(iter(skipped.values()))})",
+            )
         context, grounding = await self.build_context(symbol, text)
         current = f"{context}\n\nQuestion: {text}" if context else text
         try:

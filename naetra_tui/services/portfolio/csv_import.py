@@ -77,8 +77,11 @@ def parse_lots(text: str, name: str = "the file", today: date | None = None) -> 
     columns = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in columns]
     unknown = [c for c in columns if c not in REQUIRED + OPTIONAL and c]
-    if missing or unknown:
+    twice = sorted({c for c in columns if c and columns.count(c) > 1})
+    if missing or unknown or twice:
         said = []
+        if twice:  # which one would be meant? never half-read
+            said.append(f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} named twice")
         if missing:
             said.append(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
         if unknown:
