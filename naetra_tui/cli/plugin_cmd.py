@@ -8,6 +8,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ..core.errors import NaetraError
 from .output import err, out, rich_text
 from .runner import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 
@@ -74,9 +75,13 @@ def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: s
         if problem:
             err(problem)
             return EXIT_CONFIG
-        from ..services.plugin_settings import keep_secrets
+        from ..services.plugin_settings import keep_secrets, plugin_class
 
-        values, kept = keep_secrets(category, name, values)
+        try:
+            model = getattr(plugin_class(editor.entry(category, name), category), "config_model", None)
+        except NaetraError:
+            model = None  # its class cannot be found: secrets by name and URL passwords still kept
+        values, kept = keep_secrets(category, name, values, model)
         for line in kept:
             out(line)
         editor.set_values(category, name, values)
@@ -117,8 +122,9 @@ def _parse_values(pairs: list[str]) -> dict[str, Any] | str:
         key, sep, raw = pair.partition("=")
         if not sep or not key.isidentifier():
             return f"'{pair[:40]}' is not KEY=VALUE"
-        if raw == "-":
-            raw = sys.stdin.readline().rstrip("\n")
+        if raw == "-":  # read as typed: never as YAML ("p@ss #123" stays whole, "null" is text)
+            values[key] = sys.stdin.readline().rstrip("\r\n")
+            continue
         values[key] = parse_value(raw)
     return values
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.errors import ConfigurationError
 from ..core.files import USER_ONLY, atomic_write
@@ -22,7 +23,39 @@ from ..core.paths import user_config_dir
 
 PREFIX = "NAETRA_SECRET_"
 SERVICE = "naetra-tui"  # the keyring's service name for our secrets
+#: How long a keyring call may take (a locked or hung Secret Service never answers).
+KEYRING_TIMEOUT = 3.0
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+_keyring_hung = False  # once a call has hung, this process uses the file store only
+
+
+def _bounded(call: Callable[[], T]) -> T:
+    """``call()`` in a daemon thread, at most ``KEYRING_TIMEOUT`` seconds.
+
+    Raises: TimeoutError (the thread is left behind; it cannot block the exit), or what
+    ``call`` raised."""
+    global _keyring_hung
+    if _keyring_hung:
+        raise TimeoutError("the keyring did not answer earlier")
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # carried to the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="naetra-keyring", daemon=True)
+    thread.start()
+    thread.join(KEYRING_TIMEOUT)
+    if thread.is_alive():
+        _keyring_hung = True
+        log.warning("the system keyring did not answer within %g s; using the file store", KEYRING_TIMEOUT)
+        raise TimeoutError(f"the keyring did not answer within {KEYRING_TIMEOUT:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
 
 
 def system_keyring() -> Any:
@@ -33,8 +66,8 @@ def system_keyring() -> Any:
     except ImportError:
         return None
     try:
-        backend = keyring.get_keyring()
-    except Exception:  # a broken keyring configuration: fall back to the file
+        backend = _bounded(keyring.get_keyring)
+    except Exception:  # a broken or hung keyring: fall back to the file
         return None
     if getattr(backend, "priority", 0) <= 0 or type(backend).__module__.startswith("keyring.backends.fail"):
         return None
@@ -76,7 +109,7 @@ def keep(reference: str, value: str) -> str:
     keyring = system_keyring()
     if keyring is not None:
         try:
-            keyring.set_password(SERVICE, reference, value)
+            _bounded(lambda: keyring.set_password(SERVICE, reference, value))
             return "the system keyring"
         except Exception as exc:  # locked, refused: the file still keeps it
             log.warning("the keyring refused the secret (%s); keeping it in the file", type(exc).__name__)
@@ -92,7 +125,7 @@ def lookup(reference: str) -> str | None:
     keyring = system_keyring()
     if keyring is not None:
         try:
-            value = keyring.get_password(SERVICE, reference)
+            value = _bounded(lambda: keyring.get_password(SERVICE, reference))
         except Exception:
             value = None
         if value is not None:

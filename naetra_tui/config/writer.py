@@ -77,8 +77,26 @@ class ConfigEditor:
         entry = self.entry(category, name)
         if entry.get("config") is None:
             entry["config"] = {}
+        elif self._shared(entry["config"]):
+            # a YAML alias (`config: *common`) or anchor: this plugin gets a copy of its own,
+            # so the edit never changes another plugin that shares it
+            from ruamel.yaml.comments import CommentedMap
+
+            entry["config"] = CommentedMap(entry["config"].items())
         for key, value in values.items():
             entry["config"][key] = value
+
+    def _shared(self, mapping: Any) -> bool:
+        """Whether ``mapping`` is written once and used in more than one place (an anchor)."""
+        anchor = getattr(mapping, "anchor", None)
+        if anchor is not None and getattr(anchor, "value", None):
+            return True
+        users = 0
+        for entries in (self.data.get("plugins") or {}).values():
+            for other in entries or []:
+                if isinstance(other, dict) and other.get("config") is mapping:
+                    users += 1
+        return users > 1
 
     def move(self, category: str, name: str, offset: int) -> int:
         """Move an entry up (-1) or down (+1) in its list: the failover order. Returns its new index.

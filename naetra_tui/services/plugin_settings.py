@@ -78,10 +78,30 @@ def setting_fields(model: type | None) -> list[SettingField]:
             else None
         )
         kind = getattr(field.annotation, "__name__", None) or str(field.annotation).replace("typing.", "")
-        out.append(
-            SettingField(name, kind, default, field.description or docs.get(name, ""), is_secret_key(name))
-        )
+        secret = is_secret_key(name) or "SecretStr" in str(field.annotation)  # by type, not only by name
+        out.append(SettingField(name, kind, default, field.description or docs.get(name, ""), secret))
     return out
+
+
+_URL_PASSWORD = re.compile(
+    r"^(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)(?P<password>[^@/\s]+)(?P<tail>@.*)$"
+)
+
+
+def url_password(value: Any) -> str | None:
+    """The password part of a URL or DSN (``redis://:PASS@host``, ``postgresql://u:PASS@h/db``),
+    as written; None when there is none or it is already a ``${...}`` reference."""
+    if not isinstance(value, str):
+        return None
+    match = _URL_PASSWORD.match(value.strip())
+    if match is None or _REFERENCE.fullmatch(match.group("password")):
+        return None
+    return match.group("password")
+
+
+def secret_names(model: type | None) -> set[str]:
+    """The fields of a config model that hold secrets: typed ``SecretStr`` or named like one."""
+    return {f.name for f in setting_fields(model) if f.secret}
 
 
 def parse_value(raw: str) -> Any:
@@ -132,18 +152,33 @@ def problems(model: type | None, config: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
-def keep_secrets(category: str, name: str, values: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """Secrets typed in clear go to the secret store; the values get references instead.
-    Returns the values to write and, per secret kept, where it went."""
+def keep_secrets(
+    category: str, name: str, values: dict[str, Any], model: type | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """Secrets typed in clear go to the secret store; the values get references instead:
+    every field the plugin's model types as ``SecretStr`` (or that is named like a secret), and
+    the password part of any URL or DSN, whatever its key. Returns the values to write and,
+    per secret kept, where it went."""
     from ..config.secret_store import keep, reference_for
     from ..core.secrets import register_secret
 
+    secret = secret_names(model)
     out, kept = dict(values), []
     for key, value in values.items():
-        if is_secret_key(key) and isinstance(value, str) and value and not _REFERENCE.fullmatch(value):
+        if not isinstance(value, str) or not value or _REFERENCE.fullmatch(value):
+            continue
+        if key in secret or is_secret_key(key):
             register_secret(value)
             reference = reference_for(category, name, key)
             where = keep(reference, value)
             out[key] = f"${{{reference}}}"
             kept.append(f"{key} is kept in {where}; the config says ${{{reference}}}")
+        elif (password := url_password(value)) is not None:
+            register_secret(password)
+            reference = reference_for(category, name, f"{key}_password")
+            where = keep(reference, password)
+            match = _URL_PASSWORD.match(value.strip())
+            assert match is not None
+            out[key] = f"{match.group('head')}${{{reference}}}{match.group('tail')}"
+            kept.append(f"the password in {key} is kept in {where}; the config says ${{{reference}}}")
     return out, kept

@@ -127,7 +127,8 @@ class PluginActions(_Base):
         before = dict(record.entry.config)
 
         def prepare() -> tuple[ConfigEditor, dict[str, Any]]:
-            written, _ = keep_secrets(category, name, values)  # never in the file
+            model = getattr(record.instance or type(None), "config_model", None)
+            written, _ = keep_secrets(category, name, values, model)  # never in the file
             editor = ConfigEditor(self.loaded.path if self.loaded is not None else None)
             editor.check_unchanged(seen)
             editor.check_writable()  # said before the restart, not after it

@@ -3,6 +3,7 @@ and show the positions' values on the watchlist after each refresh."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -74,6 +75,12 @@ class PortfolioActions(_Base):
             await change
         except NaetraError as exc:
             self.notify(f"{failed}: {exc}", severity="error", markup=False, timeout=10)
+            from ..services.portfolio.store import LotChanged
+
+            if isinstance(exc, LotChanged):  # show what the other terminal left
+                with contextlib.suppress(NaetraError):
+                    await self.portfolio.load()
+                self.show_portfolio()
             return False
         self.show_portfolio()
         return True

@@ -212,3 +212,29 @@ async def test_the_config_is_written_through_a_symlink_not_over_it(tmp_path: Pat
     editor.set_values("data_collectors", "simulated", {"seed": 11})
     editor.save()
     assert link.is_symlink() and "seed: 11" in real.read_text()
+
+
+async def test_a_url_holding_a_password_is_masked_in_the_form(tmp_path: Path) -> None:
+    """A hand-written config with a password in a URL (#31): the form never shows it."""
+    from textual.app import App
+    from textual.widgets import Input
+
+    from naetra_tui.builtin.llm.openai import OpenAICompatibleProvider
+    from naetra_tui.services.plugin_settings import setting_fields
+    from naetra_tui.ui.screens.config_form import ConfigForm
+
+    model = OpenAICompatibleProvider.config_model
+    current = {"base_url": "http://me:pw-in-clear@10.0.0.5:8080/v1"}
+    form = ConfigForm("llm/openai", setting_fields(model), current, model)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(form)
+
+    async with Host().run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        field = form.query_one("#field-base_url", Input)
+        assert field.password and field.value == "" and "pw-in-clear" not in field.value
+        assert form.changed() == {}  # left empty: the URL is kept as it is
+        api_key = form.query_one("#field-api_key", Input)
+        assert api_key.password  # a SecretStr field

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ...core.errors import NaetraError
 from ...core.portfolio import ClosedLot, InvalidLot, Lot
 
 if TYPE_CHECKING:
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OPEN, CLOSED = "portfolio/lots/", "portfolio/closed/"
+
+
+class LotChanged(NaetraError):
+    """The lot was changed by another terminal after this one read it; nothing was written."""
+
+
 RECORD_VERSION = 1
 
 
@@ -88,20 +95,41 @@ class PortfolioStore:
         items = {_key(OPEN, lot): {"v": RECORD_VERSION, "lot": lot.to_record()} for lot in lots}
         await self.storage.store_many(items)
 
+    async def _still_open(self, lot: Lot, doing: str) -> None:
+        """A lot's id is its version (an edit stores it under a new id): if this one is no
+        longer open in storage, another terminal closed, edited or removed it meanwhile, and
+        this change must not bring it back.
+
+        Raises: LotChanged, StorageError."""
+        if await self.storage.retrieve(_key(OPEN, lot)) is None:
+            raise LotChanged(
+                f"the {lot.symbol} lot of {lot.quantity:g} was closed, edited or removed in another "
+                f"terminal meanwhile; it was not {doing} (the lots are read again)"
+            )
+
     async def replace(self, old: Lot, new: Lot) -> Lot:
-        """An edited lot: stored under a new id, then the old one removed. Returns the new lot."""
+        """An edited lot: stored under a new id, then the old one removed. Returns the new lot.
+
+        Raises: LotChanged (another terminal changed it first: nothing written), StorageError."""
+        await self._still_open(old, "edited")
         fresh = dataclasses.replace(new, id=secrets.token_hex(6))
         await self.storage.store(_key(OPEN, fresh), {"v": RECORD_VERSION, "lot": fresh.to_record()})
         await self.storage.delete(_key(OPEN, old))
         return fresh
 
     async def remove(self, lot: Lot) -> bool:
-        """Delete an open lot (entered by mistake: no realised P&L). Returns whether it was there."""
+        """Delete an open lot (entered by mistake: no realised P&L). Returns whether it was there.
+
+        Raises: LotChanged (another terminal changed it first), StorageError."""
+        await self._still_open(lot, "removed")
         return bool(await self.storage.delete(_key(OPEN, lot)))
 
     async def close(self, lot: Lot, price: float, closed_on: date, fees: float = 0.0) -> ClosedLot:
         """Sell the lot (buy back a short): kept as closed with its realised P&L, then removed
-        from the open lots."""
+        from the open lots.
+
+        Raises: LotChanged (another terminal closed or edited it first: nothing written), StorageError."""
+        await self._still_open(lot, "closed")
         done = ClosedLot(lot, price, closed_on, fees)
         await self.storage.store(_key(CLOSED, lot), {"v": RECORD_VERSION, "closed": done.to_record()})
         await self.storage.delete(_key(OPEN, lot))

@@ -4,6 +4,7 @@ model's complaints shown at their field. Saving returns the changed values; Esc 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from textual import on
@@ -15,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ...core.text import clean_line
-from ...services.plugin_settings import SettingField, parse_value, problems
+from ...services.plugin_settings import SettingField, parse_value, problems, url_password
 
 
 def _text(value: Any) -> str:
@@ -49,7 +50,11 @@ class ConfigForm(ModalScreen[dict[str, Any] | None]):
     def __init__(self, title: str, fields: list[SettingField], current: dict[str, Any], model: Any) -> None:
         super().__init__()
         self.title_text = title
-        self.fields = fields
+        # a URL or DSN holding a password in clear is masked like any secret (left empty: kept)
+        self.fields = [
+            replace(f, secret=True) if not f.secret and url_password(current.get(f.name)) else f
+            for f in fields
+        ]
         self.current = current
         self.model = model
 
