@@ -44,6 +44,13 @@ def _ask_args(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print one JSON object: answer, provider, model, grounded_on, verified_figures, unverified_figures",
     )
+    parser.add_argument(
+        "--continue",
+        dest="resume",
+        action="store_true",
+        help="go on with the symbol's stored conversation (default: a new question, no earlier turns)",
+    )
+    parser.add_argument("--provider", metavar="NAME", help="the LLM plugin to answer with (default: app.llm)")
 
 
 def _plugin_args(parser: argparse.ArgumentParser) -> None:

@@ -132,9 +132,16 @@ async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     as_json = getattr(args, "json", False)
     async with session_for(loaded, notify=_err) as session:
         chat = chat_service(session)
+        wanted = getattr(args, "provider", None)
+        if wanted:
+            names = [r.name for r in session.manager.records_of("llm")]
+            if wanted not in names:
+                _err(f"no LLM plugin named '{wanted}' in the config (it has: {', '.join(names) or 'none'})")
+                return 2
+            chat.provider_name = wanted
         failed, last = False, None
         try:
-            async for event in chat.ask(args.question, args.symbol):
+            async for event in chat.ask(args.question, args.symbol, resume=getattr(args, "resume", False)):
                 last = event.message or last
                 if event.kind == "token" and not as_json:
                     stream_piece(event.text)

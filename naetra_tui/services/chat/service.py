@@ -259,8 +259,12 @@ class ChatService:
 
     # --- asking --------------------------------------------------------------------------
 
-    async def ask(self, text: str, symbol: str | None = None) -> AsyncIterator[ChatEvent]:
+    async def ask(
+        self, text: str, symbol: str | None = None, *, resume: bool = True
+    ) -> AsyncIterator[ChatEvent]:
         """Ask a question in the conversation of ``symbol`` (or the general one), streaming.
+        ``resume=False``: the model sees no earlier turn (a one-shot question; the exchange is
+        still kept in the conversation).
 
         Never raises for provider trouble: errors arrive as ``ChatEvent("error", ...)`` with a
         sentence saying what to do, and the partial answer (if any) is kept, marked interrupted.
@@ -285,7 +289,8 @@ class ChatService:
             return
         model = self.model_override or provider.model
         # before this turn is saved, so it is not in the history twice
-        messages = budget(conv.messages, SYSTEM_PROMPT, current, provider.context_window())
+        earlier = conv.messages if resume else []
+        messages = budget(earlier, SYSTEM_PROMPT, current, provider.context_window())
         await self._save(key, ChatMessage(role="user", content=text))
         tools = await self._tools_for(provider, model)
         answer = ""
