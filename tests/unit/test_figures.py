@@ -37,7 +37,6 @@ DATA = json.dumps(
         "$3.2T",
         "61.4",
         "2026-11-25",
-        "2026",
     ],
 )
 def test_a_figure_in_the_data_checks_allowing_for_rounding_units_and_sign(figure: str) -> None:
@@ -82,3 +81,55 @@ def test_hostile_and_odd_text_does_not_break_it() -> None:
     check = check_figures(odd, [DATA, "nan inf -inf 1e999"])
     assert isinstance(check.unverified, list)
     assert all(f.value == f.value for f in find_figures(odd))  # no NaN figures
+
+
+# --- the check cannot be fooled (#31): signs, years, indicator values, laundering through tools
+
+
+@pytest.mark.parametrize(
+    ("answer", "unverified"),
+    [
+        ("AAPL rose +2.13% today.", ["+2.13%"]),  # the data says -2.13: the sign is part of the figure
+        ("AAPL trades at 2026 dollars.", ["2026"]),  # a price, not the year of a date
+        ("The RSI 85 says overbought.", ["85"]),  # a value, not a period like RSI(14)
+        ("The RSI is at 85.", ["85"]),
+        ("Volume changed by -11 shares.", ["-11"]),  # the month of a date is no value
+    ],
+)
+def test_figures_that_only_look_like_the_data_are_unverified(answer: str, unverified: list[str]) -> None:
+    check = check_figures(answer, [DATA])
+    assert check.unverified == unverified and check.verified == []
+
+
+@pytest.mark.parametrize(
+    "answer", ["AAPL fell -2.13% today.", "AAPL is down 2.13%.", "It was in 2026.", "RSI(14) is 61.4."]
+)
+def test_true_figures_still_verify(answer: str) -> None:
+    check = check_figures(answer, [DATA])
+    assert check.unverified == [] and check.verified
+
+
+async def test_a_model_cannot_launder_a_figure_through_a_tool_call(tmp_path) -> None:
+    """The model calls a tool with the figure it wants to "ground" as an argument; the error
+    (or result) echoing it back is not grounding."""
+    from naetra_tui.config import load_config
+    from naetra_tui.services.session import chat_service, session_for
+    from tests.fakes.openai_server import FakeOpenAI, Reply, fake_openai
+    from tests.unit.test_openai_provider import config
+
+    script = [
+        Reply(
+            tool_calls=[
+                {"name": "get_history", "arguments": {"symbol": "AAPL", "timeframe": "1D", "range": "987.65"}}
+            ]
+        ),
+        Reply(tool_calls=[{"name": "get_quote", "arguments": {"symbols": ["4321.5"]}}]),
+        Reply(tool_calls=[{"name": "no_such_tool_777.25", "arguments": {}}]),
+        Reply(content="AAPL is worth 987.65, or 4321.5, or 777.25."),
+    ]
+    with fake_openai(FakeOpenAI(script=script)) as (url, _fake):
+        async with session_for(load_config(config(tmp_path, url))) as session:
+            events = [e async for e in chat_service(session).ask("How is AAPL?", None)]
+    done = events[-1].message
+    assert done is not None
+    assert set(done.unverified_figures) == {"987.65", "4321.5", "777.25"} and done.verified_figures == []

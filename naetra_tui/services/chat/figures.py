@@ -27,6 +27,10 @@ _SCALES = {
 
 _DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 _SOURCE_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})")  # also inside timestamps
+_SOURCE_STAMP = re.compile(
+    r"(?<!\d)\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])"
+)
 _TIME = re.compile(r"(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])")
 # dates and clock times in one pass: dates are figures of their own, times are none
 _DATE_OR_TIME = re.compile(_DATE.pattern + "|" + _TIME.pattern)
@@ -40,10 +44,17 @@ _SOURCE_NUMBER = re.compile(
     r"(?<![\w.])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?(?:\s?%|[kKmMbBtT]\b)?"
 )
 _COUNT_AFTER = re.compile(r"^\s?(?:-|\s)?(?:day|week|month|year|period|session|bar|minute|hour)s?\b", re.I)
+# a period or a count: "RSI(14)", "SMA 50-day", "top 5", "last 3"; but "RSI 85" and "RSI at
+# 85" are values, checked like any other figure
 _COUNT_BEFORE = re.compile(
-    r"(?:\b(?:rsi|sma|ema|macd|bollinger|period|periods|top|last|past|next)\s*\(?|\()\s*$", re.I
+    r"(?:\b(?:rsi|sma|ema|macd|bollinger)\s*\(|\b(?:period|periods|top|last|past|next)\s*\(?|\()\s*$", re.I
+)
+# a year only where the words say so ("in 2025", "since 2019", "FY2024"): "trades at 2025" is a price
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|by|until|till|from|during|of|year|fy|early|late|mid|before|after|through)\s*$", re.I
 )
 _LIST_NUMBER = re.compile(r"(?:^|\n)\s*$")
+_DATE_AFTER = re.compile(r"^\s?(?:q[1-4]|h[12])\b", re.I)  # "2025 Q3"
 
 
 @dataclass(slots=True)  # not frozen: a long answer makes thousands (frozen init is ~3x slower)
@@ -57,6 +68,7 @@ class Figure:
     tolerance: float  # half a unit of the last digit written, in base units
     percent: bool = False
     date: str | None = None
+    signed: bool = False  # written with a sign ("+0.50%", "-2.1"): only a value of that sign matches
 
 
 @dataclass
@@ -108,7 +120,7 @@ def find_figures(text: str) -> list[Figure]:
                 continue  # a period or a count: "14-day", "RSI(14)", "top 5"
             if _LIST_NUMBER.search(before) and after[:1] in ".)" and after[1:2] in (" ", "\t", ""):
                 continue  # list numbering: "1. ..." / "2) ..."
-            if 1900 <= value <= 2100:
+            if 1900 <= value <= 2100 and (_YEAR_BEFORE.search(before) or _DATE_AFTER.match(after)):
                 append(Figure(match.group(0), start, end, value, 0.0, False, number))
                 continue  # a year: checked against the dates
         scale = _SCALES.get(unit, 1.0) if unit else 1.0
@@ -122,6 +134,7 @@ def find_figures(text: str) -> list[Figure]:
                 0.5 * 10.0**-decimals * scale,
                 unit == "%",
                 None,
+                sign is not None,
             )
         )
     figures.sort(key=lambda f: f.start)
@@ -133,8 +146,12 @@ class _Sources:
 
     def __init__(self, texts: Iterable[str]) -> None:
         values: list[float] = []
+        signed: list[float] = []
         self.text = "\n".join(texts)
-        for match in _SOURCE_NUMBER.finditer(self.text):
+        # dates and clock times are dates, not values: "2026" in 2026-11-25 grounds the year
+        # 2026, never a price of 2026 (nor "-11" a change of -11)
+        numbers = _SOURCE_STAMP.sub(lambda m: " " * len(m.group(0)), self.text)
+        for match in _SOURCE_NUMBER.finditer(numbers):
             token = match.group(0)
             unit = token[-1].lower() if token[-1].isalpha() or token[-1] == "%" else ""
             number = token.rstrip("%kKmMbBtT ").replace(",", "")
@@ -142,31 +159,35 @@ class _Sources:
                 value = float(number)
             except ValueError:
                 continue
+            signed.append(value * _SCALES.get(unit, 1.0))
             values.append(value * _SCALES.get(unit, 1.0))
             values.append(abs(value * _SCALES.get(unit, 1.0)))
-        self.values = sorted(set(values))
+        self.values = sorted(set(values))  # with and without their signs: "down 2.1%" is -2.1
+        self.signed = sorted(set(signed))  # as written: "+0.50%" never matches -0.50
         self.dates = set(_SOURCE_DATE.findall(self.text))
         self.years = {y for y, _, _ in self.dates} | set(
             re.findall(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", self.text)
         )
 
-    def has_value(self, low: float, high: float) -> bool:
-        index = bisect.bisect_left(self.values, low)
-        return index < len(self.values) and self.values[index] <= high
+    def has_value(self, low: float, high: float, values: list[float] | None = None) -> bool:
+        values = self.values if values is None else values
+        index = bisect.bisect_left(values, low)
+        return index < len(values) and values[index] <= high
 
     def has(self, figure: Figure) -> bool:
         if figure.date is not None:
             if len(figure.date) == 4:
                 return figure.date in self.years
             return tuple(figure.date.split("-")) in self.dates
-        value = figure.value  # the sources hold every number with and without its sign
+        value = figure.value
         slack = figure.tolerance + abs(value) * 1e-9
-        values = self.values
-        index = bisect.bisect_left(values, value - slack)
-        if index < len(values) and values[index] <= value + slack:
+        # a figure written with a sign matches only a value of that sign; one without may be
+        # the size of a fall ("down 2.1%") or a rise
+        values = self.signed if figure.signed else self.values
+        if self.has_value(value - slack, value + slack, values):
             return True
         # 3.5% may be written 0.035 in the data
-        return figure.percent and self.has_value((value - slack) / 100, (value + slack) / 100)
+        return figure.percent and self.has_value((value - slack) / 100, (value + slack) / 100, values)
 
 
 def check_figures(answer: str, sources: Iterable[str], question: str = "") -> FigureCheck:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -393,7 +394,7 @@ class ChatService:
                 yield ChatEvent("tool", label)
                 result = await self.run_tool(call.name, call.arguments)
                 turn.grounding.append(label)
-                turn.tool_results.append(result)
+                turn.tool_results.append(_data_only(result, call.arguments))
                 messages.append(ChatTurn("tool", result, answers=call))
         message = self._answer(turn, answer)
         await self._save(turn.key, message)
@@ -465,3 +466,25 @@ def _too_many_calls(count: int) -> str:
         f"the model asked for {count} or more tool calls in one answer (at most {MAX_TOOL_CALLS}); "
         "stopped, none of them run"
     )
+
+
+def _data_only(result: str, arguments: object) -> str:
+    """What of a tool's result may ground the answer's figures: the data it fetched, never
+    text the model wrote. An error (which may echo the model's arguments) counts for nothing,
+    nor does a line saying a symbol is unavailable, and any number the model passed as an
+    argument is taken out of the rest (a model cannot launder a figure through a tool call)."""
+    if result.startswith("error:"):
+        return ""
+    kept = "\n".join(line for line in result.splitlines() if "unavailable (" not in line)
+    for written in _argument_texts(arguments):
+        if any(ch.isdigit() for ch in written):  # as a whole token: "5" leaves "15.2" alone
+            kept = re.sub(rf"(?<![\w.]){re.escape(written)}(?![\w]|\.\d)", " ", kept)
+    return kept
+
+
+def _argument_texts(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [text for v in value.values() for text in _argument_texts(v)]
+    if isinstance(value, list | tuple):
+        return [text for v in value for text in _argument_texts(v)]
+    return [str(value)] if value is not None else []
