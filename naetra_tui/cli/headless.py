@@ -132,6 +132,7 @@ async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     as_json = getattr(args, "json", False)
     async with session_for(loaded, notify=_err) as session:
         chat = chat_service(session)
+        chat.front_end = "cli"
         wanted = getattr(args, "provider", None)
         if wanted:
             names = [r.name for r in session.manager.records_of("llm")]

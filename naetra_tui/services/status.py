@@ -35,6 +35,9 @@ def status_parts(
     (or None while starting); ``shown_rows`` the rows of the list on screen; ``alerts``
     (armed, all); ``time_text`` formats a datetime for the user."""
     parts: list[tuple[str, str]] = []
+    if any(r.quote is not None and r.quote.simulated for r in all_rows.values()):
+        # first: the one notice that must never be cut off at the right edge of a narrow terminal
+        parts.append(("SIMULATED DATA (not real prices)", "bold reverse"))
     for record in collectors:
         if record.state is PluginState.DISABLED:
             continue
@@ -52,8 +55,6 @@ def status_parts(
         # nothing to show: say why in full (the name column only has room for the start)
         why = clean(shown_rows[0].error)
         parts.append((f"no prices: {why[:90]}{'…' if len(why) > 90 else ''} (p: Plugins)", "bold red"))
-    if any(r.quote is not None and r.quote.simulated for r in all_rows.values()):
-        parts.append(("SIMULATED DATA (not real prices)", "bold reverse"))
     if storage is not None:
         if storage.warning:
             parts.append((f"NOT SAVING to {storage.wanted}: using {storage.location}", "bold red"))

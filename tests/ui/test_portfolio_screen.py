@@ -212,6 +212,26 @@ async def test_a_list_holding_positions_fits_80_columns(tmp_path: Path) -> None:
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= 80
 
 
+async def test_a_simulated_price_stays_marked_on_its_row_whatever_the_columns(tmp_path: Path) -> None:
+    """#32: with positions the Src column gives way; each simulated row still says SIM, and
+    the status bar's SIMULATED notice is not cut off at 80 columns."""
+    from naetra_tui.ui.widgets.status_bar import StatusBar
+    from tests.ui.conftest import table_text
+
+    for width in (80, 120, 200):
+        app = make_app(app_config(tmp_path / str(width)))
+        async with app.run_test(size=(width, 24), notifications=True) as pilot:
+            table = await started(pilot, app)
+            await add_lot(pilot, app, "AAPL", quantity="3", price="100")
+            await wait_for(pilot, lambda t=table: "qty" in [c.value for c in t.columns])
+            await pilot.pause()
+            shown = table_text(table)
+            assert shown and all("SIM" in " ".join(cells) for cells in shown), shown
+            bar = app.main_screen.query_one(StatusBar)
+            line = "".join(strip.text for strip in bar.render_lines(bar.region.reset_offset))
+            assert "SIMULATED DATA" in line[:width]
+
+
 async def test_after_the_close_the_post_market_price_is_shown_and_used(tmp_path: Path) -> None:
     clock.freeze(datetime(2026, 11, 25, 22, 0, tzinfo=UTC))  # 17:00 in New York: post-market
     app = make_app(app_config(tmp_path))

@@ -59,3 +59,18 @@ def test_provider_picks_the_plugin_and_an_unknown_one_is_one_line(
     assert (
         "no LLM plugin named 'nope' in the config (it has: ollama, openai)" in err and "Traceback" not in err
     )
+
+
+def test_advice_names_only_a_provider_that_answers_in_command_line_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = config(tmp_path, "http://127.0.0.1:1")  # Ollama down, and openai down too
+    assert main(["--config", str(path), "ask", "hello"]) == 1
+    err = capsys.readouterr().err
+    assert "Ollama is not reachable" in err and "or answer with" not in err
+    with fake_openai(FakeOpenAI()) as (url, _fake):
+        path = config(tmp_path, "http://127.0.0.1:1", url)  # openai is up
+        assert main(["--config", str(path), "ask", "hello"]) == 1
+    err = capsys.readouterr().err
+    assert "or answer with openai: naetra-tui ask --provider openai" in err
+    assert "press u" not in err  # app keys are no advice on a command line

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,6 +34,17 @@ from ...core.models import ChatMessage
 from ...core.secrets import redact
 from ...core.symbols import normalize_symbol
 from ...core.text import clean, clean_line
+from .bounds import (
+    ANSWER_DEADLINE,
+    MAX_ANSWER_CHARS,
+    MAX_TOOL_CALLS,
+    MAX_TOOL_ROUNDS,
+    OTHERS_CHECK_TIMEOUT,
+    data_only,
+    too_long,
+    too_many_calls,
+    too_slow,
+)
 from .export import conversation_markdown
 from .figures import check_figures
 from .grounding import budget, build_context
@@ -50,12 +60,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GENERAL = "general"
-# Bounds on what one model (any provider, the guide's too) can make us do for one question;
-# each ends the answer with a sentence saying which was hit, and `ask` exits 1.
-MAX_TOOL_ROUNDS = 4  # rounds of tool calls before the model must answer
-MAX_TOOL_CALLS = 8  # tool calls in one round
-MAX_ANSWER_CHARS = 40_000  # about 10,000 tokens: far past any answer a chat needs
-ANSWER_DEADLINE = 300.0  # seconds for the whole answer, tools included; keep-alives do not extend it
 CONTEXT_HINT = (
     "raise context_window (or num_ctx for Ollama) under plugins.llm, and the server's own limit "
     "(llama-server --ctx-size / -c, llama-cpp-python --n_ctx, vLLM --max-model-len), or start a "
@@ -328,20 +332,20 @@ class ChatService:
                             except StopAsyncIteration:
                                 break
                             except TimeoutError:
-                                yield await self._fail(turn, _too_slow(self.answer_deadline), answer)
+                                yield await self._fail(turn, too_slow(self.answer_deadline), answer)
                                 return
                             piece = (
                                 clean(chunk.content) if chunk.content else ""
                             )  # model output is remote text
                             if piece:
                                 if len(answer) + len(piece) > self.max_answer_chars:
-                                    yield await self._fail(turn, _too_long(self.max_answer_chars), answer)
+                                    yield await self._fail(turn, too_long(self.max_answer_chars), answer)
                                     return
                                 answer += piece
                                 yield ChatEvent("token", piece)
                             calls.extend(chunk.tool_calls)
                             if len(calls) > MAX_TOOL_CALLS:
-                                yield await self._fail(turn, _too_many_calls(len(calls)), answer)
+                                yield await self._fail(turn, too_many_calls(len(calls)), answer)
                                 return
                 finally:
                     close = getattr(stream, "aclose", None)  # an async generator; any iterator may come
@@ -368,7 +372,7 @@ class ChatService:
                 )
                 continue
             except LLMError as exc:
-                yield await self._fail(turn, str(exc) + self._others_hint(exc, turn), answer)
+                yield await self._fail(turn, str(exc) + await self._others_hint(exc, turn), answer)
                 return
             except Exception as exc:  # a guide-style plugin's own exception: still one line
                 yield await self._fail(turn, f"{turn.provider_name} failed: {exc}", answer)
@@ -394,22 +398,34 @@ class ChatService:
                 yield ChatEvent("tool", label)
                 result = await self.run_tool(call.name, call.arguments)
                 turn.grounding.append(label)
-                turn.tool_results.append(_data_only(result, call.arguments))
+                turn.tool_results.append(data_only(result, call.arguments))
                 messages.append(ChatTurn("tool", result, answers=call))
         message = self._answer(turn, answer)
         await self._save(turn.key, message)
         yield ChatEvent("done", answer, message)
 
-    def _others_hint(self, exc: LLMError, turn: _Turn) -> str:
-        """When the server is down, the other configured providers the user could switch to."""
+    async def _others_hint(self, exc: LLMError, turn: _Turn) -> str:
+        """When the server is down, the other configured providers the user could switch to:
+        only those that answer a health check now, in words for where the user is."""
         if not isinstance(exc, LLMUnavailable):
             return ""
-        others = [name for name, _ in self.manager.active("llm") if name != turn.provider_name]
+        others = []
+        for name, provider in self.manager.active("llm"):
+            if name == turn.provider_name:
+                continue
+            try:
+                healthy = await asyncio.wait_for(provider.health_check(), OTHERS_CHECK_TIMEOUT)
+            except Exception:
+                continue
+            if healthy is True or getattr(healthy, "healthy", False):
+                others.append(name)
         if not others:
             return ""
+        if self.front_end == "cli":
+            return f"; or answer with {others[0]}: naetra-tui ask --provider {others[0]} ..."
         return (
-            f"; or answer with {', '.join(others)} (set app.llm, press u on its row of the Plugins "
-            "screen, or 'Chat with' in the command palette)"
+            f"; or answer with {', '.join(others)} (press u on its row of the Plugins screen, or "
+            "'Chat with' in the command palette)"
         )
 
     def _answer(self, turn: _Turn, answer: str, **fields: Any) -> ChatMessage:
@@ -431,6 +447,8 @@ class ChatService:
     # (attributes, so a test or a front end can lower them; the defaults are the module's)
     max_answer_chars = MAX_ANSWER_CHARS
     answer_deadline = ANSWER_DEADLINE
+    #: Where advice is read: "app" (keys and the palette) or "cli" (command lines).
+    front_end = "app"
 
     async def _fail(self, turn: _Turn, error: str, partial: str) -> ChatEvent:
         error = clean(redact(error))  # provider errors are remote text too
@@ -445,46 +463,3 @@ class ChatService:
         )
         await self._save(key, message)
         return ChatEvent("error", error, message)
-
-
-def _too_slow(seconds: float) -> str:
-    return (
-        f"the answer took more than {seconds:g} s in all; stopped (the server may be overloaded, "
-        "or the model too large for this machine)"
-    )
-
-
-def _too_long(limit: int) -> str:
-    return (
-        f"the answer passed {limit:,} characters; stopped (a model that does not stop: "
-        "start a new chat or try another model)"
-    )
-
-
-def _too_many_calls(count: int) -> str:
-    return (
-        f"the model asked for {count} or more tool calls in one answer (at most {MAX_TOOL_CALLS}); "
-        "stopped, none of them run"
-    )
-
-
-def _data_only(result: str, arguments: object) -> str:
-    """What of a tool's result may ground the answer's figures: the data it fetched, never
-    text the model wrote. An error (which may echo the model's arguments) counts for nothing,
-    nor does a line saying a symbol is unavailable, and any number the model passed as an
-    argument is taken out of the rest (a model cannot launder a figure through a tool call)."""
-    if result.startswith("error:"):
-        return ""
-    kept = "\n".join(line for line in result.splitlines() if "unavailable (" not in line)
-    for written in _argument_texts(arguments):
-        if any(ch.isdigit() for ch in written):  # as a whole token: "5" leaves "15.2" alone
-            kept = re.sub(rf"(?<![\w.]){re.escape(written)}(?![\w]|\.\d)", " ", kept)
-    return kept
-
-
-def _argument_texts(value: object) -> list[str]:
-    if isinstance(value, dict):
-        return [text for v in value.values() for text in _argument_texts(v)]
-    if isinstance(value, list | tuple):
-        return [text for v in value for text in _argument_texts(v)]
-    return [str(value)] if value is not None else []

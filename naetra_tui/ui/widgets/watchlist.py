@@ -113,6 +113,9 @@ class WatchlistTable(RowCachedTable):
         if current in self.rows:
             self.move_cursor(row=self.get_row_index(current), animate=False)
 
+    def _shows_source(self) -> bool:
+        return "src" in shown_keys(self.column_layout or "wide", self.holding, self.extended)
+
     def visible_columns(self) -> list[tuple[str, str, int | None]]:
         keys = set(shown_keys(self.column_layout or "wide", self.holding, self.extended))
         return [
@@ -220,7 +223,11 @@ class WatchlistTable(RowCachedTable):
         colour = up if (change or 0) > 0 else down if (change or 0) < 0 else ""
         stale = row.stale if row else False
         age = Text(fmt_age(q.age_seconds()))
-        if stale:
+        if q.simulated and not self._shows_source():
+            # the Src column gave way to the position's columns: the row still says SIM (the
+            # age column is on every layout); a stale simulated price says both, without its age
+            age = Text("SIM STALE", style="reverse") if stale else age.append(" SIM", style="reverse")
+        elif stale:
             age.append(" STALE", style="bold " + down)
         day_range = f"{fmt_price(q.day_low)}–{fmt_price(q.day_high)}" if q.day_low is not None else "—"
         state_style = "bold" if q.market_state == MarketState.REGULAR else "dim"
