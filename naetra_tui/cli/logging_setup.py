@@ -11,6 +11,15 @@ from ..core.secrets import RedactingFilter
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
+class OneLineFormatter(logging.Formatter):
+    """A record's message on one line: a newline in data (a stored key, a server's error) is
+    written as ``\\n``, so it cannot forge a log line. Tracebacks keep their lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        text = super().formatMessage(record)
+        return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 class LogFile(logging.handlers.RotatingFileHandler):
     """A rotating log file that, when a write fails (full disk, /dev/full, a file gone
     read-only), says so in one line and takes itself off: never a traceback per record."""
@@ -59,7 +68,7 @@ def setup_logging(level: str = "INFO", file: str | Path | None = None) -> tuple[
     except OSError as exc:
         root.addHandler(logging.NullHandler())
         return None, f"cannot write the log file {path} ({exc.strerror}); logging is off"
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setFormatter(OneLineFormatter(LOG_FORMAT))
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)
     logging.captureWarnings(True)

@@ -298,8 +298,8 @@ class Session:
             await asyncio.wait_for(self.manager.cleanup(), cleanup_timeout)
             if storage is not None:
                 await asyncio.wait_for(close_choice(storage), cleanup_timeout)
-        except (TimeoutError, NaetraError, OSError) as exc:  # closing must never hang or raise
-            log.warning("cleanup at exit incomplete: %s", exc)
+        except Exception as exc:  # closing must never hang or raise: the user is quitting
+            log.warning("cleanup at exit incomplete: %s: %s", type(exc).__name__, exc)
 
 
 async def open_session(loaded: LoadedConfig, through: Phase = Phase.ALL) -> Session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -73,6 +74,9 @@ class SQLiteStorage(IStorage):
         self._refuse_foreign_file(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # a new database is the user's alone (SQLite gives its -wal and -shm files the
+            # same mode); an existing one keeps the mode its owner chose
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             self._db = await aiosqlite.connect(str(self.path), timeout=settings.busy_timeout_ms / 1000)
         except (OSError, sqlite3.Error) as exc:
             raise StorageUnavailable(f"cannot open the SQLite database {self.path}: {exc}") from None

@@ -325,10 +325,12 @@ class ChatService:
                     with METRICS.track("llm", turn.provider_name, "chat"):
                         while True:
                             # each chunk waits at most until the answer's deadline: a server
-                            # that only sends keep-alives (never a chunk) cannot hold us longer
-                            left = deadline - loop.time()
+                            # that only sends keep-alives (never a chunk) cannot hold us longer.
+                            # (asyncio.timeout, not wait_for: the stream stays in this task, as
+                            # the HTTP clients' cancel scopes require)
                             try:
-                                chunk = await asyncio.wait_for(anext(stream), max(left, 0.0))
+                                async with asyncio.timeout_at(deadline):
+                                    chunk = await anext(stream)
                             except StopAsyncIteration:
                                 break
                             except TimeoutError:
