@@ -302,15 +302,6 @@ class Session:
             log.warning("cleanup at exit incomplete: %s: %s", type(exc).__name__, exc)
 
 
-async def open_session(loaded: LoadedConfig, through: Phase = Phase.ALL) -> Session:
-    """A started Session (every phase up to ``through``)."""
-    return await Session(loaded).start(through)
-
-
-async def close_session(session: Session) -> None:
-    await session.close()
-
-
 @asynccontextmanager
 async def session_for(
     loaded: LoadedConfig,

@@ -23,7 +23,7 @@ from textual.binding import Binding
 from ..core.enums import PluginState
 from ..core.errors import NaetraError
 from ..core.heap import IdleCollector
-from ..services.session import Phase
+from ..services.session import Phase, SessionNotStarted
 from . import messages
 from .palette import NaetraCommands
 from .plugin_actions import PluginActions
@@ -117,9 +117,14 @@ class NaetraApp(
     # The session's services, None until the phase that builds them has run (the first frame
     # is painted before any of them exists).
 
-    def _service(self, phase: Phase, name: str) -> Any:
-        session = self.session
-        return getattr(session, name) if session is not None and session.has(phase) else None
+    def _service(self, name: str) -> Any:
+        """The session's service ``name``; None before the phase that builds it has run."""
+        if self.session is None:
+            return None
+        try:
+            return getattr(self.session, name)
+        except SessionNotStarted:
+            return None
 
     @property
     def manager(self) -> PluginManager | None:
@@ -127,36 +132,36 @@ class NaetraApp(
 
     @property
     def state(self) -> AppState | None:
-        return self._service(Phase.STORAGE, "state")  # type: ignore[no-any-return]
+        return self._service("state")  # type: ignore[no-any-return]
 
     @property
     def storage(self) -> StorageChoice | None:
-        return self._service(Phase.STORAGE, "storage")  # type: ignore[no-any-return]
+        return self._service("storage")  # type: ignore[no-any-return]
 
     @property
     def editor(self) -> WatchlistEditor | None:
         """Watchlist edits and their undo."""
-        return self._service(Phase.STORAGE, "watchlists")  # type: ignore[no-any-return]
+        return self._service("watchlists")  # type: ignore[no-any-return]
 
     @property
     def market(self) -> MarketService | None:
-        return self._service(Phase.MARKET, "market")  # type: ignore[no-any-return]
+        return self._service("market")  # type: ignore[no-any-return]
 
     @property
     def portfolio(self) -> PortfolioService | None:
-        return self._service(Phase.MARKET, "portfolio")  # type: ignore[no-any-return]
+        return self._service("portfolio")  # type: ignore[no-any-return]
 
     @property
     def analysis(self) -> AnalysisService | None:
-        return self._service(Phase.ALL, "analysis")  # type: ignore[no-any-return]
+        return self._service("analysis")  # type: ignore[no-any-return]
 
     @property
     def chat(self) -> ChatService | None:
-        return self._service(Phase.ALL, "chat")  # type: ignore[no-any-return]
+        return self._service("chat")  # type: ignore[no-any-return]
 
     @property
     def alert_book(self) -> AlertBook | None:
-        return self._service(Phase.ALL, "alerts")  # type: ignore[no-any-return]
+        return self._service("alerts")  # type: ignore[no-any-return]
 
     @property
     def main_screen(self) -> MainScreen:
