@@ -77,6 +77,25 @@ def _portfolio_run(args: argparse.Namespace, loaded: Any) -> int:
     return run(args, loaded)
 
 
+def _agent_args(name: str) -> Callable[[argparse.ArgumentParser], None]:
+    def configure(parser: argparse.ArgumentParser) -> None:
+        from . import agent_cmd
+
+        getattr(agent_cmd, name)(parser)
+
+    return configure
+
+
+def _agent_run(name: str) -> Handler:
+    def handler(args: argparse.Namespace, loaded: Any) -> int:
+        from . import agent_cmd
+
+        code: int = getattr(agent_cmd, name)(args, loaded)
+        return code
+
+    return handler
+
+
 def _run(name: str) -> Handler:
     def handler(args: argparse.Namespace, loaded: Any) -> int:
         from . import headless
@@ -101,6 +120,16 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
         "print your positions with P&L (--json, --csv); portfolio add / import FILE.csv",
         _portfolio_args,
         _portfolio_run,
+    ),
+    "mcp": (
+        "serve your data, analysis and positions to AI assistants (MCP, stdio or --http)",
+        _agent_args("configure_mcp"),
+        _agent_run("run_mcp"),
+    ),
+    "proposals": (
+        "list, accept or reject the changes AI assistants proposed over MCP",
+        _agent_args("configure_proposals"),
+        _agent_run("run_proposals"),
     ),
     "doctor": (
         "check plugins, storage, Ollama and the network; print a fix for each problem",

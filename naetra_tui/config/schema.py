@@ -97,6 +97,19 @@ class MetricsSettings(_Strict):
     host: str = "127.0.0.1"
 
 
+class McpSettings(_Strict):
+    """``naetra-tui mcp``: what agents may do and how much."""
+
+    allow_proposals: bool = False
+    """Let agents propose changes (symbols, alerts, lots); each waits for the user to accept it."""
+    calls_per_minute: int = Field(120, ge=1, le=10_000)
+    """Tool calls per minute a client may make; more get a clear error until the minute passes."""
+    max_symbols: int = Field(50, ge=1, le=500)
+    """Symbols per call at most."""
+    allowed_origins: list[str] = Field(default_factory=list)
+    """Browser origins allowed to call the HTTP server (none by default: no web page may)."""
+
+
 class PluginEntry(BaseModel):
     """One entry of ``plugins.<category>``."""
 
@@ -210,4 +223,5 @@ class NaetraConfig(_Strict):
     app: AppSettings = Field(default_factory=lambda: AppSettings())
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     metrics: MetricsSettings = Field(default_factory=lambda: MetricsSettings())
+    mcp: McpSettings = Field(default_factory=lambda: McpSettings())
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .market import MarketService
     from .portfolio.service import PortfolioService
     from .portfolio.valuation import PortfolioValue
+    from .proposals import ProposalBook
     from .state import AppState, StorageChoice
     from .watchlists import WatchlistEditor
 
@@ -105,6 +106,7 @@ class Session:
         self._analysis: AnalysisService | None = None
         self._chat: ChatService | None = None
         self._alerts: AlertBook | None = None
+        self._proposals: ProposalBook | None = None
 
     # --- the services, each once its phase has run -----------------------------------------
 
@@ -144,6 +146,10 @@ class Session:
     @property
     def alerts(self) -> AlertBook:
         return self._built(self._alerts, Phase.ALL)
+
+    @property
+    def proposals(self) -> ProposalBook:
+        return self._built(self._proposals, Phase.ALL)
 
     def has(self, phase: Phase) -> bool:
         return self.phase >= phase
@@ -214,12 +220,14 @@ class Session:
             return
         from .alerts import AlertBook
         from .analysis import AnalysisService
+        from .proposals import ProposalBook
 
         rest = [c for c in self.loaded.config.plugins.categories() if c != "data_collectors"]
         await self.manager.initialize(rest)
         self._analysis = AnalysisService(self.manager, self.market, self.state)
         self._chat = self.new_chat()
         self._alerts = AlertBook(self.state, self.technical_analysis)
+        self._proposals = ProposalBook(self.state, self._alerts, self.portfolio, self.known_symbols)
         try:
             await self._alerts.load()
         except NaetraError as exc:
@@ -244,6 +252,11 @@ class Session:
         """The technical analyzer's result on a year of daily bars (RSI and MACD alerts)."""
         found = (await self.analysis.analyze(symbol, "1D", "1Y")).get("technical")
         return found.analysis if found else None
+
+    async def known_symbols(self, symbols: list[str]) -> set[str]:
+        """Those of ``symbols`` some data collector has a price for now."""
+        rows = await self.market.refresh(symbols)
+        return {symbol for symbol, row in rows.items() if row.quote is not None}
 
     async def active_watchlist(self) -> list[str]:
         """The symbols of the list the user last had open (the config's list if none is stored)."""

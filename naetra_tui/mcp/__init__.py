@@ -1,0 +1,1 @@
+"""Front end: the MCP server (``naetra-tui mcp``) on the Session's services."""
