@@ -30,10 +30,12 @@ def status_parts(
     storage: Any,
     alerts: tuple[int, int],
     time_text: Any,
+    proposals: int = 0,
 ) -> list[tuple[str, str]]:
     """Args: ``collectors`` the data collectors' plugin records; ``market`` the MarketService
     (or None while starting); ``shown_rows`` the rows of the list on screen; ``alerts``
-    (armed, all); ``time_text`` formats a datetime for the user."""
+    (armed, all); ``time_text`` formats a datetime for the user; ``proposals`` how many changes
+    AI assistants proposed over MCP wait for the user."""
     parts: list[tuple[str, str]] = []
     if any(r.quote is not None and r.quote.simulated for r in all_rows.values()):
         # first: the one notice that must never be cut off at the right edge of a narrow terminal
@@ -65,4 +67,6 @@ def status_parts(
     armed, total = alerts
     if total:
         parts.append((f"alerts {armed}/{total}", ""))
+    if proposals:
+        parts.append((f"{proposals} proposal{'s' if proposals != 1 else ''} from agents (M)", "bold yellow"))
     return parts

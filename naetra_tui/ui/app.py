@@ -116,7 +116,6 @@ class NaetraApp(
 
     # The session's services, None until the phase that builds them has run (the first frame
     # is painted before any of them exists).
-
     def _service(self, name: str) -> Any:
         """The session's service ``name``; None before the phase that builds it has run."""
         if self.session is None:
@@ -413,6 +412,7 @@ class NaetraApp(
             storage=self.storage,
             alerts=self.alert_book.counts if self.alert_book is not None else (0, 0),
             time_text=fmt_time,
+            proposals=self.pending_proposals,
         )
         self.main_screen.show_status(parts)
 

@@ -28,6 +28,9 @@ else:
 class WatchlistActions(_Base):
     """Mixed into ``NaetraApp``; every worker here reports its failure in a notification."""
 
+    #: Changes proposed by agents over MCP that wait for the user (counted after each refresh).
+    pending_proposals: int = 0
+
     # --- the list on screen ---------------------------------------------------------------
 
     async def _load_watchlist(self) -> None:
@@ -223,7 +226,21 @@ class WatchlistActions(_Base):
         self.notify(f"Alert set: {alert.text}", markup=False, timeout=4)
         await self._check_alerts()
 
+    async def _count_proposals(self) -> None:
+        """Changes agents proposed over MCP (from any terminal on this storage), for the status bar."""
+        book = self._service("proposals")
+        if book is None:
+            return
+        try:
+            count = len(await book.pending())
+        except NaetraError:
+            return  # the storage is down: its own status part says so
+        if count != self.pending_proposals:
+            self.pending_proposals = count
+            self._status()
+
     async def _check_alerts(self) -> None:
+        await self._count_proposals()
         if self.alert_book is None or not self.alert_book.alerts:
             return
         fired = await self._edit(

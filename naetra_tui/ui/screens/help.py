@@ -43,6 +43,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("n", "new watchlist"),
             ("!", "add an alert for the symbol"),
             ("A", "list alerts"),
+            ("M", "proposals from AI assistants (naetra-tui mcp): y accept, n reject"),
         ],
     ),
     (

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from ...services.session import Phase
 from .. import messages
 from ..widgets.key_hints import KeyHints
 from ..widgets.status_bar import StatusBar
@@ -47,6 +48,7 @@ class MainScreen(Screen[None]):
         Binding("plus", "add_lot", "Add lot", priority=True),
         Binding("minus", "close_lot", "Close lot", show=False, priority=True),
         Binding("P", "lots", "Lots", show=False),
+        Binding("M", "proposals", "Proposals", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -277,6 +279,16 @@ class MainScreen(Screen[None]):
 
     def action_alerts(self) -> None:
         self.post_message(messages.ShowAlerts())
+
+    def action_proposals(self) -> None:
+        """The changes AI assistants proposed over MCP, to accept or reject."""
+        from .proposals import ProposalsScreen
+
+        session = self.naetra.session
+        if session is None or not session.has(Phase.ALL):
+            self.notify("Still starting: try again in a moment.", markup=False, timeout=3)
+            return
+        self.app.push_screen(ProposalsScreen(session.proposals))
 
     # --- updates from the app -------------------------------------------------------------
 
