@@ -189,9 +189,86 @@ ENABLE_SIMULATED = (
 FIXES = {
     "data_collectors": "check the network and the plugin's config",
     "analyzers": "check its config in plugins.analyzers",
-    "llm": "start the LLM server (Ollama: `ollama serve`, then `ollama pull MODEL`; openai: the server at its base_url)",
+    "llm": "start the LLM server the plugin talks to (see its config)",
     "storage": "check the storage plugin's config (path, host, credentials)",
 }
+
+
+LOCAL_SERVER = (
+    "for a local one: pip install 'naetra-tui[llm-server]', then "
+    "python -m llama_cpp.server --model PATH.gguf --port 8080 (or llama-server, LM Studio, vLLM)"
+)
+
+
+def llm_fix(record: Any) -> str:
+    """How to start the server this LLM plugin talks to (Ollama's advice only for Ollama)."""
+    if record.entry.plugin == "ollama":
+        return "ollama serve   (install: https://ollama.com/download), then ollama pull MODEL"
+    if record.entry.plugin == "openai":
+        base_url = (record.entry.config or {}).get("base_url", "http://localhost:8080/v1")
+        return f"start the server at {base_url}; {LOCAL_SERVER}"
+    return FIXES["llm"]
+
+
+def _server_checked(record: Any) -> bool:
+    """An LLM plugin that started (ready or degraded) and can list its server's models."""
+    from ..core.models import PluginState
+
+    started = record.state in (PluginState.READY, PluginState.DEGRADED)
+    return record.category == "llm" and started and hasattr(record.instance, "list_models")
+
+
+async def _check_llm_server(line: Any, record: Any) -> None:
+    """The server of a started LLM plugin: reachable, and the model there."""
+    from ..core.errors import LLMError
+
+    label = (
+        f"ollama ({record.name})"
+        if record.entry.plugin == "ollama"
+        else f"{record.entry.plugin} server ({record.name})"
+    )
+    try:
+        models = await record.instance.list_models()
+    except LLMError as exc:
+        line(False, label, str(exc), llm_fix(record))
+        return
+    line(True, label, f"reachable; models: {', '.join(models) or 'none'}")
+    model = getattr(record.instance, "model", "")
+    if model and models and model not in models:
+        fix = (
+            f"ollama pull {model}"
+            if record.entry.plugin == "ollama"
+            else f"set model_name under plugins.llm to one of: {', '.join(models[:5])}"
+        )
+        line(False, f"model {model}", "not on the server", fix)
+
+
+async def _mcp_lines(line: Any, session: Any) -> None:
+    """How to connect an AI assistant, and proposals waiting for the user."""
+    from ..core.errors import NaetraError
+
+    settings = session.loaded.config.mcp
+    mode = (
+        "agents may propose changes (you accept them: M in the app)"
+        if settings.allow_proposals
+        else "read-only"
+    )
+    line(
+        True,
+        "mcp (AI assistants)",
+        f"connect with the command `naetra-tui mcp` (stdio) or `naetra-tui mcp --http`; {mode}",
+    )
+    try:
+        waiting = len(await session.proposals.pending())
+    except NaetraError:
+        return
+    if waiting:
+        line(
+            False,
+            "proposals",
+            f"{waiting} change(s) proposed by agents wait for you",
+            "naetra-tui proposals (then accept ID / reject ID), or M in the app",
+        )
 
 
 def _meanwhile(manager: Any, record: Any) -> str:
@@ -274,31 +351,20 @@ async def doctor(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             if record.state is PluginState.DISABLED:
                 line(True, f"plugin {record.key}", "disabled")
                 continue
+            if _server_checked(record):
+                continue  # its server's line below says it all: one problem, counted once
             healthy = record.state is PluginState.READY
             detail = record.state.value + (f": {record.error or record.health_detail}" if not healthy else "")
-            fix = FIXES.get(record.category, "")
+            fix = llm_fix(record) if record.category == "llm" else FIXES.get(record.category, "")
             if record.category == "data_collectors":
                 fix += _meanwhile(session.manager, record)
             line(healthy, f"plugin {record.key}", detail, fix)
         if not any(r.state is PluginState.READY for r in session.manager.records_of("data_collectors")):
             line(False, "prices", "no data collector is ready: the watchlist stays empty", ENABLE_SIMULATED)
-        for name, instance in session.manager.active("llm"):
-            if hasattr(instance, "list_models"):
-                from ..core.errors import LLMError
-
-                try:
-                    models = await instance.list_models()
-                    line(True, f"ollama ({name})", f"reachable; models: {', '.join(models) or 'none'}")
-                    model = getattr(instance, "model", "")
-                    if model and model not in models:
-                        line(False, f"model {model}", "not pulled", f"ollama pull {model}")
-                except LLMError as exc:
-                    line(
-                        False,
-                        f"ollama ({name})",
-                        str(exc),
-                        "ollama serve   (install: https://ollama.com/download)",
-                    )
+        for record in session.manager.records_of("llm"):
+            if _server_checked(record):
+                await _check_llm_server(line, record)
+        await _mcp_lines(line, session)
         used = {
             r.entry.plugin
             for r in session.manager.records_of("data_collectors")
