@@ -18,14 +18,16 @@ _QUERY_SECRET = re.compile(r"((?:api_?key|apikey|token|password)=)[^&\s\"']+", r
 _URL_PASSWORD = re.compile(r"([a-zA-Z][\w+.-]*://[^:/\s@]*:)[^@/\s]+(@)")
 _URL_PASSWORD_VALUE = re.compile(r"[a-zA-Z][\w+.-]*://[^:/\s@]*:([^@/\s]+)@")
 _registered: set[str] = set()
+_longest_first: list[str] = []  # _registered, longest first (a secret inside another goes after it)
 REDACTED = "***"
 
 
 def register_secret(value: Any) -> None:
     """Remember a secret value so that :func:`redact` hides it (very short values are ignored)."""
     text = value.get_secret_value() if hasattr(value, "get_secret_value") else value
-    if isinstance(text, str) and len(text) >= 4:
+    if isinstance(text, str) and len(text) >= 4 and text not in _registered:
         _registered.add(text)
+        _longest_first[:] = sorted(_registered, key=len, reverse=True)
 
 
 def is_secret_key(key: str) -> bool:
@@ -48,13 +50,29 @@ def register_secrets_in(mapping: Mapping[str, Any]) -> None:
                 register_secret(unquote(match.group(1)))
 
 
+def has_secret(text: str) -> bool:
+    """Whether ``text`` — plain, or JSON holding strings — may show a secret (a registered one,
+    as written or JSON-escaped, a query-string key or a URL password): what ``redact`` hides."""
+    import json
+
+    for secret in _longest_first:
+        if secret in text or json.dumps(secret)[1:-1] in text:
+            return True
+    return bool(
+        ("=" in text and _QUERY_SECRET.search(text)) or ("://" in text and _URL_PASSWORD.search(text))
+    )
+
+
 def redact(text: str) -> str:
     """``text`` with every registered secret, query-string key and URL password replaced."""
-    for secret in sorted(_registered, key=len, reverse=True):
+    for secret in _longest_first:
         if secret in text:
             text = text.replace(secret, REDACTED)
-    text = _QUERY_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
-    return _URL_PASSWORD.sub(lambda m: m.group(1) + REDACTED + m.group(2), text)
+    if "=" in text:  # the patterns need these: most text (names, numbers) skips the regexes
+        text = _QUERY_SECRET.sub(lambda m: m.group(1) + REDACTED, text)
+    if "://" in text:
+        text = _URL_PASSWORD.sub(lambda m: m.group(1) + REDACTED + m.group(2), text)
+    return text
 
 
 def redacted_config(mapping: Mapping[str, Any]) -> dict[str, Any]:

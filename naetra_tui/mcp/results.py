@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+from mcp_types import CallToolResult, TextContent
+
 from ..core.ages import format_age
 from ..core.clock import utcnow
-from ..core.secrets import redact
+from ..core.secrets import has_secret, redact
 from ..core.text import clean
 
 SIMULATED = "SIMULATED (offline feed, not real market data)"
@@ -29,8 +32,26 @@ def outgoing(value: Any) -> Any:
     return value
 
 
+def reply(value: dict[str, Any]) -> CallToolResult:
+    """A tool's result as the agent gets it: the JSON text it reads (cleaned, redacted) and the
+    same as structured content — serialised once, here, with orjson (the SDK's generic path
+    serialises and validates the dict twice, more than the data costs to fetch)."""
+    cleaned = public(value)
+    text = orjson.dumps(cleaned, default=str, option=orjson.OPT_INDENT_2).decode()
+    return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=cleaned)
+
+
 def public(value: dict[str, Any]) -> dict[str, Any]:
-    """A tool's result, ready for the agent (see ``outgoing``)."""
+    """A tool's result, ready for the agent (see ``outgoing``).
+
+    Most results hold nothing to clean: one pass over their JSON shows it (a control character
+    is escaped there (``\\u00XX``, ``\\r``), a format character is not printable, a secret is found as
+    ``redact`` would find it) and the walk over every string is skipped.
+    """
+    text = orjson.dumps(value, default=str).decode()
+    escaped_controls = ("\\u00", "\\r", "\\b", "\\f")  # JSON's escapes of what ``clean`` removes
+    if text.isprintable() and not any(e in text for e in escaped_controls) and not has_secret(text):
+        return value
     cleaned: dict[str, Any] = outgoing(value)
     return cleaned
 

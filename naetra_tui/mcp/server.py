@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import ToolAnnotations
+from mcp_types import CallToolResult, ToolAnnotations
 from pydantic import ValidationError
 
 from ..core.errors import InvalidSymbol, NaetraError
@@ -136,17 +136,17 @@ def build_server(session: Session) -> NaetraMCPServer:
     limit = settings.max_symbols
 
     @server.tool(annotations=READ_ONLY)
-    async def get_quotes(symbols: list[str]) -> dict[str, Any]:
+    async def get_quotes(symbols: list[str]) -> CallToolResult:
         """Latest quotes (price, currency, change, market state) with source, as-of time and age."""
         rows = await session.market.refresh(_symbols(symbols, limit))
-        return results.public(results.quotes_result(rows))
+        return results.reply(results.quotes_result(rows))
 
     @server.tool(annotations=READ_ONLY)
     async def get_history(
         symbol: str,
         timeframe: Literal["1m", "5m", "15m", "1h", "1D", "1W", "1M"] = "1D",
         range: Literal["1D", "5D", "1M", "3M", "6M", "YTD", "1Y", "2Y", "5Y", "10Y", "MAX"] = "1Y",
-    ) -> dict[str, Any]:
+    ) -> CallToolResult:
         """Price bars (OHLCV) of one symbol with a summary; at most 5,000 bars."""
         try:
             history = await session.market.history(_symbol(symbol), timeframe, range)
@@ -154,56 +154,56 @@ def build_server(session: Session) -> NaetraMCPServer:
             raise _failed(exc) from None
         if len(history) > MAX_BARS:
             raise ToolError(f"{len(history)} bars: at most {MAX_BARS} per call; ask for a longer timeframe")
-        return results.public(results.history_result(history, range))
+        return results.reply(results.history_result(history, range))
 
     @server.tool(annotations=READ_ONLY)
-    async def analyze(symbol: str) -> dict[str, Any]:
+    async def analyze(symbol: str) -> CallToolResult:
         """Every enabled analyzer on a symbol (technical indicators and signals, fundamentals)."""
         clean = _symbol(symbol)
         await session.market.refresh([clean])
         found = await session.analysis.analyze(clean, "1D", "2Y")
         if not found:
             raise ToolError("no analyzer is enabled (plugins.analyzers in the config)")
-        return results.public(results.analysis_result(found))
+        return results.reply(results.analysis_result(found))
 
     @server.tool(annotations=READ_ONLY)
-    async def get_fundamentals(symbol: str) -> dict[str, Any]:
+    async def get_fundamentals(symbol: str) -> CallToolResult:
         """Company fundamentals (valuation ratios, earnings, size) of one symbol, with source."""
         try:
             found = await session.market.fundamentals(_symbol(symbol))
         except NaetraError as exc:
             raise _failed(exc) from None
-        return results.public(results.fundamentals_result(found))
+        return results.reply(results.fundamentals_result(found))
 
     @server.tool(annotations=READ_ONLY)
-    async def get_watchlists() -> dict[str, Any]:
+    async def get_watchlists() -> CallToolResult:
         """The user's watchlists and their symbols, and which one is active."""
-        return results.public(await _watchlists(session))
+        return results.reply(await _watchlists(session))
 
     @server.tool(annotations=READ_ONLY)
-    async def get_portfolio() -> dict[str, Any]:
+    async def get_portfolio() -> CallToolResult:
         """The user's positions valued now: P&L in the base currency, the FX rates used, sources."""
         try:
             value = await session.valued_portfolio()
         except NaetraError as exc:
             raise _failed(exc) from None
-        return results.public(results.portfolio_result(value))
+        return results.reply(results.portfolio_result(value))
 
     @server.tool(annotations=READ_ONLY)
-    async def get_alerts() -> dict[str, Any]:
+    async def get_alerts() -> CallToolResult:
         """The user's price and indicator alerts, armed or fired."""
         await session.alerts.load()
         alerts = [a.to_record() | {"id": a.id, "text": a.text} for a in session.alerts.alerts]
-        return results.public({"alerts": alerts})
+        return results.reply({"alerts": alerts})
 
     @server.tool(annotations=READ_ONLY)
-    async def check_figures(text: str, symbols: list[str] | None = None) -> dict[str, Any]:
+    async def check_figures(text: str, symbols: list[str] | None = None) -> CallToolResult:
         """Check every figure of a text against fresh data: each verified (with symbol, field,
         source, as-of time) or unverified. Call it on your answer before you give it."""
         if len(text) > MAX_TEXT:
             raise ToolError(f"the text has {len(text):,} characters; at most {MAX_TEXT:,} per call")
         given = _symbols(symbols, limit) if symbols else None
-        return results.public(await check_text(session, text, given, limit))
+        return results.reply(await check_text(session, text, given, limit))
 
     if settings.allow_proposals:
         _add_proposal_tools(server, session)
@@ -227,7 +227,7 @@ def _add_proposal_tools(server: NaetraMCPServer, session: Session) -> None:
         change: dict[str, Any],
         reason: str,
         ctx: Context[Any, Any],
-    ) -> dict[str, Any]:
+    ) -> CallToolResult:
         """Propose a change for the user to accept or reject (nothing changes until they do).
         watchlist_add: {"watchlist": name, "symbols": [...]}; alert: {"symbol", "expression"
         such as "price > 250"}; lot: {"symbol", "quantity", "price", "opened" YYYY-MM-DD}."""
@@ -239,12 +239,12 @@ def _add_proposal_tools(server: NaetraMCPServer, session: Session) -> None:
             raise _failed(exc) from None
         out = results.proposal_result(proposal)
         out["note"] = "Stored as a proposal: tell the user it waits for them to accept it in naetra-tui."
-        return results.public(out)
+        return results.reply(out)
 
     @server.tool(annotations=READ_ONLY)
-    async def get_proposals() -> dict[str, Any]:
+    async def get_proposals() -> CallToolResult:
         """The proposals made so far and whether the user accepted or rejected them."""
-        return results.public(
+        return results.reply(
             {"proposals": [results.proposal_result(p) for p in await session.proposals.all()]}
         )
 

@@ -182,3 +182,35 @@ async def test_remote_text_reaches_the_agent_cleaned(tmp_path: Path) -> None:
     dumped = json.dumps(data, ensure_ascii=False)
     assert "\x1b" not in dumped and "\u202e" not in dumped and "\x07" not in dumped
     assert data["quotes"][0]["name"] == "ABC"
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "a\x1b[2Jb", "a\rb", "a\x08b", "a\x0cb", "a\u202eb", "a\x7fb", "a\x9bb", "a\u200bb",
+        "key sk-test-\"quoted\\secret", "https://user:hunter2pass@db.example/x", "GET /q?apikey=ABCDEF123",
+    ],
+)  # fmt: skip
+def test_every_string_an_agent_reads_is_cleaned_and_redacted_fast_path_or_not(hostile: str) -> None:
+    from naetra_tui.core.secrets import register_secret
+    from naetra_tui.mcp.results import public
+
+    register_secret('sk-test-"quoted\\secret')
+    plain = {"quotes": [{"symbol": "AAPL", "name": "Apple Inc.", "summary": "line one\nline two\ttab"}]}
+    assert public(plain) is plain  # nothing to clean: returned as it is
+    dirty = {"quotes": [{"symbol": "AAPL", "name": hostile, "nested": [{hostile: hostile}]}]}
+    dumped = json.dumps(public(dirty), ensure_ascii=False)
+    for bad in (
+        "\x1b",
+        "\r",
+        "\x08",
+        "\x0c",
+        "\u202e",
+        "\x7f",
+        "\x9b",
+        "\u200b",
+        "quoted",
+        "hunter2pass",
+        "ABCDEF123",
+    ):
+        assert bad not in dumped, bad

@@ -74,7 +74,9 @@ class Fact:
             "field": self.field,
             "value": self.value,
             "source": "SIMULATED (not real market data)" if self.simulated else self.source,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "as_of": self.as_of.isoformat().replace("+00:00", "Z")
+            if self.as_of
+            else None,  # as quotes write it
             "age_seconds": round((utcnow() - self.as_of).total_seconds(), 1) if self.as_of else None,
             "simulated": self.simulated,
         }
