@@ -4,11 +4,13 @@ nothing changes before."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from naetra_tui.config import load_config
+from naetra_tui.core import clock
 from naetra_tui.services.session import session_for
-from tests.ui.conftest import app_config, make_app, painted_lines, wait_for
+from tests.ui.conftest import FROZEN_AT, app_config, make_app, painted_lines, wait_for
 from tests.ui.test_main_screen import started
 
 
@@ -25,6 +27,7 @@ async def test_a_proposal_from_another_process_is_shown_then_accepted_here(tmp_p
                 "[b]crash[/b] \x1b[2J watch",
                 "claude-ai 1.0",
             )
+            clock.freeze(FROZEN_AT + timedelta(seconds=5))  # proposed a little later: listed second
             lot = await server.proposals.propose(
                 "lot",
                 {"symbol": "AAPL", "quantity": 2, "price": 150, "opened": "2026-11-02"},
