@@ -122,7 +122,11 @@ STARTS = 10  # of each app; five gave ratios from x1.08 to x1.37 in one hour on 
 
 def cold_start(tmp: Path) -> None:
     config = tmp / "start.yaml"
-    config.write_text(config_text(tmp, "    - {name: simulated, plugin: simulated}\n", db="start.db"))
+    config.write_text(
+        config_text(
+            tmp, "    - {name: simulated, plugin: simulated, config: {invent_symbols: true}}\n", db="start.db"
+        )
+    )
     # The installed package, byte-compiled as pip leaves it (a run that skipped it would
     # compile ours on every start instead).
     import naetra_tui
@@ -171,7 +175,7 @@ async def watchlist_update(tmp: Path) -> None:
     config.write_text(
         config_text(
             tmp,
-            "    - {name: simulated, plugin: simulated}\n",
+            "    - {name: simulated, plugin: simulated, config: {invent_symbols: true}}\n",
             watchlist="[" + ", ".join(symbols) + "]",
             db="watchlist.db",
         )
@@ -377,9 +381,9 @@ async def _chat_streaming(tmp: Path, url: str, server: subprocess.Popen) -> None
 
     config = tmp / "chat.yaml"
     config.write_text(
-        config_text(tmp, "    - {name: simulated, plugin: simulated}\n", db="chat.db").replace(
-            "http://127.0.0.1:1", url
-        )
+        config_text(
+            tmp, "    - {name: simulated, plugin: simulated, config: {invent_symbols: true}}\n", db="chat.db"
+        ).replace("http://127.0.0.1:1", url)
     )
     app = NaetraApp(load_config(config))
     async with app.run_test(size=(160, 50)) as pilot:

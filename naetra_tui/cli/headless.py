@@ -40,8 +40,10 @@ async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             label = "SIMULATED" if q.simulated else q.source
             age = f"{q.age_seconds():.0f}s old"
             stale = " STALE" if row.stale else ""
+            currency = q.currency or "?"  # never a bare number: 2,900 is yen, 72 is pence
             out(
-                f"{q.symbol:10s} {q.price:>14,.4f} {change:>9s}  {q.market_state.value:6s} {label} · {age}{stale}"
+                f"{q.symbol:10s} {q.price:>14,.4f} {currency:4s} {change:>9s}  {q.market_state.value:6s} "
+                f"{label} · {age}{stale}"
             )
     return 0 if all(r.quote is not None for r in rows.values()) else 1
 

@@ -3,9 +3,10 @@
 Prices follow a seeded random walk per symbol (daily closes anchored so that the price on
 2026-01-02 is the symbol's usual level); each recent trading day is filled by a seeded Brownian
 bridge at one-minute resolution, so intraday bars, live ticks and the daily bar agree. Ticks
-move only during the exchange's hours (US equities 9:30–16:00 New York on the exchange's
-trading days, 13:00 on its early closes; FX on weekdays; crypto always). Everything it
-returns carries ``simulated=True`` and the source ``simulated``.
+move only during the exchange's hours, on its days (``exchange-calendars``: New York, London,
+Tokyo ... each with its own holidays and early closes; FX on weekdays; crypto always). It
+knows a fixed universe of real tickers (``simulated_universe.py``) and invents no other.
+Everything it returns carries ``simulated=True`` and the source ``simulated``.
 """
 
 from __future__ import annotations
@@ -17,14 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from naetra_tui.core.clock import utcnow
 from naetra_tui.core.errors import DataUnavailable, UnknownSymbol
-from naetra_tui.core.exchange_calendar import is_nyse_holiday, nyse_early_close, nyse_holidays
 from naetra_tui.core.interfaces import IDataCollector
 from naetra_tui.core.models import Fundamentals, MarketState, PriceHistory, Quote
 from naetra_tui.core.normalize import history_from_arrays
@@ -32,70 +31,14 @@ from naetra_tui.core.resample import resample_bars
 from naetra_tui.core.symbols import normalize_symbol
 from naetra_tui.core.timeframes import INTRADAY_MINUTES, default_range_days
 
+from .simulated_calendars import sessions, trading_days
+from .simulated_universe import KNOWN, USD_VALUE, currency_of, exchange_of, is_known_pair
+
 SOURCE = "simulated"
 EPOCH_DAY = date(2004, 1, 1)
 ANCHOR_DAY = date(2026, 1, 2)
 BRIDGE_DAYS = 90  # recent days whose OHLC comes from the minute-level bridge
 QUOTE_BRIDGED_DAYS = 3  # what a quote reads: today, the last session, the one before
-NEW_YORK = ZoneInfo("America/New_York")
-
-_KNOWN: dict[str, tuple[str, float, str]] = {
-    # symbol: (name, price level on ANCHOR_DAY, kind)
-    "AAPL": ("Apple Inc.", 230.0, "EQUITY"),
-    "MSFT": ("Microsoft Corporation", 420.0, "EQUITY"),
-    "NVDA": ("NVIDIA Corporation", 135.0, "EQUITY"),
-    "GOOGL": ("Alphabet Inc.", 175.0, "EQUITY"),
-    "AMZN": ("Amazon.com, Inc.", 200.0, "EQUITY"),
-    "META": ("Meta Platforms, Inc.", 590.0, "EQUITY"),
-    "TSLA": ("Tesla, Inc.", 400.0, "EQUITY"),
-    "BRK.B": ("Berkshire Hathaway Inc.", 460.0, "EQUITY"),
-    "BRK-B": ("Berkshire Hathaway Inc.", 460.0, "EQUITY"),
-    "ON": ("ON Semiconductor Corporation", 65.0, "EQUITY"),
-    "SPY": ("SPDR S&P 500 ETF Trust", 590.0, "ETF"),
-    "QQQ": ("Invesco QQQ Trust", 510.0, "ETF"),
-    "^GSPC": ("S&P 500", 5900.0, "INDEX"),
-    "^DJI": ("Dow Jones Industrial Average", 42500.0, "INDEX"),
-    "^IXIC": ("NASDAQ Composite", 19300.0, "INDEX"),
-    "BTC-USD": ("Bitcoin USD", 95000.0, "CRYPTOCURRENCY"),
-    "ETH-USD": ("Ethereum USD", 3400.0, "CRYPTOCURRENCY"),
-    # abroad, at their level in the exchange's currency (London in pence, Tokyo in yen)
-    "SAP.DE": ("SAP SE", 240.0, "EQUITY"),
-    "ASML.AS": ("ASML Holding N.V.", 700.0, "EQUITY"),
-    "MC.PA": ("LVMH Moet Hennessy Louis Vuitton SE", 640.0, "EQUITY"),
-    "VOD.L": ("Vodafone Group Plc", 72.0, "EQUITY"),
-    "SHEL.L": ("Shell plc", 2600.0, "EQUITY"),
-    "7203.T": ("Toyota Motor Corporation", 2900.0, "EQUITY"),
-    "RY.TO": ("Royal Bank of Canada", 170.0, "EQUITY"),
-    "0700.HK": ("Tencent Holdings Limited", 420.0, "EQUITY"),
-    "EURUSD=X": ("EUR/USD", 1.035, "CURRENCY"),
-    "GBPUSD=X": ("GBP/USD", 1.25, "CURRENCY"),
-    "USDJPY=X": ("USD/JPY", 157.0, "CURRENCY"),
-}
-#: What one unit of each currency is worth in US dollars (late 2025 levels): the simulated FX
-#: rates derive from it, so EURGBP=X and GBPEUR=X agree with EURUSD=X and GBPUSD=X.
-USD_VALUE: dict[str, float] = {
-    "USD": 1.0, "EUR": 1.035, "GBP": 1.25, "JPY": 1 / 157, "CAD": 1 / 1.43, "HKD": 1 / 7.78,
-    "CHF": 1.10, "AUD": 0.62, "NZD": 0.56, "SEK": 0.091, "NOK": 0.088, "DKK": 0.139,
-    "INR": 0.0116, "CNY": 0.137, "KRW": 0.00068, "SGD": 0.73, "ZAR": 0.053, "ILS": 0.27,
-    "BRL": 0.165, "MXN": 0.049, "GBp": 0.0125, "ZAc": 0.00053, "ILA": 0.0027,
-}  # fmt: skip
-#: The exchange suffix of a symbol -> the currency its price is quoted in (Yahoo's codes).
-SUFFIX_CURRENCY: dict[str, str] = {
-    **dict.fromkeys((".DE", ".F", ".PA", ".AS", ".MI", ".MC", ".BR", ".LS", ".HE", ".VI", ".IR"), "EUR"),
-    ".L": "GBp", ".T": "JPY", ".TO": "CAD", ".V": "CAD", ".HK": "HKD", ".SW": "CHF", ".AX": "AUD",
-    ".NZ": "NZD", ".ST": "SEK", ".OL": "NOK", ".CO": "DKK", ".NS": "INR", ".BO": "INR", ".SS": "CNY",
-    ".SZ": "CNY", ".KS": "KRW", ".SI": "SGD", ".JO": "ZAc", ".TA": "ILA", ".SA": "BRL", ".MX": "MXN",
-}  # fmt: skip
-
-
-def currency_of(symbol: str, kind: str) -> str:
-    """The currency a simulated symbol is quoted in: an FX pair's second currency, else its
-    exchange's by suffix (``SAP.DE`` EUR, ``VOD.L`` GBp), else US dollars."""
-    if kind == "CURRENCY":
-        return symbol[3:6]
-    dot = symbol.rfind(".")
-    return SUFFIX_CURRENCY.get(symbol[dot:], "USD") if dot > 0 else "USD"
-
 
 _VOLATILITY = {"EQUITY": 0.016, "ETF": 0.009, "INDEX": 0.009, "CRYPTOCURRENCY": 0.025, "CURRENCY": 0.004}
 _VOLUME = {"EQUITY": 40e6, "ETF": 60e6, "INDEX": 3e9, "CRYPTOCURRENCY": 3e10, "CURRENCY": 0.0}
@@ -110,6 +53,8 @@ class SimulatedConfig(BaseModel):
     """Pretend it is always this moment (tests, screenshots)."""
     speed: float = Field(1.0, gt=0)
     """Unused by the maths; kept for demos that want faster ticks later."""
+    invent_symbols: bool = False
+    """Answer for any ticker, inventing a company (benchmarks, demos); off: only known tickers."""
 
 
 @dataclass(frozen=True)
@@ -127,26 +72,28 @@ class Profile:
         return currency_of(self.symbol, self.kind)
 
     @property
+    def exchange(self) -> str | None:
+        return exchange_of(self.symbol, self.kind)
+
+    @property
     def trades_weekends(self) -> bool:
         return self.kind == "CRYPTOCURRENCY"
 
     @property
-    def trades_on_nyse_days(self) -> bool:
-        return self.kind in ("EQUITY", "ETF", "INDEX")
+    def has_extended_hours(self) -> bool:
+        """Pre- and post-market trading: US shares and funds."""
+        return self.kind in ("EQUITY", "ETF") and self.exchange == "XNYS"
 
     def session(self, day: date) -> tuple[datetime, datetime] | None:
         """UTC open and close of the trading session on ``day`` (None: no session)."""
+        exchange = self.exchange
+        calendar = sessions(exchange) if exchange else None
+        if calendar is not None:
+            return calendar.session(day)
         if not self.trades_weekends and day.weekday() >= 5:
             return None
-        if not self.trades_on_nyse_days:
-            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            return start, start + timedelta(days=1)
-        if is_nyse_holiday(day):
-            return None
-        local_open = datetime(day.year, day.month, day.day, 9, 30, tzinfo=NEW_YORK)
-        close_hour = 13 if nyse_early_close(day) else 16
-        local_close = datetime(day.year, day.month, day.day, close_hour, 0, tzinfo=NEW_YORK)
-        return local_open.astimezone(UTC), local_close.astimezone(UTC)
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return start, start + timedelta(days=1)
 
 
 def _stable_int(*parts: object) -> int:
@@ -155,8 +102,8 @@ def _stable_int(*parts: object) -> int:
 
 
 def profile_for(symbol: str, seed: int) -> Profile:
-    if symbol in _KNOWN:
-        name, level, kind = _KNOWN[symbol]
+    if symbol in KNOWN:
+        name, level, kind = KNOWN[symbol]
     else:
         kind = (
             "INDEX"
@@ -181,26 +128,12 @@ def profile_for(symbol: str, seed: int) -> Profile:
 MAX_DAYS = 12_000  # of simulated history: 2004 to about 2050
 
 
-@lru_cache(maxsize=16)
-def _trading_days(weekends: bool, nyse_days: bool, last_day: date) -> np.ndarray:
-    """The days a market of that kind trades, EPOCH_DAY through ``last_day`` (shared by every
-    symbol of the kind: 500 symbols used to compute it 500 times)."""
-    all_days = np.arange(np.datetime64(EPOCH_DAY), np.datetime64(last_day) + 1, dtype="datetime64[D]")
-    weekday = (all_days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3)
-    days = all_days if weekends else all_days[weekday < 5]
-    if nyse_days:
-        closed = [d for year in range(EPOCH_DAY.year, last_day.year + 1) for d in nyse_holidays(year)]
-        days = days[~np.isin(days, np.array(closed, dtype="datetime64[D]"))]
-    days.setflags(write=False)  # shared: nobody may change it
-    return days
-
-
 @lru_cache(maxsize=256)
 def _daily_path(
     profile: Profile, last_day: date
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Daily (days, open, high, low, close, volume) from EPOCH_DAY through ``last_day``."""
-    days = _trading_days(profile.trades_weekends, profile.trades_on_nyse_days, last_day)
+    days = trading_days(profile.exchange, profile.trades_weekends, last_day, EPOCH_DAY)
     n = len(days)
     if n > MAX_DAYS:
         raise DataUnavailable(
@@ -260,15 +193,19 @@ class SimulatedCollector(IDataCollector):
         return utcnow()  # the app's clock: frozen in snapshot tests
 
     def _profile(self, symbol: str) -> Profile:
-        """Raises: UnknownSymbol for an FX pair of a currency it has no level for (an invented
-        rate would value a portfolio silently wrong)."""
+        """Raises: UnknownSymbol for a ticker outside its universe (a typo must not look like a
+        stock) and for an FX pair of a currency it has no level for (an invented rate would
+        value a portfolio silently wrong), whatever ``invent_symbols`` says."""
         clean = normalize_symbol(symbol)
-        if (
-            clean.endswith("=X")
-            and clean not in _KNOWN
-            and not (len(clean) == 8 and clean[:3] in USD_VALUE and clean[3:6] in USD_VALUE)
-        ):
+        if clean.endswith("=X") and clean not in KNOWN and not is_known_pair(clean):
             raise UnknownSymbol(f"the simulated feed has no rate for {clean}", symbol=clean, source=SOURCE)
+        if clean not in KNOWN and not clean.endswith("=X") and not self.settings.invent_symbols:
+            raise UnknownSymbol(
+                f"{clean} is not a symbol the simulated feed knows (it has {len(KNOWN)} real tickers, "
+                "e.g. AAPL, SAP.DE, 7203.T, BTC-USD; it invents none)",
+                symbol=clean,
+                source=SOURCE,
+            )
         return profile_for(clean, self.settings.seed)
 
     # --- model -----------------------------------------------------------------------------
@@ -382,11 +319,11 @@ class SimulatedCollector(IDataCollector):
             start, end = session
             if start <= now < end:
                 state = MarketState.REGULAR
-            elif profile.kind in ("EQUITY", "ETF") and end <= now < end + timedelta(hours=4):
+            elif profile.has_extended_hours and end <= now < end + timedelta(hours=4):
                 state = MarketState.POST
             if now >= end:
                 as_of = end
-        if state == MarketState.CLOSED and profile.kind in ("EQUITY", "ETF"):
+        if state == MarketState.CLOSED and profile.has_extended_hours:
             today = profile.session(now.date())
             if today is not None and today[0] - timedelta(hours=5, minutes=30) <= now < today[0]:
                 state = MarketState.PRE

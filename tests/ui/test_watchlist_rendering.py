@@ -16,13 +16,16 @@ from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
 
+from naetra_tui.builtin.data_collectors.simulated_universe import KNOWN
 from naetra_tui.services.market import QuoteRow
 from naetra_tui.ui.formatting import fmt_price
 from naetra_tui.ui.perf.row_table import one_line
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
 from tests.ui.conftest import SPEEDUPS_OFF, app_config, make_app, needs_speedups, painted_lines, wait_for
 
-SYMBOLS = [f"S{i:02d}" for i in range(40)]
+SYMBOLS = [s for s, (_, _, kind) in KNOWN.items() if kind == "EQUITY" and s.isalpha() and s != "ON"][
+    :40
+]  # ON: a YAML boolean unquoted
 
 
 def canonical(segments: list[Segment]) -> list[tuple[str, Style | None]]:

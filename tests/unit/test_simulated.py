@@ -9,7 +9,7 @@ import pytest
 from naetra_tui.builtin.data_collectors.simulated import BRIDGE_DAYS, SimulatedCollector
 from naetra_tui.core.enums import MarketState
 
-SYMBOLS = ["AAPL", "SPY", "^GSPC", "BTC-USD", "EURUSD=X", "ZZZT"]
+SYMBOLS = ["AAPL", "SPY", "^GSPC", "BTC-USD", "EURUSD=X", "7203.T", "VOD.L"]
 MOMENTS = [
     datetime(2026, 11, 25, 15, 30, tzinfo=UTC),  # Wednesday, New York open
     datetime(2026, 11, 25, 12, 0, tzinfo=UTC),  # before the open (pre-market)
@@ -105,7 +105,7 @@ def test_fx_rates_are_plausible_and_consistent_and_unknown_pairs_are_refused() -
     assert 0.8 < rates["EURUSD=X"] < 1.4 and 1.0 < rates["GBPUSD=X"] < 1.6
     assert rates["EURGBP=X"] == pytest.approx(rates["EURUSD=X"] / rates["GBPUSD=X"], rel=0.25)
     assert rates["JPYUSD=X"] == pytest.approx(1 / rates["USDJPY=X"], rel=0.25)
-    assert collector.quote("BARC.L").price > 500  # pence: a London price of 7-400 pounds, in pence
+    assert collector.quote("AZN.L").price > 5000  # pence: AstraZeneca's price of about 106 pounds
     assert 40 < collector.quote("VOD.L").price < 110  # a known one at its level: about 72p
     with pytest.raises(UnknownSymbol, match="no rate for XAUUSD=X"):
         collector.quote("XAUUSD=X")  # no level for gold: refused, not invented
@@ -118,3 +118,48 @@ def test_after_the_close_a_post_market_price_is_given_beside_the_regular_close()
     assert after.extended_change == pytest.approx(after.extended_price - after.price)
     during = collector_at(MOMENTS[0]).quote("AAPL")
     assert during.extended_price is None and not during.extended
+
+
+def test_it_invents_no_symbol_unless_told_to() -> None:
+    from naetra_tui.core.errors import UnknownSymbol
+
+    collector = collector_at(MOMENTS[0])
+    with pytest.raises(UnknownSymbol, match="ZZZZQ is not a symbol the simulated feed knows"):
+        collector.quote("ZZZZQ")
+    collector.settings = collector.settings.model_copy(update={"invent_symbols": True})
+    assert collector.quote("ZZZZQ").name == "ZZZZQ (simulated company)"
+
+
+@pytest.mark.parametrize(
+    ("symbol", "moment", "state"),
+    [
+        ("7203.T", datetime(2026, 11, 24, 16, 1, tzinfo=UTC), MarketState.CLOSED),  # 01:01 in Tokyo
+        ("7203.T", datetime(2026, 11, 25, 1, 0, tzinfo=UTC), MarketState.REGULAR),  # 10:00 in Tokyo
+        ("7203.T", datetime(2026, 11, 23, 1, 0, tzinfo=UTC), MarketState.CLOSED),  # Labour Thanksgiving Day
+        ("AAPL", datetime(2026, 11, 23, 15, 0, tzinfo=UTC), MarketState.REGULAR),  # ...New York is open
+        ("VOD.L", datetime(2026, 11, 25, 8, 30, tzinfo=UTC), MarketState.REGULAR),  # 08:30 in London
+        ("VOD.L", datetime(2026, 11, 25, 17, 0, tzinfo=UTC), MarketState.CLOSED),  # no post-market there
+        ("AAPL", datetime(2026, 11, 26, 15, 0, tzinfo=UTC), MarketState.CLOSED),  # Thanksgiving
+        ("SAP.DE", datetime(2026, 11, 26, 10, 0, tzinfo=UTC), MarketState.REGULAR),  # ...Frankfurt is open
+    ],
+)
+def test_each_exchange_keeps_its_own_hours_and_holidays(
+    symbol: str, moment: datetime, state: MarketState
+) -> None:
+    assert collector_at(moment).quote(symbol).market_state == state
+
+
+def test_quote_prints_the_currency_beside_the_price(tmp_path, capsys) -> None:
+    from naetra_tui.cli import main
+    from tests.conftest import write
+
+    path = write(
+        tmp_path / "c.yaml",
+        "app:\n  storage: memory\n  llm: none\nplugins:\n  data_collectors:\n"
+        "    - {name: simulated, plugin: simulated}\n  storage:\n    - {name: memory, plugin: memory}\n",
+    )
+    assert main(["--config", str(path), "quote", "7203.T", "VOD.L", "AAPL", "ZZZZQ"]) == 1
+    captured = capsys.readouterr()
+    lines = {line.split()[0]: line.split() for line in captured.out.splitlines()}
+    assert lines["7203.T"][2] == "JPY" and lines["VOD.L"][2] == "GBp" and lines["AAPL"][2] == "USD"
+    assert "ZZZZQ: " in captured.err and "not a symbol the simulated feed knows" in captured.err
