@@ -44,7 +44,7 @@ async def main() -> None:
     fake = FakeOllama(default=Turn(content=answer), token_delay=1 / args.rate)
     with fake_ollama(fake) as (url, _), tempfile.TemporaryDirectory() as tmp:
         text = (
-            "app:\n  storage: sqlite\nplugins:\n  data_collectors:\n    - {name: simulated, plugin: simulated, config: {invent_symbols: true}}\n"
+            "app:\n  storage: sqlite\nplugins:\n  data_collectors:\n    - {name: simulated, plugin: simulated, config: {invent_unknown: true}}\n"
             "  analyzers:\n    - {name: technical, plugin: technical}\n    - {name: fundamental, plugin: fundamental}\n"
             f"  llm:\n    - {{name: ollama, plugin: ollama, config: {{api_url: '{url}'}}}}\n"
             f"  storage:\n    - {{name: sqlite, plugin: sqlite, config: {{path: '{tmp}/b.db'}}}}\n"

@@ -37,7 +37,7 @@ SMALL_MACHINE = ("--n_threads_batch", str(max(1, (os.cpu_count() or 2) - 1)))
 def config_text(tmp: Path, url: str) -> str:
     return (
         "app:\n  storage: sqlite\n  llm: openai\n  watchlist: [AAPL, MSFT]\n  refresh_interval: 3600\n"
-        "plugins:\n  data_collectors:\n    - {name: simulated, plugin: simulated, config: {seed: 7, invent_symbols: true}}\n"
+        "plugins:\n  data_collectors:\n    - {name: simulated, plugin: simulated, config: {seed: 7, invent_unknown: true}}\n"
         "  analyzers:\n    - {name: technical, plugin: technical}\n"
         f"  llm:\n    - {{name: openai, plugin: openai, config: {{base_url: '{url}', max_tokens: 64,"
         " temperature: 0, timeout: 120}}\n"

@@ -34,7 +34,7 @@ def write_config(folder: Path) -> Path:
     path.write_text(
         "app:\n  storage: sqlite\n  llm: none\n  watchlist: [AAPL, MSFT]\n"
         "mcp:\n  calls_per_minute: 10000\n"
-        "plugins:\n  data_collectors:\n    - {name: simulated, plugin: simulated, config: {seed: 7, invent_symbols: true}}\n"
+        "plugins:\n  data_collectors:\n    - {name: simulated, plugin: simulated, config: {seed: 7, invent_unknown: true}}\n"
         "  analyzers:\n    - {name: technical, plugin: technical}\n    - {name: fundamental, plugin: fundamental}\n"
         f"  storage:\n    - {{name: sqlite, plugin: sqlite, config: {{path: '{folder / 'state.db'}'}}}}\n"
     )

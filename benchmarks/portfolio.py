@@ -29,7 +29,7 @@ def write_config(folder: Path) -> Path:
     watch = ", ".join(symbols())
     path.write_text(
         f"app:\n  watchlist: [{watch}]\n  refresh_interval: 3600\n  storage: sqlite\n  llm: none\n"
-        "plugins:\n  data_collectors:\n    - {name: simulated, plugin: simulated, config: {invent_symbols: true}}\n"
+        "plugins:\n  data_collectors:\n    - {name: simulated, plugin: simulated, config: {invent_unknown: true}}\n"
         f"  storage:\n    - {{name: sqlite, plugin: sqlite, config: {{path: '{folder / 'state.db'}'}}}}\n"
     )
     return path

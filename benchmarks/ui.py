@@ -124,7 +124,7 @@ def cold_start(tmp: Path) -> None:
     config = tmp / "start.yaml"
     config.write_text(
         config_text(
-            tmp, "    - {name: simulated, plugin: simulated, config: {invent_symbols: true}}\n", db="start.db"
+            tmp, "    - {name: simulated, plugin: simulated, config: {invent_unknown: true}}\n", db="start.db"
         )
     )
     # The installed package, byte-compiled as pip leaves it (a run that skipped it would
@@ -175,7 +175,7 @@ async def watchlist_update(tmp: Path) -> None:
     config.write_text(
         config_text(
             tmp,
-            "    - {name: simulated, plugin: simulated, config: {invent_symbols: true}}\n",
+            "    - {name: simulated, plugin: simulated, config: {invent_unknown: true}}\n",
             watchlist="[" + ", ".join(symbols) + "]",
             db="watchlist.db",
         )
@@ -382,7 +382,7 @@ async def _chat_streaming(tmp: Path, url: str, server: subprocess.Popen) -> None
     config = tmp / "chat.yaml"
     config.write_text(
         config_text(
-            tmp, "    - {name: simulated, plugin: simulated, config: {invent_symbols: true}}\n", db="chat.db"
+            tmp, "    - {name: simulated, plugin: simulated, config: {invent_unknown: true}}\n", db="chat.db"
         ).replace("http://127.0.0.1:1", url)
     )
     app = NaetraApp(load_config(config))

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .output import err, out, stream_piece, write_csv
+from .output import err, out, out_json, stream_piece, write_csv
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
@@ -29,7 +29,7 @@ async def quote(args: argparse.Namespace, loaded: LoadedConfig) -> int:
             if row.quote is not None:
                 item |= row.quote.model_dump(mode="json") | {"change_pct": row.quote.change_pct}
             items.append(item)
-        out(json.dumps(items, indent=1))
+        out_json(items)
     else:
         for row in rows.values():
             q = row.quote

@@ -5,10 +5,9 @@ Lots added here go on the watchlist named Portfolio too, so the app shows them."
 from __future__ import annotations
 
 import argparse
-import json
 from typing import TYPE_CHECKING, Any
 
-from .output import err, out, write_csv
+from .output import err, out, out_json, write_csv
 from .runner import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ async def _save(lots: list[Any], loaded: LoadedConfig) -> int:
 
     async with session_for(loaded, Phase.MARKET, require_storage=True, notify=err) as session:
         try:
-            await session.portfolio.store.add(lots)
+            await session.portfolio.add(lots)  # pinned to their quotes' currency
         except NaetraError as exc:
             err(f"the lots were not saved: {exc}")
             return EXIT_FAILED
@@ -107,7 +106,7 @@ async def _show(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     async with session_for(loaded, Phase.MARKET, require_storage=True, notify=err) as session:
         value = await session.valued_portfolio()
     if args.json:
-        out(json.dumps(portfolio_dict(value), indent=1))
+        out_json(portfolio_dict(value))
     elif args.csv:
         write_csv([CSV_COLUMNS, *csv_rows(value)])
     else:

@@ -31,9 +31,20 @@ def discover_config_path(
             raise ConfigurationError(f"config file not found: {path} (from $NAETRA_CONFIG)")
         return path, "$NAETRA_CONFIG"
     local = (cwd or Path.cwd()) / "config.yaml"
-    if local.is_file():
-        return local, "./config.yaml"
     user = user_config_dir() / "config.yaml"
+    if local.is_file():
+        if user.is_file() and is_shipped_copy(local):  # run from the clone: the user's own wins
+            return user, "user config dir (./config.yaml is the unchanged default)"
+        return local, "./config.yaml"
     if user.is_file():
         return user, "user config dir"
     return shipped_config_path(), "shipped default"
+
+
+def is_shipped_copy(path: Path) -> bool:
+    """Whether ``path`` is an unchanged copy of the packaged default (the clone's
+    ``config.yaml``): edits then go to the user's own config, never into the clone."""
+    try:
+        return path.read_bytes() == shipped_config_path().read_bytes()
+    except OSError:
+        return False

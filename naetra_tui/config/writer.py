@@ -3,8 +3,9 @@
 ``ruamel.yaml`` round-trips YAML (PyYAML would drop every comment). Each save is checked by the
 same loader that reads the file at start-up before it replaces anything, is atomic (a temp file
 in the same folder, then a rename) and keeps the previous version beside it
-(``config.yaml.prev``). When the app runs on the packaged default config, the first save
-creates the user's own config in the user config directory: the install is never written.
+(``config.yaml.prev``). When the app runs on the packaged default config (or an unchanged copy
+of it, such as the clone's), the first save creates the user's own config in the user config
+directory: neither the install nor the clone is written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from ..core.errors import ConfigurationError
 from ..core.files import atomic_write
 from ..core.paths import shipped_config_path, user_config_dir
+from .location import is_shipped_copy
 
 
 def _yaml() -> Any:
@@ -31,8 +33,9 @@ def _yaml() -> Any:
 
 def writable_path(path: Path | None) -> Path:
     """Where edits go: the config file in use, or the user's own one instead of the packaged
-    default (which the first save copies there, comments and all)."""
-    if path is None or path.resolve() == shipped_config_path().resolve():
+    default or an unchanged copy of it (the clone's ``config.yaml``, run from the clone as the
+    README's first command does): the first save copies it there, comments and all."""
+    if path is None or path.resolve() == shipped_config_path().resolve() or is_shipped_copy(path):
         return user_config_dir() / "config.yaml"
     return path
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import math
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from .clock import today as clock_today
 from .clock import utcnow
@@ -17,18 +18,30 @@ from .errors import InvalidSymbol, NaetraError
 from .symbols import normalize_symbol
 
 #: Above these a value is a typo or an attack, not a position (1e30 shares, a 1e15 price).
+T = TypeVar("T")
 MAX_QUANTITY = 1e12
 MAX_PRICE = 1e9
 EARLIEST = date(1900, 1, 1)
 
 
 class InvalidLot(NaetraError, ValueError):
-    """A lot that cannot be kept; ``field`` names the value at fault."""
+    """A lot that cannot be kept; ``field`` names the (first) value at fault, ``problems`` every
+    one of them (a row with a bad quantity and a bad date says both)."""
 
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(f"{field_name}: {message}")
         self.field = field_name
         self.reason = message
+        self.problems: list[InvalidLot] = [self]
+
+    @classmethod
+    def of(cls, problems: list[InvalidLot]) -> InvalidLot:
+        """One error for several fields: its text names each."""
+        first = problems[0]
+        combined = cls(first.field, first.reason)
+        combined.args = ("; ".join(str(p) for p in problems),)
+        combined.problems = list(problems)
+        return combined
 
 
 @dataclass(frozen=True)
@@ -210,21 +223,55 @@ def check_lot(
     Raises: InvalidLot (naming the value at fault).
     """
     today = today or clock_today()
-    try:
-        clean_symbol = normalize_symbol(str(symbol))
-    except InvalidSymbol as exc:
-        raise InvalidLot("symbol", str(exc)) from None
-    qty = number("quantity", quantity, low=-MAX_QUANTITY, high=MAX_QUANTITY, decimal_comma=decimal_comma)
-    if qty == 0:
-        raise InvalidLot("quantity", "cannot be 0 (negative for a short)")
-    unit_price = number("price", price, low=0.0, high=MAX_PRICE, decimal_comma=decimal_comma)
-    paid = number("fees", fees if fees not in (None, "") else 0.0, low=0.0, high=MAX_PRICE,
-                  decimal_comma=decimal_comma)  # fmt: skip
-    day = parse_day(opened, None if allow_future else today) if opened not in (None, "") else today
-    code = None
-    if currency not in (None, ""):
+    problems: list[InvalidLot] = []
+
+    def checked(check: Callable[[], T], fallback: T) -> T:
         try:
-            code = check_currency(str(currency))
+            return check()
+        except InvalidLot as exc:
+            problems.append(exc)
+            return fallback
+
+    def symbol_checked() -> str:
+        try:
+            return normalize_symbol(str(symbol))
+        except InvalidSymbol as exc:
+            raise InvalidLot("symbol", str(exc)) from None
+
+    def quantity_checked() -> float:
+        qty = number("quantity", quantity, low=-MAX_QUANTITY, high=MAX_QUANTITY, decimal_comma=decimal_comma)
+        if qty == 0:
+            raise InvalidLot("quantity", "cannot be 0 (negative for a short)")
+        return qty
+
+    def currency_checked() -> str | None:
+        if currency in (None, ""):
+            return None
+        try:
+            return check_currency(str(currency))
         except InvalidCurrency as exc:
             raise InvalidLot("currency", str(exc)) from None
+
+    clean_symbol = checked(symbol_checked, "")
+    qty = checked(quantity_checked, 0.0)
+    unit_price = checked(
+        lambda: number("price", price, low=0.0, high=MAX_PRICE, decimal_comma=decimal_comma), 0.0
+    )
+    day = checked(
+        lambda: parse_day(opened, None if allow_future else today) if opened not in (None, "") else today,
+        today,
+    )
+    paid = checked(
+        lambda: number(
+            "fees",
+            fees if fees not in (None, "") else 0.0,
+            low=0.0,
+            high=MAX_PRICE,
+            decimal_comma=decimal_comma,
+        ),
+        0.0,
+    )
+    code = checked(currency_checked, None)
+    if problems:
+        raise problems[0] if len(problems) == 1 else InvalidLot.of(problems)
     return Lot(clean_symbol, qty, unit_price, day, paid, code)

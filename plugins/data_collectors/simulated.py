@@ -39,6 +39,7 @@ EPOCH_DAY = date(2004, 1, 1)
 ANCHOR_DAY = date(2026, 1, 2)
 BRIDGE_DAYS = 90  # recent days whose OHLC comes from the minute-level bridge
 QUOTE_BRIDGED_DAYS = 3  # what a quote reads: today, the last session, the one before
+DAILY_CACHE_SIZE = 1024  # symbols' bars kept for the current minute at most
 
 _VOLATILITY = {"EQUITY": 0.016, "ETF": 0.009, "INDEX": 0.009, "CRYPTOCURRENCY": 0.025, "CURRENCY": 0.004}
 _VOLUME = {"EQUITY": 40e6, "ETF": 60e6, "INDEX": 3e9, "CRYPTOCURRENCY": 3e10, "CURRENCY": 0.0}
@@ -53,7 +54,7 @@ class SimulatedConfig(BaseModel):
     """Pretend it is always this moment (tests, screenshots)."""
     speed: float = Field(1.0, gt=0)
     """Unused by the maths; kept for demos that want faster ticks later."""
-    invent_symbols: bool = False
+    invent_unknown: bool = False
     """Answer for any ticker, inventing a company (benchmarks, demos); off: only known tickers."""
 
 
@@ -180,7 +181,7 @@ class SimulatedCollector(IDataCollector):
 
     def __init__(self) -> None:
         self.settings = SimulatedConfig()
-        self._daily_cache: dict[tuple[Profile, datetime, int], tuple[np.ndarray, ...]] = {}
+        self._daily_cache: dict[tuple[Profile, datetime, int, int | None], tuple[np.ndarray, ...]] = {}
         self._daily_minute: datetime | None = None
 
     async def initialize(self, config: dict[str, Any]) -> None:
@@ -195,11 +196,11 @@ class SimulatedCollector(IDataCollector):
     def _profile(self, symbol: str) -> Profile:
         """Raises: UnknownSymbol for a ticker outside its universe (a typo must not look like a
         stock) and for an FX pair of a currency it has no level for (an invented rate would
-        value a portfolio silently wrong), whatever ``invent_symbols`` says."""
+        value a portfolio silently wrong), whatever ``invent_unknown`` says."""
         clean = normalize_symbol(symbol)
         if clean.endswith("=X") and clean not in KNOWN and not is_known_pair(clean):
             raise UnknownSymbol(f"the simulated feed has no rate for {clean}", symbol=clean, source=SOURCE)
-        if clean not in KNOWN and not clean.endswith("=X") and not self.settings.invent_symbols:
+        if clean not in KNOWN and not clean.endswith("=X") and not self.settings.invent_unknown:
             raise UnknownSymbol(
                 f"{clean} is not a symbol the simulated feed knows (it has {len(KNOWN)} real tickers, "
                 "e.g. AAPL, SAP.DE, 7203.T, BTC-USD; it invents none)",
@@ -228,18 +229,23 @@ class SimulatedCollector(IDataCollector):
         volume = float(daily[5][i]) * shape / shape.sum() * np.exp(rng.standard_normal(minutes) * 0.3)
         return stamps, path, volume[:elapsed]
 
-    def _daily(self, profile: Profile, now: datetime, bridged: int = BRIDGE_DAYS):
+    def _daily(self, profile: Profile, now: datetime, bridged: int = BRIDGE_DAYS, tail: int | None = None):
         """Daily bars through ``now``; the last (today's) bar is partial and matches the ticks.
         The last ``bridged`` days take their OHLC from the minute-level bridge (a quote needs
-        only the last two: 3 instead of 90 bridges is most of a first refresh's work)."""
+        only the last two: 3 instead of 90 bridges is most of a first refresh's work). With
+        ``tail``, only the last ``tail`` days are kept: a quote of 3,000 symbols holds a few
+        numbers each, not 20 years of bars each (1.1 GB)."""
         minute = now.replace(second=0, microsecond=0)  # bars only change once a minute
-        key = (profile, minute, bridged)
+        key = (profile, minute, bridged, tail)
         cached = self._daily_cache.get(key)
         if cached is None:
-            if minute != self._daily_minute:
+            if minute != self._daily_minute or len(self._daily_cache) >= DAILY_CACHE_SIZE:
                 self._daily_cache.clear()  # keep only this minute's bars: memory stays flat
                 self._daily_minute = minute
-            cached = self._daily_cache[key] = self._compute_daily(profile, minute + (now - minute), bridged)
+            cached = self._compute_daily(profile, minute + (now - minute), bridged)
+            if tail is not None:
+                cached = tuple(a[-tail:].copy() for a in cached)
+            self._daily_cache[key] = cached
         return tuple(a.copy() for a in cached)
 
     def _compute_daily(self, profile: Profile, now: datetime, bridged: int = BRIDGE_DAYS):
@@ -306,7 +312,9 @@ class SimulatedCollector(IDataCollector):
         profile = self._profile(symbol)
         now = self.now()
         # today (which may not have opened yet), the last session and the one before it
-        days, open_, high, low, close, volume = self._daily(profile, now, bridged=QUOTE_BRIDGED_DAYS)
+        days, open_, high, low, close, volume = self._daily(
+            profile, now, bridged=QUOTE_BRIDGED_DAYS, tail=QUOTE_BRIDGED_DAYS
+        )
         if len(days) < 2:
             raise DataUnavailable(
                 f"no simulated data for {profile.symbol}", symbol=profile.symbol, source=SOURCE

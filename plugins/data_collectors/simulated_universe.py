@@ -3,7 +3,7 @@ price level and kind), the currencies they are quoted in, and the exchange each 
 
 It invents nothing: a ticker outside the universe (a typo such as ``ZZZZQ``) is unknown to it,
 as it would be to a real source. FX pairs of the listed currencies are all known (their rates
-agree with each other); ``invent_symbols: true`` in its config restores any-ticker answers for
+agree with each other); ``invent_unknown: true`` in its config restores any-ticker answers for
 demos and benchmarks that need made-up symbols.
 """
 

@@ -241,3 +241,17 @@ def test_add_while_another_process_locks_the_database_fails_and_writes_nowhere(
     from naetra_tui.core.paths import user_data_dir
 
     assert not list(user_data_dir().rglob("*.db"))  # nor in the default SQLite
+
+
+def test_a_lot_is_pinned_to_its_quotes_currency_when_added(tmp_path: Path, capsys) -> None:
+    """A lot added without a currency records the quote's (USD, GBp for London's pence): if the
+    source later quotes the symbol in another unit, its cost keeps its meaning (#31)."""
+    path = config(tmp_path)
+    assert run(path, capsys, "add", "AAPL", "10", "200")[0] == 0
+    assert run(path, capsys, "add", "VOD.L", "1000", "70")[0] == 0
+    assert run(path, capsys, "add", "SAP.DE", "5", "150", "--currency", "USD")[0] == 0  # said: kept
+    data = json.loads(run(path, capsys, "--json")[1])
+    lots = {p["symbol"]: p["lots"][0]["currency"] for p in data["positions"]}
+    assert lots == {"AAPL": "USD", "VOD.L": "GBp", "SAP.DE": "USD"}
+    vod = next(p for p in data["positions"] if p["symbol"] == "VOD.L")
+    assert vod["cost"] == 700.0  # still 1000 x 70p, read in pence

@@ -144,7 +144,7 @@ async def test_minus_closes_the_only_lot_and_esc_changes_nothing(tmp_path: Path)
         await wait_for(pilot, lambda: len(app.portfolio.lots) == 1)
         await pilot.press("minus")
         await wait_for(pilot, lambda: isinstance(app.screen, CloseLotDialog))
-        assert "Buy back the lot of -3 SPY" in str(app.screen.query_one(".title", Static).render())
+        assert "Buy back the short of 3 SPY sold at" in str(app.screen.query_one(".title", Static).render())
         await pilot.press("escape")
         assert len(app.portfolio.lots) == 1 and app.portfolio.closed == []
         await pilot.press("minus")

@@ -151,3 +151,33 @@ def test_discovery_order(tmp_path: Path, isolated_dirs: Path) -> None:
     assert discover_config_path(str(cli_file), env={"NAETRA_CONFIG": str(env_file)}, cwd=cwd)[0] == cli_file
     with pytest.raises(ConfigurationError, match="given with --config"):
         discover_config_path(str(tmp_path / "missing.yaml"), env={}, cwd=cwd)
+
+
+def test_run_from_the_clone_edits_go_to_the_users_own_config(
+    tmp_path: Path, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's first command runs from the clone, whose config.yaml is the default: an edit
+    creates ~/.config/naetra-tui/config.yaml (as the README says) and leaves the clone clean (#32)."""
+    from naetra_tui.cli import main
+
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    local = clone / "config.yaml"
+    local.write_bytes(shipped_config_path().read_bytes())
+    monkeypatch.chdir(clone)
+    assert discover_config_path(None, env={}, cwd=clone) == (local, "./config.yaml")
+    assert main(["plugin", "disable", "data_collectors/simulated"]) == 0
+    user = isolated_dirs / "config" / "naetra-tui" / "config.yaml"
+    assert local.read_bytes() == shipped_config_path().read_bytes()  # the clone is untouched
+    assert sorted(p.name for p in clone.iterdir()) == ["config.yaml"]  # and no config.yaml.prev
+    assert user.read_text() != local.read_text() and "config.yaml" in capsys.readouterr().out
+    path, found_by = discover_config_path(None, env={}, cwd=clone)
+    assert path == user and found_by == "user config dir (./config.yaml is the unchanged default)"
+    assert main(["plugin", "enable", "data_collectors/simulated"]) == 0  # the user's one again
+    assert local.read_bytes() == shipped_config_path().read_bytes()
+    capsys.readouterr()
+    # a config.yaml of the user's own making is theirs: used and edited where it is
+    local.write_text(local.read_text() + "\n# mine\n")
+    assert discover_config_path(None, env={}, cwd=clone) == (local, "./config.yaml")
+    assert main(["plugin", "disable", "data_collectors/simulated"]) == 0
+    assert "# mine" in local.read_text() and (clone / "config.yaml.prev").exists()

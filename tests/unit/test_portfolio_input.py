@@ -147,3 +147,19 @@ def test_a_column_named_twice_imports_nothing(header: str) -> None:
     values = ",".join(["AAPL", "10", "200", "5", "1", "1"][: len(header.split(","))])
     with pytest.raises(ImportRefused, match="quantity.* named twice"):
         parse_lots(f"{header}\n{values}\n", today=TODAY)
+
+
+def test_every_bad_value_of_a_row_is_named_not_only_the_first() -> None:
+    with pytest.raises(InvalidLot) as caught:
+        check_lot("AAPL", "ten", "100", "31/12/2025", "-1", today=TODAY)
+    assert [p.field for p in caught.value.problems] == ["quantity", "date", "fees"]
+    said = str(caught.value)
+    assert said.startswith("quantity: ") and "; date: " in said and "; fees: cannot be negative" in said
+
+
+def test_a_csv_row_with_two_bad_fields_reports_both() -> None:
+    from naetra_tui.services.portfolio.csv_import import ImportRefused, parse_lots
+
+    with pytest.raises(ImportRefused) as caught:
+        parse_lots("symbol,quantity,price,date\nAAPL,ten,-5,2025-01-02\nMSFT,1,300,2025-01-02\n", "lots.csv")
+    assert caught.value.problems == ["line 2: quantity: 'ten' is not a number; price: cannot be negative"]

@@ -126,7 +126,7 @@ def test_it_invents_no_symbol_unless_told_to() -> None:
     collector = collector_at(MOMENTS[0])
     with pytest.raises(UnknownSymbol, match="ZZZZQ is not a symbol the simulated feed knows"):
         collector.quote("ZZZZQ")
-    collector.settings = collector.settings.model_copy(update={"invent_symbols": True})
+    collector.settings = collector.settings.model_copy(update={"invent_unknown": True})
     assert collector.quote("ZZZZQ").name == "ZZZZQ (simulated company)"
 
 

@@ -4,12 +4,13 @@ the valuation of :mod:`.valuation`."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
 from ...core.clock import today as clock_today
-from ...core.currency import ISO_CODES, fx_symbol, main_unit
+from ...core.currency import ISO_CODES, InvalidCurrency, check_currency, fx_symbol, main_unit
 from ...core.portfolio import ClosedLot, Lot
 from ...core.text import clean_line
 from .store import PortfolioStore
@@ -139,8 +140,34 @@ class PortfolioService:
     # --- edits ----------------------------------------------------------------------------
 
     async def add(self, lots: list[Lot]) -> None:
+        """Store lots; one without a currency is pinned to its quote's currency now, so its cost
+        keeps its meaning if the source later quotes the symbol in another currency or unit
+        (USD today, GBp tomorrow: converted, or flagged, never read in the wrong unit)."""
+        lots = await self._pinned(lots)
         await self.store.add(lots)
         self.lots.extend(lots)
+
+    async def _pinned(self, lots: list[Lot]) -> list[Lot]:
+        loose = sorted({lot.symbol for lot in lots if lot.currency is None})
+        if not loose:
+            return lots
+        missing = [s for s in loose if (row := self.market.rows.get(s)) is None or row.quote is None]
+        if missing:
+            await self.market.refresh(missing)  # a lot added from the CLI: no quote read yet
+        units = {}
+        for symbol in loose:
+            row = self.market.rows.get(symbol)
+            if row is not None and row.quote is not None and row.quote.currency:
+                try:  # a code the lot records accept, or no pin (the in-memory check remains)
+                    units[symbol] = check_currency(row.quote.currency)
+                except InvalidCurrency:
+                    continue
+        return [
+            dataclasses.replace(lot, currency=units[lot.symbol])
+            if lot.currency is None and lot.symbol in units
+            else lot
+            for lot in lots
+        ]
 
     async def remove(self, lot: Lot) -> None:
         await self.store.remove(lot)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +33,17 @@ class LotChanged(NaetraError):
 
 
 RECORD_VERSION = 1
+READ_CHUNK = 5_000  # records read in one query
+
+
+def _open_lot(value: Any) -> Lot:
+    """Raises: InvalidLot."""
+    return Lot.from_record(value.get("lot") if isinstance(value, dict) else value)
+
+
+def _closed_lot(value: Any) -> ClosedLot:
+    """Raises: InvalidLot."""
+    return ClosedLot.from_record(value.get("closed") if isinstance(value, dict) else value)
 
 
 def _key(prefix: str, lot: Lot) -> str:
@@ -47,18 +58,26 @@ class PortfolioStore:
         #: Records this version cannot use (key -> why), skipped and reported once.
         self.skipped: dict[str, str] = {}
         # A record never changes under its key (an edit is a new lot id), so each refresh
-        # reads only the keys it has not seen: a 500-lot portfolio costs one key listing.
-        self._seen: dict[str, Any] = {}
+        # reads only the keys it has not seen: a 500-lot portfolio costs one key listing. Kept
+        # parsed (a frozen Lot, or why the record is unusable), not as the raw record: 100,000
+        # lots held once, not as records and again as lots.
+        self._seen: dict[str, Lot | ClosedLot | InvalidLot] = {}
 
     @property
     def storage(self) -> Any:
         return self.state.storage
 
-    async def _records(self, prefix: str) -> list[tuple[str, Any]]:
+    async def _records(self, prefix: str, parse: Callable[[Any], Lot | ClosedLot]) -> list[tuple[str, Any]]:
         keys = await self.storage.keys(prefix)
         unseen = [key for key in keys if key not in self._seen]
-        if unseen:  # one query for all of them (100,000 lots: seconds, where one by one took minutes)
-            self._seen.update(await self.storage.retrieve_many(unseen))
+        # a few queries for all of them (100,000 lots: seconds, where one by one took minutes),
+        # in chunks so that only a chunk's raw records are held at once, never 100,000
+        for start in range(0, len(unseen), READ_CHUNK):
+            for key, value in (await self.storage.retrieve_many(unseen[start : start + READ_CHUNK])).items():
+                try:
+                    self._seen[key] = parse(value)
+                except InvalidLot as exc:
+                    self._seen[key] = exc
         found = [(key, self._seen[key]) for key in keys if key in self._seen]
         listed = set(keys)
         for key in [k for k in self._seen if k.startswith(prefix) and k not in listed]:
@@ -73,20 +92,20 @@ class PortfolioStore:
     async def lots(self) -> list[Lot]:
         """Every open lot, oldest first (fresh from storage: other terminals' lots too)."""
         lots = []
-        for key, value in await self._records(OPEN):
-            try:
-                lots.append(Lot.from_record(value.get("lot") if isinstance(value, dict) else value))
-            except InvalidLot as exc:
-                self._skip(key, str(exc))
+        for key, item in await self._records(OPEN, _open_lot):
+            if isinstance(item, Lot):
+                lots.append(item)
+            else:
+                self._skip(key, str(item))
         return sorted(lots, key=lambda lot: (lot.opened, lot.created_at))
 
     async def closed(self) -> list[ClosedLot]:
         found = []
-        for key, value in await self._records(CLOSED):
-            try:
-                found.append(ClosedLot.from_record(value.get("closed") if isinstance(value, dict) else value))
-            except InvalidLot as exc:
-                self._skip(key, str(exc))
+        for key, item in await self._records(CLOSED, _closed_lot):
+            if isinstance(item, ClosedLot):
+                found.append(item)
+            else:
+                self._skip(key, str(item))
         return found
 
     async def add(self, lots: Sequence[Lot]) -> None:

@@ -133,9 +133,14 @@ class CloseLotDialog(LotForm):
     FIELDS = (("price", "Closing price"), ("date", "Date (YYYY-MM-DD)"), ("fees", "Fees"))
 
     def __init__(self, lot: Lot, last_price: float | None) -> None:
-        what = "Buy back" if lot.quantity < 0 else "Sell"
+        if lot.quantity < 0:  # a short: sold first, bought back to close
+            title = (
+                f"Buy back the short of {-lot.quantity:g} {lot.symbol} sold at {lot.price:g} on {lot.opened}"
+            )
+        else:
+            title = f"Sell the lot of {lot.quantity:g} {lot.symbol} bought at {lot.price:g} on {lot.opened}"
         super().__init__(
-            f"{what} the lot of {lot.quantity:g} {lot.symbol} bought at {lot.price:g} on {lot.opened}",
+            title,
             "The realised P&L is against this lot's own price. Enter or ctrl+s closes it; Esc cancels. "
             "(Entered by mistake? P, then d, removes it without realising anything.)",
             {"price": _num(last_price, 4), "date": today().isoformat(), "fees": "0"},
