@@ -96,6 +96,30 @@ def _agent_run(name: str) -> Handler:
     return handler
 
 
+def _watchlist_args(parser: argparse.ArgumentParser) -> None:
+    from .watchlist_cmd import configure
+
+    configure(parser)
+
+
+def _watchlist_run(args: argparse.Namespace, loaded: Any) -> int:
+    from .watchlist_cmd import run
+
+    return run(args, loaded)
+
+
+def _llm_server_args(parser: argparse.ArgumentParser) -> None:
+    from .llm_server import configure
+
+    configure(parser)
+
+
+def _llm_server_run(args: argparse.Namespace, loaded: Any) -> int:
+    from .llm_server import run
+
+    return run(args, loaded)
+
+
 def _run(name: str) -> Handler:
     def handler(args: argparse.Namespace, loaded: Any) -> int:
         from . import headless
@@ -121,6 +145,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
         _portfolio_args,
         _portfolio_run,
     ),
+    "watchlist": (
+        "list the watchlists, show one, rename or delete one",
+        _watchlist_args,
+        _watchlist_run,
+    ),
     "mcp": (
         "serve your data, analysis and positions to AI assistants (MCP, stdio or --http)",
         _agent_args("configure_mcp"),
@@ -130,6 +159,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handle
         "list, accept or reject the changes AI assistants proposed over MCP",
         _agent_args("configure_proposals"),
         _agent_run("run_proposals"),
+    ),
+    "llm-server": (
+        "start a local model server for the chat (the llm-server extra's small model, or --model)",
+        _llm_server_args,
+        _llm_server_run,
     ),
     "doctor": (
         "check plugins, storage, Ollama and the network; print a fix for each problem",

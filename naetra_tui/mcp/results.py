@@ -122,9 +122,12 @@ def analysis_result(results: dict[str, Any]) -> dict[str, Any]:
 def fundamentals_result(fundamentals: Any) -> dict[str, Any]:
     item: dict[str, Any] = fundamentals.model_dump(mode="json")
     item["source"] = label(fundamentals.source, fundamentals.simulated)
+    age = max(0.0, (utcnow() - fundamentals.fetched_at).total_seconds())
+    item["age_seconds"] = round(age, 1)
     item["summary"] = (
-        f"fundamentals of {fundamentals.symbol} from {label(fundamentals.source, fundamentals.simulated)}; "
-        "a field the source does not give is null: do not fill it in"
+        f"fundamentals of {fundamentals.symbol} from {label(fundamentals.source, fundamentals.simulated)}, "
+        f"fetched {item['fetched_at']} ({format_age(age)} old); a field the source does not give is null: "
+        "do not fill it in"
     )
     return item
 

@@ -157,6 +157,26 @@ class AppState:
         await self.storage.store_many(items)
         return name
 
+    async def delete_watchlist(self, name: str) -> dict[str, Any]:
+        """Delete a list and its symbols; returns their records, to restore (undo)."""
+        records: dict[str, Any] = await self.storage.retrieve_many(await self.storage.keys(f"wl/{name}/"))
+        for key in records:
+            await self.storage.delete(key)
+        return records
+
+    async def restore_records(self, records: dict[str, Any]) -> None:
+        await self.storage.store_many(records)
+
+    async def rename_watchlist(self, old: str, new: str) -> None:
+        """The list's records under the new name (stored first: nothing is lost midway), then
+        the old ones deleted; the active list follows."""
+        records = await self.storage.retrieve_many(await self.storage.keys(f"wl/{old}/"))
+        await self.storage.store_many({f"wl/{new}/" + k[len(f"wl/{old}/") :]: v for k, v in records.items()})
+        for key in records:
+            await self.storage.delete(key)
+        if await self.setting("active_watchlist") == old:
+            await self.set_setting("active_watchlist", new)
+
     async def watchlist_members(self, name: str) -> set[str]:
         """The list's symbols, unordered: one key listing, no records read."""
         prefix = f"wl/{name}/sym/"

@@ -1,4 +1,5 @@
-"""Editing the user's watchlists: add, remove with undo, move, switch, create.
+"""Editing the user's watchlists: add, remove with undo, move, switch, create, rename, delete
+(with undo).
 
 No Textual here: the UI asks, this changes storage and says what happened; the list on screen
 is re-read from storage after each edit (another terminal may edit it too).
@@ -13,6 +14,10 @@ from ..core.symbols import normalize_symbol
 
 if TYPE_CHECKING:  # state imports numpy and pydantic: not before the app's first frame
     from .state import AppState
+
+
+#: In the undo stack, the "symbol" of a whole deleted list (no symbol is empty).
+WHOLE_LIST = ""
 
 
 @dataclass
@@ -38,13 +43,17 @@ class WatchlistEditor:
         return record is not None
 
     async def undo(self) -> str | None:
-        """Put back the last removed symbol (in its list and place); None if nothing to undo."""
+        """Put back the last removed symbol (in its list and place) or deleted list; returns
+        what came back ("AAPL", "the list Tech"); None if nothing to undo."""
         if not self.undo_stack:
             return None
         name, symbol, record = self.undo_stack[-1]
-        await self.state.restore_symbol(name, symbol, record)
+        if symbol == WHOLE_LIST:
+            await self.state.restore_records(record)
+        else:
+            await self.state.restore_symbol(name, symbol, record)
         self.undo_stack.pop()  # only once it is back: a failed undo can be tried again
-        return symbol
+        return f"the list {name}" if symbol == WHOLE_LIST else symbol
 
     async def move(self, symbol: str, offset: int) -> None:
         await self.state.move_symbol(self.active, symbol, offset)
@@ -53,6 +62,40 @@ class WatchlistEditor:
         """Make ``name`` the active list (remembered for the next start)."""
         await self.state.set_setting("active_watchlist", name)
         self.active = name
+
+    async def rename(self, old: str, new: str) -> str:
+        """Raises: InvalidName (no such list, bad or taken new name), StorageError."""
+        from .state import InvalidName, check_list_name
+
+        names = await self.state.watchlist_names()
+        if old not in names:
+            raise InvalidName(f"no watchlist named '{old[:40]}' (there are: {', '.join(names)})")
+        new = check_list_name(new)
+        if new == old:
+            return new
+        if new in names:
+            raise InvalidName(f"a watchlist named '{new}' exists")
+        await self.state.rename_watchlist(old, new)
+        self.undo_stack = [(new if n == old else n, s, r) for n, s, r in self.undo_stack]
+        if self.active == old:
+            self.active = new
+        return new
+
+    async def delete(self, name: str) -> str:
+        """Delete a list (``undo`` brings it back); returns the list shown now if it was the
+        active one. Raises: InvalidName (no such list, or the only one), StorageError."""
+        from .state import InvalidName
+
+        names = await self.state.watchlist_names()
+        if name not in names:
+            raise InvalidName(f"no watchlist named '{name[:40]}' (there are: {', '.join(names)})")
+        if len(names) == 1:
+            raise InvalidName(f"'{name}' is the only watchlist: create another one first")
+        records = await self.state.delete_watchlist(name)
+        self.undo_stack.append((name, WHOLE_LIST, records))
+        if self.active == name:
+            await self.switch(next(n for n in names if n != name))
+        return self.active
 
     async def create(self, name: str) -> str:
         """Raises: InvalidName (bad or taken name), StorageError."""

@@ -32,6 +32,20 @@ def fmt_price(value: float | None) -> str:
     return f"{value:.4f}"
 
 
+#: Currency signs that are one cell wide and mean one currency; other codes are written out.
+CURRENCY_SIGNS = {"EUR": "€", "GBP": "£", "GBp": "p", "GBX": "p", "JPY": "¥", "USD": "$"}
+
+
+def currency_mark(code: str | None, base: str) -> str:
+    """What follows a price in a narrow cell: nothing in the base currency, a sign or the code
+    otherwise (``2,954.10¥``, ``72.00p``, ``170.00 CAD``), ``?`` when the source gave none."""
+    if not code:
+        return "?"
+    if code == base:
+        return ""
+    return CURRENCY_SIGNS.get(code, " " + code)
+
+
 def fmt_volume(value: float | None) -> str:
     if value is None:
         return "—"

@@ -42,9 +42,16 @@ class NaetraCommands(Provider):
                     "from the watchlist (u undoes)",
                 )
             )
+        main = app.main_screen
         for name in app.watchlist_names:
             out.append(
                 (f"Switch watchlist: {name}", partial(app.post_message, messages.SwitchWatchlist(name)), "")
+            )
+            out.append(
+                (f"Rename watchlist: {name}…", partial(main.action_rename_list, name), "R on the list")
+            )
+            out.append(
+                (f"Delete watchlist: {name}…", partial(main.action_delete_list, name), "asks first; u undoes")
             )
         for theme in app.theme_names:
             out.append((f"Theme: {theme}", partial(app.set_theme, theme), "remembered"))

@@ -57,8 +57,9 @@ MAX_RETRY_WAIT = 20.0
 #: The longest server-sent line we read (an event of a long answer is a few kB).
 MAX_LINE_BYTES = 1_000_000
 START_HINT = (
-    "start the server (llama.cpp: `llama-server -m MODEL.gguf --port 8080`; LM Studio: start its "
-    "local server; vLLM: `vllm serve MODEL`; Ollama: `ollama serve` with base_url "
+    "start the server (a small local one: `naetra-tui llm-server`, after pip install "
+    "'naetra-tui[llm-server]'; llama.cpp: `llama-server -m MODEL.gguf --port 8080`; LM Studio: start "
+    "its local server; vLLM: `vllm serve MODEL`; Ollama: `ollama serve` with base_url "
     "http://localhost:11434/v1) or set base_url under plugins.llm"
 )
 

@@ -10,33 +10,7 @@ parameters every model is loaded with.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-
-def cpu_has_amx(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
-    try:
-        text = cpuinfo.read_text()
-    except OSError:
-        return False
-    flags = next(
-        (line.split(":", 1)[1].split() for line in text.splitlines() if line.startswith("flags")), []
-    )
-    return "amx_int8" in flags
-
-
-def without_repacking() -> None:
-    import llama_cpp.llama_cpp as bindings
-
-    defaults = bindings.llama_model_default_params
-
-    def params() -> Any:
-        chosen = defaults()
-        chosen.use_extra_bufts = False  # no AMX (nor other repacked) weight buffers
-        return chosen
-
-    bindings.llama_model_default_params = params
-
+from naetra_tui.cli.llm_server import cpu_has_amx, without_repacking  # the product's own launcher's
 
 if __name__ == "__main__":
     if cpu_has_amx():

@@ -88,3 +88,12 @@ async def test_symbols_given_are_checked_when_the_text_names_none(tmp_path: Path
             )
         )
     assert data["symbols"] == ["7203.T"] and data["verified"][0]["matched"]["symbol"] == "7203.T"
+
+
+def test_the_chat_flags_only_strict_mislabels_not_loose_words() -> None:
+    from naetra_tui.services.chat.attribution import field_conflicts
+
+    found = field_conflicts(
+        "AAPL's RSI is 332.40. It dipped to a low of 332.40 intraday. MSFT trades at 332.40.", FACTS
+    )
+    assert [(text, start) for text, start, _ in found] == [("332.40", 14), ("332.40", 76)]

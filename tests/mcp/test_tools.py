@@ -214,3 +214,12 @@ def test_every_string_an_agent_reads_is_cleaned_and_redacted_fast_path_or_not(ho
         "ABCDEF123",
     ):
         assert bad not in dumped, bad
+
+
+async def test_fundamentals_carry_their_source_and_age(tmp_path: Path) -> None:
+    async with served(config(tmp_path)) as (_, client):
+        data = result(await client.call_tool("get_fundamentals", {"symbol": "MSFT"}))
+    assert data["source"].startswith("SIMULATED") and data["simulated"] is True
+    assert data["age_seconds"] == 0.0 and data["fetched_at"].startswith("2026-03-10T15:00")
+    assert data["fetched_at"] in data["summary"] and "do not fill it in" in data["summary"]
+    assert data["pe_trailing"] > 0

@@ -150,3 +150,52 @@ def test_a_bad_address_is_one_clear_line(tmp_path: Path) -> None:
         done.stderr.strip()
         == "naetra-tui: --http 'localhost:http': give [HOST:]PORT, e.g. 8765 or 127.0.0.1:8765"
     )
+
+
+async def test_beyond_loopback_a_token_is_made_once_kept_and_never_shown_again(tmp_path: Path) -> None:
+    import re
+
+    path = config(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k != "NAETRA_MCP_TOKEN"}
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"  # no OS keyring: the user-only file
+    tokens = []
+    for _ in range(2):
+        port = free_port()
+        process = subprocess.Popen(
+            [COMMAND, "--config", str(path), "mcp", "--http", f"0.0.0.0:{port}"],
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        async with httpx.AsyncClient() as http:
+            refused = await http.post(
+                f"http://127.0.0.1:{port}/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"}
+            )
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+        assert refused.status_code == 401
+        tokens.append(re.findall(r"shown once; kept in the secret store\): (\S+)", stderr))
+    assert len(tokens[0]) == 1 and tokens[1] == []  # printed the first time only
+    stored = (Path(os.environ["XDG_CONFIG_HOME"]) / "naetra-tui" / "secrets.json").read_text()
+    assert tokens[0][0] in stored
+
+
+async def test_an_http_request_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    port = free_port()
+    with http_server(config(tmp_path), f"127.0.0.1:{port}"):
+        async with httpx.AsyncClient() as http:
+            answer = await http.post(
+                f"http://127.0.0.1:{port}/mcp",
+                content=b'{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "check_figures", '
+                b'"arguments": {"text": "' + b"x" * 2_000_000 + b'"}}}',
+                headers={"Content-Type": "application/json", "Accept": "application/json, text/event-stream"},
+            )
+    assert answer.status_code == 413

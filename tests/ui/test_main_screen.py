@@ -6,6 +6,7 @@ import asyncio
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,6 +83,33 @@ async def test_remove_undo_reorder_sort(tmp_path: Path) -> None:
         assert app.main_screen.table.current_symbol() == "AAPL"
         await pilot.press("g")
         assert app.main_screen.table.current_symbol() == "SPY"
+
+
+def header_labels(app: Any) -> list[str]:
+    return [column.label.plain for column in app.main_screen.table.columns.values()]
+
+
+async def test_the_sort_shows_its_arrow_and_comes_back_to_your_order(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        await started(pilot, app)
+        await pilot.press("J")  # your order: MSFT, AAPL, SPY
+        await wait_for(pilot, lambda: symbols_of(app) == ["MSFT", "AAPL", "SPY"])
+        await pilot.press("s")
+        assert symbols_of(app) == ["AAPL", "MSFT", "SPY"] and "Symbol▲" in header_labels(app)
+        await pilot.press("S")
+        assert symbols_of(app) == ["SPY", "MSFT", "AAPL"] and "Symbol▼" in header_labels(app)
+        await pilot.press("K")  # sorted: K/J go back to your order first, and say so
+        assert symbols_of(app) == ["MSFT", "AAPL", "SPY"]
+        assert not any(label.endswith(("▲", "▼")) for label in header_labels(app))
+        assert any("Back to your order" in n.message for n in app._notifications)
+        columns = len(app.main_screen.table.visible_columns())
+        for _ in range(columns):
+            await pilot.press("s")  # every column in turn...
+        assert any(label.endswith(("▲", "▼")) for label in header_labels(app))
+        await pilot.press("s")  # ...then your order again
+        assert symbols_of(app) == ["MSFT", "AAPL", "SPY"]
+        assert not any(label.endswith(("▲", "▼")) for label in header_labels(app))
 
 
 async def test_filter_and_watchlist_switching_persist(tmp_path: Path) -> None:
@@ -433,3 +461,33 @@ async def test_the_refresh_goes_on_when_the_list_cannot_be_re_read(
         await wait_for(pilot, lambda: app.market.last_refresh != before)
         assert symbols_of(app) == ["AAPL", "MSFT", "SPY"]  # the symbols on screen, refreshed
         assert all(app.rows[s].quote is not None for s in app.symbols)
+
+
+async def test_the_watchlist_is_renamed_and_deleted_with_keys_and_undone(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        await started(pilot, app)
+        await pilot.press("n", *"Crypto", "enter")
+        await wait_for(pilot, lambda: app.watchlist_name == "Crypto")
+        await pilot.press("R")
+        app.screen.query_one("Input").value = "Coins"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.watchlist_name == "Coins" and "naetra-tui · Coins" in app.title)
+        await pilot.press("D")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # "Yes, delete"
+        await wait_for(pilot, lambda: app.watchlist_name == "Default")
+        assert app.state is not None and await app.state.watchlist_names() == ["Default"]
+        await pilot.press("u")
+        await wait_for(pilot, lambda: any("Restored the list Coins" in n.message for n in app._notifications))
+        assert await app.state.watchlist_names() == ["Coins", "Default"]
+
+
+async def test_a_price_not_in_the_base_currency_says_its_currency(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path, watchlist="[AAPL, 7203.T, VOD.L, RY.TO]"))
+    async with app.run_test(size=(140, 30)) as pilot:
+        table = await started(pilot, app)
+        last = {s: table.cells(s)["last"].plain for s in ("AAPL", "7203.T", "VOD.L", "RY.TO")}
+    assert last["AAPL"][-1].isdigit()  # the base currency (USD): nothing added
+    assert last["7203.T"].endswith("¥") and last["VOD.L"].endswith("p") and last["RY.TO"].endswith(" CAD")
+    assert all(len(text) <= 11 for text in last.values())  # fits the column: never cut off

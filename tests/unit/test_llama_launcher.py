@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.llama_server_main import cpu_has_amx
+from naetra_tui.cli.llm_server import cpu_has_amx
 
 FLAGS = "flags\t\t: fpu vme sse sse2 avx avx2 avx512f avx512_vnni"
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from ...core.clock import utcnow
-from .figures import Figure, find_figures
+from .figures import Figure, FigureCheck, find_figures
 
 #: Words that name a field, and the fields each may mean (matched against a normalised field
 #: name: lower case, letters and digits only). Checked nearest-first before the figure.
@@ -194,26 +194,63 @@ def _judge(figure: Figure, candidates: list[Fact], word: str | None, symbol: str
     return Verdict(figure.text, True, fact=pool[0])
 
 
-def attribute(text: str, facts: Iterable[Fact]) -> Attribution:
-    """Each figure of ``text`` (dates and years aside: they are not values) judged against
-    ``facts``; a figure repeated with the same words before it is judged once."""
+def _judged(text: str, facts: Iterable[Fact]) -> Iterator[tuple[Figure, str | None, str | None, Verdict]]:
+    """Each value figure of ``text`` with the field word and symbol before it, and its verdict."""
     facts = list(facts)
     index = _Index(facts)
     symbols = {f.symbol for f in facts}
-    result = Attribution()
-    seen: set[tuple[str, str | None, str | None]] = set()
     previous_end = 0
     for figure in find_figures(text):
         if figure.date is not None:
-            continue
+            continue  # dates and years are not values
         word, symbol = _named_before(text, figure.start, previous_end, symbols)
         previous_end = figure.end
-        key = (figure.text, word, symbol)
-        if key in seen:
-            continue
-        seen.add(key)
-        result.verdicts.append(_judge(figure, _candidates(index, figure), word, symbol))
+        yield figure, word, symbol, _judge(figure, _candidates(index, figure), word, symbol)
+
+
+def attribute(text: str, facts: Iterable[Fact]) -> Attribution:
+    """Each figure of ``text`` judged against ``facts``; a figure repeated with the same words
+    before it is judged once."""
+    result = Attribution()
+    seen: set[tuple[str, str | None, str | None]] = set()
+    for figure, word, symbol, verdict in _judged(text, facts):
+        if (figure.text, word, symbol) not in seen:
+            seen.add((figure.text, word, symbol))
+            result.verdicts.append(verdict)
     return result
+
+
+#: Words whose field is never in doubt (unlike "low" or "change", which prose uses loosely): a
+#: figure after one of them that is the value of another field is a mislabelled figure.
+STRICT_WORDS = frozenset({"rsi", "macd", "sma", "ema", "bollinger", "atr", "volume", "p/e", "pe", "eps",
+                          "market cap", "dividend"})  # fmt: skip
+
+
+def field_conflicts(text: str, facts: Iterable[Fact]) -> list[tuple[str, int, int]]:
+    """The figures of ``text`` (text, start, end) that match a value only of another field or
+    symbol than the words before them name ("RSI 332.40" where 332.40 is the price; "MSFT
+    trades at 332.40" where it is AAPL's): the chat's text-based check counts them as found."""
+    conflicts: list[tuple[str, int, int]] = []
+    for figure, word, _, verdict in _judged(text, facts):
+        if verdict.reason.startswith("written about ") or (
+            verdict.reason.startswith("written as ") and word in STRICT_WORDS
+        ):
+            conflicts.append((figure.text, figure.start, figure.end))
+    return conflicts
+
+
+def downgraded(check: FigureCheck, conflicts: list[tuple[str, int, int]]) -> FigureCheck:
+    """``check`` with the conflicting figures unverified, marked where they stand (a figure
+    written correctly elsewhere in the answer keeps its place unmarked there)."""
+    moved = {text for text, _, _ in conflicts if text in check.verified}
+    if not moved:
+        return check
+    spans = [(start, end) for text, start, end in conflicts if text in moved]
+    return FigureCheck(
+        [f for f in check.verified if f not in moved],
+        check.unverified + [f for f in check.verified if f in moved],
+        sorted(check.unverified_spans + spans),
+    )
 
 
 # --- facts from the services' types --------------------------------------------------------------

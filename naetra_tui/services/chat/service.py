@@ -34,6 +34,7 @@ from ...core.models import ChatMessage
 from ...core.secrets import redact
 from ...core.symbols import normalize_symbol
 from ...core.text import clean, clean_line
+from .attribution import Fact, analysis_facts, downgraded, field_conflicts, quote_facts
 from .bounds import (
     ANSWER_DEADLINE,
     MAX_ANSWER_CHARS,
@@ -90,6 +91,8 @@ class _Turn:
     context: str
     grounding: list[str]
     tool_results: list[str] = field(default_factory=list)
+    #: The analyses' values behind the context, typed (what each figure may be matched to).
+    facts: list[Fact] = field(default_factory=list)
 
 
 def _without_history(messages: list[ChatTurn]) -> list[ChatTurn]:
@@ -299,7 +302,7 @@ class ChatService:
         await self._save(key, ChatMessage(role="user", content=text))
         tools = await self._tools_for(provider, model)
         answer = ""
-        turn = _Turn(key, name, provider, model, text, context, grounding)
+        turn = _Turn(key, name, provider, model, text, context, grounding, facts=await self._facts(symbol))
         try:
             async for event in self._rounds(turn, messages, tools):
                 if event.kind == "token":
@@ -430,9 +433,23 @@ class ChatService:
             "'Chat with' in the command palette)"
         )
 
+    async def _facts(self, symbol: str | None) -> list[Fact]:
+        """The analyses of ``symbol`` as typed values (cached: the context has just run them)."""
+        if not symbol or self.analysis is None:
+            return []
+        try:
+            results = await self.analysis.analyze(normalize_symbol(symbol), "1D", "2Y")
+        except (NaetraError, ValueError):
+            return []
+        return [f for r in results.values() if r.analysis is not None for f in analysis_facts(r.analysis)]
+
     def _answer(self, turn: _Turn, answer: str, **fields: Any) -> ChatMessage:
-        """The answer as kept: who wrote it, what it was grounded on, and its figure check."""
+        """The answer as kept: who wrote it, what it was grounded on, and its figure check —
+        a figure found in the data but as another field's or symbol's value is unverified."""
         check = check_figures(answer, [turn.context, *turn.tool_results], turn.question)
+        if check.verified:
+            quotes = [f for row in self.market.rows.values() if row.quote for f in quote_facts(row.quote)]
+            check = downgraded(check, field_conflicts(answer, [*turn.facts, *quotes]))
         model = turn.model if turn.model != "?" else turn.provider.model
         return ChatMessage(
             role="assistant",

@@ -41,6 +41,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("/", "filter"),
             ("w", "switch watchlist"),
             ("n", "new watchlist"),
+            ("R / D", "rename / delete the watchlist (asks first; u brings it back)"),
             ("!", "add an alert for the symbol"),
             ("A", "list alerts"),
             ("M", "proposals from AI assistants (naetra-tui mcp): y accept, n reject"),

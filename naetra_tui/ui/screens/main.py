@@ -49,6 +49,8 @@ class MainScreen(Screen[None]):
         Binding("minus", "close_lot", "Close lot", show=False, priority=True),
         Binding("P", "lots", "Lots", show=False),
         Binding("M", "proposals", "Proposals", show=False),
+        Binding("R", "rename_list", "Rename list", show=False, priority=True),
+        Binding("D", "delete_list", "Delete list", show=False, priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -129,21 +131,32 @@ class MainScreen(Screen[None]):
         self.post_message(messages.UndoRemove())
 
     def action_move(self, offset: int) -> None:
+        if self.table.sort_column is not None:  # moving within a sort would do nothing visible
+            self._sort_by(None)
+            self.notify("Back to your order: K/J move the symbol in it", markup=False, timeout=3)
+            return
         symbol = self.table.current_symbol()
         if symbol:
             self.post_message(messages.MoveSymbol(symbol, offset))
 
     def action_sort(self) -> None:
+        """The next column, then your own order again."""
         shown = self.table.visible_columns()
-        keys = [k for k, _, _ in shown]
+        keys: list[str | None] = [k for k, _, _ in shown]
+        keys.append(None)
         current = self.table.sort_column
-        self.table.sort_column = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
-        self.table.rebuild()
+        chosen = keys[(keys.index(current) + 1) % len(keys)] if current in keys else keys[0]
+        self._sort_by(chosen)
+        label = dict((k, label) for k, label, _ in shown).get(chosen or "", "")
         self.notify(
-            f"sorted by {dict((k, label) for k, label, _ in shown)[self.table.sort_column]}",
-            markup=False,
-            timeout=2,
+            f"sorted by {label}" if chosen else "your order (K/J move symbols)", markup=False, timeout=2
         )
+
+    def _sort_by(self, column: str | None, reverse: bool | None = None) -> None:
+        self.table.sort_column = column
+        if reverse is not None:
+            self.table.sort_reverse = reverse
+        self.table.show_sort()
 
     # --- positions ------------------------------------------------------------------------
 
@@ -208,16 +221,13 @@ class MainScreen(Screen[None]):
             summary.remove_class("visible")
 
     def action_sort_reverse(self) -> None:
-        self.table.sort_reverse = not self.table.sort_reverse
-        self.table.rebuild()
+        self._sort_by(self.table.sort_column, not self.table.sort_reverse)
 
     @on(DataTable.HeaderSelected, "#watchlist")
     def _header(self, event: DataTable.HeaderSelected) -> None:
         key = event.column_key.value
-        if self.table.sort_column == key:
-            self.table.sort_reverse = not self.table.sort_reverse
-        self.table.sort_column = key
-        self.table.rebuild()
+        reverse = not self.table.sort_reverse if self.table.sort_column == key else self.table.sort_reverse
+        self._sort_by(key, reverse)
 
     async def action_filter(self) -> None:
         boxes = self.query("#filter").results(Input)
@@ -279,6 +289,18 @@ class MainScreen(Screen[None]):
 
     def action_alerts(self) -> None:
         self.post_message(messages.ShowAlerts())
+
+    def action_rename_list(self, name: str | None = None) -> None:
+        from .list_edits import rename_list
+
+        rename_list(self, name or self.naetra.watchlist_name, list(self.naetra.watchlist_names))
+
+    def action_delete_list(self, name: str | None = None) -> None:
+        from .list_edits import delete_list
+
+        name = name or self.naetra.watchlist_name
+        count = len(self.naetra.symbols) if name == self.naetra.watchlist_name else 0
+        delete_list(self, name, count)
 
     def action_proposals(self) -> None:
         """The changes AI assistants proposed over MCP, to accept or reject."""

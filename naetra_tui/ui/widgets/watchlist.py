@@ -10,7 +10,7 @@ from textual.geometry import Region
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from ...core.enums import MarketState
-from ..formatting import fmt_age, fmt_price, fmt_volume, safe, sparkline
+from ..formatting import currency_mark, fmt_age, fmt_price, fmt_volume, safe, sparkline
 from ..perf.row_table import RowCachedTable
 from .position_cells import extended_cell, position_cells
 from .watchlist_layout import (  # re-exported: the layout rules are part of the widget's API
@@ -108,10 +108,19 @@ class WatchlistTable(RowCachedTable):
         current = self.current_symbol()  # (clearing the columns clears the rows and the cursor)
         self.clear(columns=True)
         for key, label, width in self.visible_columns():
-            self.add_column(label, key=key, width=width)
+            arrow = ("▼" if self.sort_reverse else "▲") if key == self.sort_column else ""
+            self.add_column(label + arrow, key=key, width=width)  # the sorted column says so
         self.rebuild()
         if current in self.rows:
             self.move_cursor(row=self.get_row_index(current), animate=False)
+
+    def show_sort(self) -> None:
+        """Rows in the sort's order and the sorted column's header marked (▲ ascending,
+        ▼ descending; no arrow: the user's own order)."""
+        if self.columns:
+            self._apply_layout(self.column_layout or "wide")
+        else:
+            self.rebuild()
 
     def _shows_source(self) -> bool:
         return "src" in shown_keys(self.column_layout or "wide", self.holding, self.extended)
@@ -235,7 +244,9 @@ class WatchlistTable(RowCachedTable):
         return {
             "symbol": Text(symbol, style="bold"),
             "name": safe(q.name or ""),
-            "last": Text(fmt_price(q.price), justify="right"),
+            "last": Text.assemble(  # a price not in the base currency says which it is in
+                fmt_price(q.price), (currency_mark(q.currency, self.base_currency), "dim"), justify="right"
+            ),
             "chg": Text(
                 "—" if change is None else f"{change:+.4f}" if abs(q.price) < 10 else f"{change:+.2f}",
                 style=colour,
