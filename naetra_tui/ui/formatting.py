@@ -32,13 +32,18 @@ def fmt_price(value: float | None) -> str:
     return f"{value:.4f}"
 
 
-#: Currency signs that are one cell wide and mean one currency; other codes are written out.
-CURRENCY_SIGNS = {"EUR": "€", "GBP": "£", "GBp": "p", "GBX": "p", "JPY": "¥", "USD": "$"}
+#: Short currency marks (each sign one cell wide; with the exchange the row names, none is
+#: ambiguous); other codes are written out.
+CURRENCY_SIGNS = {
+    "EUR": "€", "GBP": "£", "GBp": "p", "GBX": "p", "JPY": "¥", "USD": "$", "CAD": "C$", "AUD": "A$",
+    "NZD": "NZ$", "HKD": "HK$", "SGD": "S$", "CHF": "Fr", "KRW": "₩", "INR": "₹", "CNY": "CN¥",
+    "SEK": "kr", "NOK": "kr", "DKK": "kr", "BRL": "R$", "ZAc": "c", "ZAR": "R",
+}  # fmt: skip
 
 
 def currency_mark(code: str | None, base: str) -> str:
     """What follows a price in a narrow cell: nothing in the base currency, a sign or the code
-    otherwise (``2,954.10¥``, ``72.00p``, ``170.00 CAD``), ``?`` when the source gave none."""
+    otherwise (``2,954.10¥``, ``72.00p``, ``170.00C$``, ``9.50 PLN``), ``?`` when the source gave none."""
     if not code:
         return "?"
     if code == base:

@@ -11,7 +11,7 @@ from __future__ import annotations
 COLUMNS: list[tuple[str, str, int | None]] = [
     ("symbol", "Symbol", 10),
     ("name", "Name", 16),  # widened to what the terminal leaves (see name_width_for)
-    ("last", "Last", 11),
+    ("last", "Last", 13),  # "12,345.67HK$": a price not in the base currency says its currency
     ("chg", "Chg", 9),
     ("pct", "Chg%", 8),
     ("volume", "Volume", 8),
@@ -21,7 +21,7 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("age", "Age", 9),  # "15s STALE"
     ("mkt", "Mkt", 6),
 ]
-EXTENDED_COLUMNS: list[tuple[str, str, int | None]] = [("ext", "Ext hours", 15)]  # "POST 231.20 +0.5%"
+EXTENDED_COLUMNS: list[tuple[str, str, int | None]] = [("ext", "Ext hours", 19)]  # "POST 1,231.20 +0.5%"
 POSITION_COLUMNS: list[tuple[str, str, int | None]] = [
     ("qty", "Qty", 9),
     ("value", "Value", 12),  # in the base currency, like the P&L: the columns add up
