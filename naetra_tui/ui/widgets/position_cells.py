@@ -13,6 +13,7 @@ from rich.text import Text
 from ...core.enums import MarketState
 from ...services.portfolio.fmt import money, percent, tidy
 from ..formatting import fmt_age, fmt_price, safe
+from .watchlist_layout import EXT_WIDTH
 
 if TYPE_CHECKING:
     from ...services.portfolio.valuation import PortfolioValue, PositionValue
@@ -64,11 +65,10 @@ def extended_cell(quote: Any, up: str, down: str) -> Text:
     change = quote.extended_change or 0.0
     pct = change / quote.price * 100 if quote.price else 0.0
     mark = "PRE" if quote.market_state is MarketState.PRE else "POST"
-    text = Text(f"{mark} ", style="bold")
-    text.append(
-        f"{fmt_price(quote.extended_price)} {pct:+.1f}%",
-        style=up if change > 0 else down if change < 0 else "",
-    )
+    figures = f"{fmt_price(quote.extended_price)} {pct:+.1f}%"
+    # the figures are never cut: the mark gives way first (the Mkt column says PRE or POST too)
+    text = Text(f"{mark} ", style="bold") if len(mark) + 1 + len(figures) <= EXT_WIDTH else Text()
+    text.append(figures, style=up if change > 0 else down if change < 0 else "")
     return text
 
 

@@ -8,6 +8,7 @@ first that fits the terminal is used (everything still fits at 80 columns).
 
 from __future__ import annotations
 
+EXT_WIDTH = 17
 COLUMNS: list[tuple[str, str, int | None]] = [
     ("symbol", "Symbol", 10),
     ("name", "Name", 16),  # widened to what the terminal leaves (see name_width_for)
@@ -21,7 +22,7 @@ COLUMNS: list[tuple[str, str, int | None]] = [
     ("age", "Age", 9),  # "15s STALE"
     ("mkt", "Mkt", 6),
 ]
-EXTENDED_COLUMNS: list[tuple[str, str, int | None]] = [("ext", "Ext hours", 19)]  # "POST 1,231.20 +0.5%"
+EXTENDED_COLUMNS: list[tuple[str, str, int | None]] = [("ext", "Ext hours", EXT_WIDTH)]  # "POST 231.20 +0.5%"
 POSITION_COLUMNS: list[tuple[str, str, int | None]] = [
     ("qty", "Qty", 9),
     ("value", "Value", 12),  # in the base currency, like the P&L: the columns add up
