@@ -245,7 +245,12 @@ class MarketService:
             if key not in reasons:
                 continue
             if isinstance(result, BaseException):
-                reasons[key].append(f"{name}: {_message(result)}")
+                # a source that knows the symbol does not exist says the most: first, in its own
+                # words (a row's name column shows the start of the reason: "unknown symbol ...")
+                if isinstance(result, UnknownSymbol):
+                    reasons[key].insert(0, f"{_message(result)} ({name})")
+                else:
+                    reasons[key].append(f"{name}: {_message(result)}")
                 continue
             try:
                 quote = to_quote(result, symbol=key, source=name, simulated=simulated)

@@ -40,6 +40,8 @@ def status_parts(
     if any(r.quote is not None and r.quote.simulated for r in all_rows.values()):
         # first: the one notice that must never be cut off at the right edge of a narrow terminal
         parts.append(("SIMULATED DATA (not real prices)", "bold reverse"))
+    if proposals:  # waiting for the user: before the details a narrow terminal cuts off
+        parts.append((f"{proposals} proposal{'s' if proposals != 1 else ''} from agents (M)", "bold yellow"))
     for record in collectors:
         if record.state is PluginState.DISABLED:
             continue
@@ -67,6 +69,4 @@ def status_parts(
     armed, total = alerts
     if total:
         parts.append((f"alerts {armed}/{total}", ""))
-    if proposals:
-        parts.append((f"{proposals} proposal{'s' if proposals != 1 else ''} from agents (M)", "bold yellow"))
     return parts

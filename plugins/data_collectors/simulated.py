@@ -202,8 +202,8 @@ class SimulatedCollector(IDataCollector):
             raise UnknownSymbol(f"the simulated feed has no rate for {clean}", symbol=clean, source=SOURCE)
         if clean not in KNOWN and not clean.endswith("=X") and not self.settings.invent_unknown:
             raise UnknownSymbol(
-                f"{clean} is not a symbol the simulated feed knows (it has {len(KNOWN)} real tickers, "
-                "e.g. AAPL, SAP.DE, 7203.T, BTC-USD; it invents none)",
+                f"unknown symbol {clean}: the simulated feed knows {len(KNOWN)} real tickers "
+                "(e.g. AAPL, SAP.DE, 7203.T, BTC-USD) and invents none",
                 symbol=clean,
                 source=SOURCE,
             )

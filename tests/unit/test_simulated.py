@@ -124,7 +124,7 @@ def test_it_invents_no_symbol_unless_told_to() -> None:
     from naetra_tui.core.errors import UnknownSymbol
 
     collector = collector_at(MOMENTS[0])
-    with pytest.raises(UnknownSymbol, match="ZZZZQ is not a symbol the simulated feed knows"):
+    with pytest.raises(UnknownSymbol, match="unknown symbol ZZZZQ: the simulated feed knows"):
         collector.quote("ZZZZQ")
     collector.settings = collector.settings.model_copy(update={"invent_unknown": True})
     assert collector.quote("ZZZZQ").name == "ZZZZQ (simulated company)"
@@ -162,4 +162,21 @@ def test_quote_prints_the_currency_beside_the_price(tmp_path, capsys) -> None:
     captured = capsys.readouterr()
     lines = {line.split()[0]: line.split() for line in captured.out.splitlines()}
     assert lines["7203.T"][2] == "JPY" and lines["VOD.L"][2] == "GBp" and lines["AAPL"][2] == "USD"
-    assert "ZZZZQ: " in captured.err and "not a symbol the simulated feed knows" in captured.err
+    assert "ZZZZQ: unknown symbol ZZZZQ: the simulated feed knows" in captured.err
+
+
+async def test_an_unknown_symbol_says_so_first_whatever_failed_before(tmp_path) -> None:
+    from naetra_tui.config import load_config
+    from naetra_tui.services.session import Phase, session_for
+    from tests.conftest import write
+
+    path = write(
+        tmp_path / "c.yaml",
+        "app:\n  storage: memory\n  llm: none\n  plugin_timeout: 2\nplugins:\n  data_collectors:\n"
+        "    - {name: alpha_vantage, plugin: alpha_vantage, config: {api_key: x, base_url: 'http://127.0.0.1:9/q'}}\n"
+        "    - {name: simulated, plugin: simulated}\n  storage:\n    - {name: memory, plugin: memory}\n",
+    )
+    async with session_for(load_config(path), Phase.MARKET) as session:
+        rows = await session.market.refresh(["ZZZZQ"])
+    assert rows["ZZZZQ"].error.startswith("unknown symbol ZZZZQ: the simulated feed knows")
+    assert "alpha_vantage: " in rows["ZZZZQ"].error  # the other reason still follows

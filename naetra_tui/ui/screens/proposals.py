@@ -104,7 +104,8 @@ class ProposalsScreen(Screen[None]):
         except NaetraError as exc:  # refused now (a symbol gone, storage down): said, nothing lost
             self.notify(str(exc), severity="error", markup=False, timeout=8)
         else:
-            self.notify(f"{'Accepted' if accept else 'Rejected'}: {done.outcome}", markup=False, timeout=5)
+            said = f"Accepted: {done.outcome}" if accept else f"Rejected: {done.summary}"
+            self.notify(said, markup=False, timeout=5)
         self.load()
 
     def action_back(self) -> None:
