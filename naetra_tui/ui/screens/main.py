@@ -299,6 +299,11 @@ class MainScreen(Screen[None]):
         from .list_edits import delete_list
 
         name = name or self.naetra.watchlist_name
+        if len(self.naetra.watchlist_names) <= 1:  # said before asking, not after
+            self.notify(
+                f"{name} is the only watchlist: create another one first (n)", markup=False, timeout=5
+            )
+            return
         count = len(self.naetra.symbols) if name == self.naetra.watchlist_name else 0
         delete_list(self, name, count)
 
