@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: str) -> int:
     from ..config.writer import ConfigEditor
 
-    editor = ConfigEditor(loaded.path)
+    editor = ConfigEditor(loaded.path, loaded.found_by)
     if args.action in ("enable", "disable"):
         editor.set_enabled(category, name, args.action == "enable")
         done = f"{category}/{name} {args.action}d"

@@ -31,13 +31,47 @@ def _yaml() -> Any:
     return yaml
 
 
-def writable_path(path: Path | None) -> Path:
+#: How a config named on purpose was found: edited where it is, even if it is a copy.
+EXPLICIT = ("--config", "$NAETRA_CONFIG")
+
+
+def writable_path(path: Path | None, found_by: str = "") -> Path:
     """Where edits go: the config file in use, or the user's own one instead of the packaged
-    default or an unchanged copy of it (the clone's ``config.yaml``, run from the clone as the
-    README's first command does): the first save copies it there, comments and all."""
-    if path is None or path.resolve() == shipped_config_path().resolve() or is_shipped_copy(path):
+    default or an unchanged copy of it that was found, not named (the clone's ``config.yaml``,
+    run from the clone as the README's first command does): the first save copies it there,
+    comments and all. A file named with ``--config`` is edited where it is."""
+    if path is None or path.resolve() == shipped_config_path().resolve():
+        return user_config_dir() / "config.yaml"
+    if found_by not in EXPLICIT and is_shipped_copy(path):
         return user_config_dir() / "config.yaml"
     return path
+
+
+def _set_keeping_comments(mapping: Any, key: str, value: Any) -> None:
+    """``mapping[key] = value``; a new key goes after the last one *and* before the comments
+    that follow it (ruamel keeps them on the last key: a blank line and the next section's
+    heading would otherwise end up above the new line)."""
+    import copy
+
+    keys = list(mapping.keys())
+    ca = getattr(mapping, "ca", None)
+    if key in mapping or not keys or ca is None:
+        mapping[key] = value
+        return
+    entry = ca.items.get(keys[-1])
+    token = entry[2] if entry is not None and len(entry) > 2 else None
+    mapping[key] = value
+    if token is None or "\n" not in token.value:
+        return
+    cut = token.value.index("\n")
+    moved = copy.copy(token)
+    moved.value = token.value[cut:]  # the lines after the last key's own line move down
+    own = token.value[:cut]  # the last key's own inline comment, if any, stays with it
+    if own.strip():
+        token.value = own + "\n"
+    else:
+        entry[2] = None
+    ca.items[key] = [None, None, moved, None]
 
 
 class ConfigEditor:
@@ -46,8 +80,8 @@ class ConfigEditor:
     Raises (constructor): ConfigurationError if the file cannot be read as YAML.
     """
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = writable_path(path)
+    def __init__(self, path: Path | None, found_by: str = "") -> None:
+        self.path = writable_path(path, found_by)
         if self.path.is_symlink():  # write where the link points: the link itself stays
             self.path = self.path.resolve()
         source = self.path if self.path.exists() else (path or shipped_config_path())
@@ -87,7 +121,7 @@ class ConfigEditor:
 
             entry["config"] = CommentedMap(entry["config"].items())
         for key, value in values.items():
-            entry["config"][key] = value
+            _set_keeping_comments(entry["config"], key, value)
 
     def _shared(self, mapping: Any) -> bool:
         """Whether ``mapping`` is written once and used in more than one place (an anchor)."""

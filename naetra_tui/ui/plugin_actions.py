@@ -84,7 +84,10 @@ class PluginActions(_Base):
                 timeout=10,
             )
         else:
-            self.notify(f"The chat now answers with {name} ({self.chat.model})", markup=False, timeout=5)
+            model = self.chat.model
+            # a model not known yet ("?": the server's first, listed when it answers) is not shown
+            shown = f" ({model})" if model and model != "?" else ""
+            self.notify(f"The chat now answers with {name}{shown}", markup=False, timeout=5)
         from .widgets.chat_panel import ChatPanel
 
         self._refresh_plugin_rows()  # the Plugins screen: its "switching…" is done
@@ -121,6 +124,7 @@ class PluginActions(_Base):
         from ..config.loading import load_config_text
         from ..config.writer import ConfigEditor
         from ..services.plugin_settings import keep_secrets
+        from .screens.plugins import config_location
 
         assert self.manager is not None
         record = self.manager.record(category, name)
@@ -129,7 +133,7 @@ class PluginActions(_Base):
         def prepare() -> tuple[ConfigEditor, dict[str, Any]]:
             model = getattr(record.instance or type(None), "config_model", None)
             written, _ = keep_secrets(category, name, values, model)  # never in the file
-            editor = ConfigEditor(self.loaded.path if self.loaded is not None else None)
+            editor = ConfigEditor(*config_location(self.loaded))
             editor.check_unchanged(seen)
             editor.check_writable()  # said before the restart, not after it
             editor.set_values(category, name, written)
@@ -194,9 +198,10 @@ class PluginActions(_Base):
         import asyncio
 
         from ..config.writer import ConfigEditor
+        from .screens.plugins import config_location
 
         def edit() -> Any:
-            editor = ConfigEditor(self.loaded.path if self.loaded is not None else None)
+            editor = ConfigEditor(*config_location(self.loaded))
             change(editor)
             return editor.save()
 

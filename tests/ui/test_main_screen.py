@@ -491,3 +491,17 @@ async def test_a_price_not_in_the_base_currency_says_its_currency(tmp_path: Path
     assert last["AAPL"][-1].isdigit()  # the base currency (USD): nothing added
     assert last["7203.T"].endswith("¥") and last["VOD.L"].endswith("p") and last["RY.TO"].endswith("C$")
     assert all(len(text) <= 13 for text in last.values())  # fits the column: never cut off
+
+
+async def test_the_list_picker_stops_at_its_ends_instead_of_wrapping_onto_new_list(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await started(pilot, app)
+        await pilot.press("w")
+        await pilot.pause()
+        picker = app.screen.query_one("OptionList")
+        assert picker.highlighted == 0  # the current list, Default
+        await pilot.press("up", "up")
+        assert picker.highlighted == 0  # not "+ new watchlist…" at the bottom
+        await pilot.press("down", "down", "down")
+        assert picker.highlighted == picker.option_count - 1

@@ -181,3 +181,25 @@ def test_run_from_the_clone_edits_go_to_the_users_own_config(
     assert discover_config_path(None, env={}, cwd=clone) == (local, "./config.yaml")
     assert main(["plugin", "disable", "data_collectors/simulated"]) == 0
     assert "# mine" in local.read_text() and (clone / "config.yaml.prev").exists()
+
+
+def test_a_secret_set_from_the_cli_lands_in_its_plugins_block_not_under_the_next_heading(
+    tmp_path: Path, isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ${NAETRA_SECRET_…} line went after the blank line and the storage section's comment (#32)."""
+    from naetra_tui.cli import main
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    path = tmp_path / "config.yaml"
+    path.write_bytes(shipped_config_path().read_bytes())
+    assert main(["--config", str(path), "plugin", "set", "llm/openai", "api_key=sk-123"]) == 0
+    assert "saved to " + str(path) in capsys.readouterr().out  # named with --config: edited where it is
+    lines = path.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if "${NAETRA_SECRET_LLM_OPENAI_API_KEY}" in line)
+    assert lines[at - 1].strip() == "temperature: 0.3"  # right after the block's last key
+    assert lines[at + 1].strip().startswith("# context_window")  # its commented options follow
+    after = lines[at + 1 :]
+    assert after.index("  storage:") > after.index(
+        "  # Where your watchlists, chats and settings are saved; app.storage above picks one."
+    )
+    assert "sk-123" not in path.read_text()

@@ -69,6 +69,19 @@ class PromptDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class EndStopOptionList(OptionList):
+    """An option list whose cursor stops at its ends: up from the first list never lands on
+    "+ new watchlist…" at the bottom (a list created by accident)."""
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted is None or self.highlighted > 0:
+            super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+
+
 class PickDialog(ModalScreen[str | None]):
     """Choose one of several options (watchlists, themes)."""
 
@@ -88,7 +101,7 @@ class PickDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(safe(self.title_text, "bold"))
-            yield OptionList(*(Option(Text(label), id=value) for value, label in self.options))
+            yield EndStopOptionList(*(Option(Text(label), id=value) for value, label in self.options))
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)

@@ -33,11 +33,16 @@ STATE_STYLE = {
 }
 
 
-def _config_text(path: Any) -> str | None:
+def config_location(loaded: Any) -> tuple[Any, str]:
+    """The config in use and how it was found (where edits go depends on both)."""
+    return (loaded.path, loaded.found_by) if loaded is not None else (None, "")
+
+
+def _config_text(location: tuple[Any, str]) -> str | None:
     """The text of the file edits go to, as it is now (None: there is none yet)."""
     from ...config.writer import writable_path
 
-    target = writable_path(path)
+    target = writable_path(*location)
     try:
         return target.resolve().read_text(encoding="utf-8") if target.exists() else None
     except OSError:
@@ -217,7 +222,7 @@ class PluginsScreen(Screen[None]):
             self.app.notify(f"{record.key} declares no settings (no config_model)", markup=False, timeout=4)
             return
         category, name = record.category, record.name
-        seen = _config_text(self.naetra.loaded.path if self.naetra.loaded is not None else None)
+        seen = _config_text(config_location(self.naetra.loaded))
 
         def saved(values: dict[str, Any] | None) -> None:
             if values:
