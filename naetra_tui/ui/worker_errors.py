@@ -37,6 +37,9 @@ WHAT = {
     "chat": "The chat",
     "chat-history": "Loading the conversation",
     "chat-models": "Listing the models",
+    "proposals": "Reading the proposals",
+    "proposals-decide": "Applying the proposal",
+    "list-edit": "Changing the watchlist",
 }
 
 

@@ -16,6 +16,7 @@ from .. import messages
 from ..widgets.key_hints import KeyHints
 from ..widgets.status_bar import StatusBar
 from ..widgets.watchlist import WatchlistTable
+from ..worker_errors import ReportsWorkerErrors
 from .dialogs import add_symbol_dialog, alert_dialog, new_list_dialog, switch_list_dialog
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from ..snapshot import FirstFrame
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("enter", "open_symbol", "Open", show=True),
         # The keys that open a dialog are priority bindings: the App runs them as each key

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header
 from ...core.errors import NaetraError
 from ..formatting import safe
 from ..widgets.key_hints import KeyHints
+from ..worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from ...services.proposals import Proposal, ProposalBook
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 STATUS_STYLE = {"pending": "bold yellow", "accepted": "green", "rejected": "dim"}
 
 
-class ProposalsScreen(Screen[None]):
+class ProposalsScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("y", "decide(True)", "Accept"),
