@@ -137,3 +137,24 @@ async def test_a_proposal_made_while_the_storage_refuses_writes_is_kept_and_land
         await eventually(landed)
     listed = naetra(path, "proposals")
     assert made["id"] in listed.stdout and "oversold" in listed.stdout
+
+
+async def test_a_malformed_proposal_record_is_skipped_and_the_rest_listed(tmp_path: Path) -> None:
+    path = config(tmp_path, proposals=True)
+    async with served(path) as (session, client):
+        made = result(
+            await client.call_tool(
+                "propose_change",
+                {"kind": "alert", "change": {"symbol": "AAPL", "expression": "rsi < 30"}, "reason": "ok"},
+            )
+        )
+        await session.state.storage.store(
+            "proposals/broken", {"id": "broken", "kind": "alert", "change": "x\x1b[2J"}
+        )
+        await session.state.storage.store("proposals/odd", ["not", "a", "proposal"])
+        assert [p.id for p in await session.proposals.all()] == [made["id"]]
+    listed = naetra(path, "proposals")
+    assert listed.returncode == 0 and made["id"] in listed.stdout and "broken" not in listed.stdout
+    assert "\x1b" not in listed.stdout + listed.stderr
+    refused = naetra(path, "proposals", "accept", "broken")
+    assert refused.returncode == 1 and "not a proposal" in refused.stderr and "\x1b" not in refused.stderr

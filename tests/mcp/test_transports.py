@@ -32,6 +32,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_for_port(process: subprocess.Popen[str], port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                said = process.stderr.read() if process.stderr else ""
+                raise AssertionError(f"the server did not start: {said}") from None
+            time.sleep(0.1)
+
+
 @contextmanager
 def http_server(
     path: Path, address: str, env: dict[str, str] | None = None
@@ -42,19 +55,8 @@ def http_server(
         text=True,
         env={**os.environ, **(env or {})},
     )
-    port = int(address.rsplit(":", 1)[1])
-    deadline = time.monotonic() + 30
     try:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"the server did not start: {process.stderr.read() if process.stderr else ''}"
-                    ) from None
-                time.sleep(0.1)
+        wait_for_port(process, int(address.rsplit(":", 1)[1]))
         yield process
     finally:
         process.terminate()
@@ -167,14 +169,7 @@ async def test_beyond_loopback_a_token_is_made_once_kept_and_never_shown_again(t
             text=True,
             env=env,
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline
-                time.sleep(0.1)
+        wait_for_port(process, port)
         async with httpx.AsyncClient() as http:
             refused = await http.post(
                 f"http://127.0.0.1:{port}/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "ping"}
