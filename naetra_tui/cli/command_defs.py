@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 from ..core.timeframes import TIMEFRAMES
 
 Handler = Callable[[argparse.Namespace, Any], int]
+Configure = Callable[[argparse.ArgumentParser], None]
 
 
 def _quote_args(parser: argparse.ArgumentParser) -> None:
@@ -53,71 +55,18 @@ def _ask_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--provider", metavar="NAME", help="the LLM plugin to answer with (default: app.llm)")
 
 
-def _plugin_args(parser: argparse.ArgumentParser) -> None:
-    from .plugin_cmd import configure
+def _lazy(module: str, configure: str = "configure", run: str = "run") -> tuple[Configure, Handler]:
+    """A subcommand whose arguments and handler live in ``cli/<module>.py``, imported only when
+    that subcommand is used (the CLI's start stays cheap)."""
 
-    configure(parser)
+    def arguments(parser: argparse.ArgumentParser) -> None:
+        getattr(importlib.import_module(f"{__package__}.{module}"), configure)(parser)
 
-
-def _plugin_run(args: argparse.Namespace, loaded: Any) -> int:
-    from .plugin_cmd import run
-
-    return run(args, loaded)
-
-
-def _portfolio_args(parser: argparse.ArgumentParser) -> None:
-    from .portfolio_cmd import configure
-
-    configure(parser)
-
-
-def _portfolio_run(args: argparse.Namespace, loaded: Any) -> int:
-    from .portfolio_cmd import run
-
-    return run(args, loaded)
-
-
-def _agent_args(name: str) -> Callable[[argparse.ArgumentParser], None]:
-    def configure(parser: argparse.ArgumentParser) -> None:
-        from . import agent_cmd
-
-        getattr(agent_cmd, name)(parser)
-
-    return configure
-
-
-def _agent_run(name: str) -> Handler:
     def handler(args: argparse.Namespace, loaded: Any) -> int:
-        from . import agent_cmd
-
-        code: int = getattr(agent_cmd, name)(args, loaded)
+        code: int = getattr(importlib.import_module(f"{__package__}.{module}"), run)(args, loaded)
         return code
 
-    return handler
-
-
-def _watchlist_args(parser: argparse.ArgumentParser) -> None:
-    from .watchlist_cmd import configure
-
-    configure(parser)
-
-
-def _watchlist_run(args: argparse.Namespace, loaded: Any) -> int:
-    from .watchlist_cmd import run
-
-    return run(args, loaded)
-
-
-def _llm_server_args(parser: argparse.ArgumentParser) -> None:
-    from .llm_server import configure
-
-    configure(parser)
-
-
-def _llm_server_run(args: argparse.Namespace, loaded: Any) -> int:
-    from .llm_server import run
-
-    return run(args, loaded)
+    return arguments, handler
 
 
 def _run(name: str) -> Handler:
@@ -130,40 +79,28 @@ def _run(name: str) -> Handler:
     return handler
 
 
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Handler]] = {
+COMMANDS: dict[str, tuple[str, Configure, Handler]] = {
     "quote": ("print the latest quotes (source and age included)", _quote_args, _run("quote")),
     "history": ("print a symbol's price bars as CSV or JSON", _history_args, _run("history")),
     "analyze": ("run the analyzers on a symbol and print the results", _analyze_args, _run("analyze")),
     "ask": ("ask the LLM a question, streamed to stdout", _ask_args, _run("ask")),
-    "plugin": (
-        "list, enable, disable, set, add or move plugins in the config file",
-        _plugin_args,
-        _plugin_run,
-    ),
+    "plugin": ("list, enable, disable, set, add or move plugins in the config file", *_lazy("plugin_cmd")),
     "portfolio": (
         "print your positions with P&L (--json, --csv); portfolio add / import FILE.csv",
-        _portfolio_args,
-        _portfolio_run,
+        *_lazy("portfolio_cmd"),
     ),
-    "watchlist": (
-        "list the watchlists, show one, rename or delete one",
-        _watchlist_args,
-        _watchlist_run,
-    ),
+    "watchlist": ("list the watchlists, show one, rename or delete one", *_lazy("watchlist_cmd")),
     "mcp": (
         "serve your data, analysis and positions to AI assistants (MCP, stdio or --http)",
-        _agent_args("configure_mcp"),
-        _agent_run("run_mcp"),
+        *_lazy("agent_cmd", "configure_mcp", "run_mcp"),
     ),
     "proposals": (
         "list, accept or reject the changes AI assistants proposed over MCP",
-        _agent_args("configure_proposals"),
-        _agent_run("run_proposals"),
+        *_lazy("agent_cmd", "configure_proposals", "run_proposals"),
     ),
     "llm-server": (
         "start a local model server for the chat (the llm-server extra's small model, or --model)",
-        _llm_server_args,
-        _llm_server_run,
+        *_lazy("llm_server"),
     ),
     "doctor": (
         "check plugins, storage, Ollama and the network; print a fix for each problem",
