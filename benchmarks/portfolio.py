@@ -53,28 +53,30 @@ async def screen_update(config: Path) -> None:
 
     app = NaetraApp(load_config(config))
     async with app.run_test(size=(200, 50)) as pilot:
-        while not (app.ready and app.portfolio is not None and len(app.rows) >= POSITIONS):
+        while not (
+            app.ready and app.positions.service() is not None and len(app.watchlist.rows) >= POSITIONS
+        ):
             await pilot.pause(0.05)
-        await app._refresh_portfolio()
-        assert app.portfolio is not None and len(app.portfolio.symbols()) == POSITIONS
+        await app.positions.refresh()
+        assert app.positions.service() is not None and len(app.session.portfolio.symbols()) == POSITIONS
         value_times, update_times = [], []
         for round_ in range(30):
             # every price moves, as after a refresh
-            for symbol in app.portfolio.symbols():
-                row = app.market.rows[symbol]
+            for symbol in app.session.portfolio.symbols():
+                row = app.session.market.rows[symbol]
                 moved = row.quote.model_copy(
                     update={"price": row.quote.price * (1 + 0.001 * ((round_ % 5) - 2))}
                 )
-                app.market.rows[symbol] = QuoteRow(symbol, moved)
+                app.session.market.rows[symbol] = QuoteRow(symbol, moved)
             started = time.perf_counter()
-            app.portfolio.value()
+            app.session.portfolio.value()
             value_times.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            app.show_portfolio()  # valuation + position cells + summary, as each refresh does
+            app.positions.show()  # valuation + position cells + summary, as each refresh does
             update_times.append((time.perf_counter() - started) * 1000)
             await pilot.pause()
-        print(f"{POSITIONS} positions ({sum(len(v) for v in [app.portfolio.lots])} lots, "
-              f"{len(app.portfolio.currencies())} foreign currencies):")  # fmt: skip
+        print(f"{POSITIONS} positions ({sum(len(v) for v in [app.session.portfolio.lots])} lots, "
+              f"{len(app.session.portfolio.currencies())} foreign currencies):")  # fmt: skip
         print(
             f"  valuation alone:  median {statistics.median(value_times):.2f} ms, max {max(value_times):.2f} ms"
         )

@@ -183,23 +183,27 @@ async def watchlist_update(tmp: Path) -> None:
     app = NaetraApp(load_config(config))
     async with app.run_test(size=(160, 50)) as pilot:
         deadline = time.monotonic() + 90
-        while not (app.ready and all(s in app.rows for s in app.symbols) and len(app.sparks) >= len(symbols)):
+        while not (
+            app.ready
+            and all(s in app.watchlist.rows for s in app.watchlist.symbols)
+            and len(app.watchlist.sparks) >= len(symbols)
+        ):
             if time.monotonic() > deadline:
                 break  # measure anyway
             await pilot.pause(0.05)  # sparklines loaded: measure the update alone
         await pilot.pause(0.5)
-        assert app.symbols == symbols, "the 500-symbol watchlist"
+        assert app.watchlist.symbols == symbols, "the 500-symbol watchlist"
         screen = app.main_screen
         table = screen.table
         samples = []
         for step in range(20):
-            rows = {s: QuoteRow(s, moved_quote(r.quote, step)) for s, r in app.rows.items()}
+            rows = {s: QuoteRow(s, moved_quote(r.quote, step)) for s, r in app.watchlist.rows.items()}
             start = time.perf_counter()
             # The update's whole work, synchronously: new cells, then the frame Textual would
             # paint on its next tick (the changed lines rendered, composited, written to the
             # driver). Waiting for that tick with pilot.pause() would add up to a frame of
             # timer latency and the pilot's own 20 ms idle polling, which are not work.
-            screen.show_rows(rows, app.sparks)
+            screen.show_rows(rows, app.watchlist.sparks)
             screen._dirty_widgets.add(table)
             screen._on_timer_update()
             samples.append((time.perf_counter() - start) * 1000)
@@ -441,7 +445,7 @@ async def _chat_streaming(tmp: Path, url: str, server: subprocess.Popen) -> None
         start = time.perf_counter()
         await pilot.press("space")
         await watcher
-        while app.manager.record("analyzers", "technical").loaded:
+        while app.session.manager.record("analyzers", "technical").loaded:
             await pilot.pause(0.001)
         await pilot.pause()
         Screen._compositor_refresh = original  # type: ignore[method-assign]

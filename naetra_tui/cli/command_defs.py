@@ -44,7 +44,7 @@ def _ask_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print one JSON object: answer, provider, model, grounded_on, verified_figures, unverified_figures",
+        help="print one JSON object: answer, provider, model, grounded_on, verified_figures, unverified_figures, figure_notes",
     )
     parser.add_argument(
         "--continue",

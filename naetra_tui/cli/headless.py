@@ -168,6 +168,7 @@ async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
                     "grounded_on": last.grounding,
                     "verified_figures": last.verified_figures,
                     "unverified_figures": last.unverified_figures,
+                    "figure_notes": last.figure_notes,
                     "interrupted": last.interrupted,
                     "error": last.error,
                 },
@@ -177,7 +178,9 @@ async def ask(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     elif not failed:
         out()
         if last is not None and last.unverified_figures:
-            out("unverified figures (not in the data): " + ", ".join(last.unverified_figures))
+            notes = last.figure_notes
+            said = [f"{f} ({notes[f]})" if f in notes else f for f in last.unverified_figures]
+            out("unverified figures (not in the data): " + ", ".join(said))
     return 1 if failed else 0
 
 

@@ -75,16 +75,15 @@ def _edit(args: argparse.Namespace, loaded: LoadedConfig, category: str, name: s
         if problem:
             err(problem)
             return EXIT_CONFIG
-        from ..services.plugin_settings import keep_secrets, plugin_class
+        from ..services.plugin_config import stage_values
+        from ..services.plugin_settings import plugin_class
 
         try:
             model = getattr(plugin_class(editor.entry(category, name), category), "config_model", None)
         except NaetraError:
             model = None  # its class cannot be found: secrets by name and URL passwords still kept
-        values, kept = keep_secrets(category, name, values, model)
-        for line in kept:
+        for line in stage_values(editor, category, name, values, model):  # as the Plugins screen
             out(line)
-        editor.set_values(category, name, values)
         done = f"{category}/{name}: set {', '.join(values)}"
     first = not (editor.path.exists())
     path = editor.save()

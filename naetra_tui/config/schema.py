@@ -163,7 +163,7 @@ class PluginsConfig(BaseModel):
     whose entries are loaded as the guide's generic ``IPlugin``."""
 
     model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, OtherCategory] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, OtherCategory] = Field(init=False)
 
     data_collectors: list[PluginEntry] = Field(default_factory=list)
     analyzers: list[PluginEntry] = Field(default_factory=list)

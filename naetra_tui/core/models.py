@@ -295,3 +295,6 @@ class ChatMessage(BaseModel):
     #: The figure check (services/chat/figures.py): figures found in the grounding, and not.
     verified_figures: list[str] = Field(default_factory=list)
     unverified_figures: list[str] = Field(default_factory=list)
+    #: Per figure, in words: the typed value it matched ("AAPL price 332.40 · SIMULATED · as of
+    #: 14:02 UTC") or why it is unverified ("written as rsi, but it is AAPL's price").
+    figure_notes: dict[str, str] = Field(default_factory=dict)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .analysis import AnalysisService
     from .chat import ChatService
     from .market import MarketService
+    from .plugin_config import PluginConfigurator
     from .portfolio.service import PortfolioService
     from .portfolio.valuation import PortfolioValue
     from .proposals import ProposalBook
@@ -150,6 +151,13 @@ class Session:
     @property
     def proposals(self) -> ProposalBook:
         return self._built(self._proposals, Phase.ALL)
+
+    @property
+    def plugin_config(self) -> PluginConfigurator:
+        """Config edits that apply to the running plugins too (needs no phase)."""
+        from .plugin_config import PluginConfigurator
+
+        return PluginConfigurator(self.manager, self.loaded)
 
     def has(self, phase: Phase) -> bool:
         return self.phase >= phase

@@ -9,57 +9,46 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
-import os
 import signal
-import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 
-from ..core.enums import PluginState
-from ..core.errors import NaetraError
 from ..core.heap import IdleCollector
-from ..services.session import Phase, SessionNotStarted
+from ..services.session import Phase
 from . import messages
+from .controllers.alerts import AlertsController
+from .controllers.plugins import PluginsController
+from .controllers.portfolio import PortfolioController
+from .controllers.proposals import ProposalsController
+from .controllers.startup import StartController
+from .controllers.unsaved import UnsavedController
+from .controllers.watchlist import WatchlistController
 from .palette import NaetraCommands
-from .plugin_actions import PluginActions
-from .portfolio_actions import PortfolioActions
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
-from .themes import DEFAULT_THEME, apply_cached_theme, apply_theme, load_themes
-from .unsaved import UnsavedChanges
-from .watchlist_actions import WatchlistActions
-from .worker_errors import AppReportsWorkerErrors
+from .themes import DEFAULT_THEME, apply_cached_theme, apply_theme
+from .worker_errors import WorkerFailed, failure_of, report_failure
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from textual.worker import Worker
+
     from ..config import LoadedConfig
-    from ..plugin_host.manager import PluginManager, PluginRecord
-    from ..services.alerts import Alert, AlertBook
-    from ..services.analysis import AnalysisService
-    from ..services.chat import ChatService
-    from ..services.market import MarketService, QuoteRow
-    from ..services.portfolio.service import PortfolioService
     from ..services.session import Session
-    from ..services.state import AppState, StorageChoice
-    from ..services.watchlists import WatchlistEditor
     from .snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 1.5
-#: How long analyzers and the LLM wait at start-up for the first prices to be painted (s).
-FIRST_PAINT_WAIT = 2.0
 
 
-class NaetraApp(
-    AppReportsWorkerErrors, UnsavedChanges, PluginActions, PortfolioActions, WatchlistActions, App[int]
-):
-    """Composes the screens and routes their messages to the services."""
+class NaetraApp(App[int]):
+    """Owns the Session, composes the screens, and routes their messages to the controllers
+    (``ui/controllers/``) that do each job."""
 
     TITLE = "naetra-tui"
     COMMANDS = App.COMMANDS | {NaetraCommands}
@@ -85,82 +74,42 @@ class NaetraApp(
         if loaded is None and load is None:
             raise ValueError("NaetraApp needs a loaded config or a way to load one")
         self.loaded = loaded
-        self._load = load
+        self.load_config = load
         self.snapshot = snapshot
         self.startup_error: Exception | None = None  # why the config could not be loaded (fast start)
         self.exit_notes: list[str] = []  # said on the terminal after the screen is gone
         #: The one composition root (services/session.py); made once the config is loaded.
         self.session: Session | None = None
-        self._state_ready = asyncio.Event()  # set once storage is open: edits made before wait for it
-        # set once the plugins' remembered on/off choices are read (the first initialize reads
-        # them): the Plugins screen opened before that would show defaults, not the user's choices
-        self._plugins_known = asyncio.Event()
         if snapshot is not None and snapshot.theme:
             # before the app starts: its CSS is then built once, with this theme's colours
             apply_cached_theme(self, snapshot.theme)
-        self.watchlist_name = "Default"
-        self.watchlist_names: list[str] = []
-        self.symbols: list[str] = []
-        self.rows: dict[str, QuoteRow] = {}
+        self.watchlist = WatchlistController(self)
+        self.positions = PortfolioController(self)
+        self.alert_rules = AlertsController(self)
+        self.plugin_edits = PluginsController(self)
+        self.unsaved = UnsavedController(self)
+        self.proposals = ProposalsController(self)
+        self.startup = StartController(self)
         self.collector = IdleCollector()
-        self.sparks: dict[str, list[float]] = {}
-        self._sparks_loaded: set[str] = set()
-        self._sparks_loading: set[str] = set()
-        self._refreshed = asyncio.Event()  # set once the first refresh has finished
         self.theme_names: list[str] = []
         self.ready = False
         self._main_screen: MainScreen | None = None
-        self._watchlist_loads = 0  # reads of the watchlist asked for: only the latest is shown
+
+    # --- the session ----------------------------------------------------------------------
+
+    def opened_session(self, phase: Phase = Phase.STORAGE) -> Session:
+        """The Session, for work that only runs once its ``phase`` has (a bug otherwise)."""
+        session = self.session_at(phase)
+        if session is None:
+            raise RuntimeError(f"the session has not run its {phase.name.lower()} phase yet")
+        return session
+
+    def session_at(self, phase: Phase) -> Session | None:
+        """The Session if its ``phase`` has run (a screen opened while starting shows less)."""
+        session = self.session
+        return session if session is not None and session.has(phase) else None
 
     # --- start and stop -------------------------------------------------------------------
-
-    # The session's services, None until the phase that builds them has run (the first frame
-    # is painted before any of them exists).
-    def _service(self, name: str) -> Any:
-        """The session's service ``name``; None before the phase that builds it has run."""
-        if self.session is None:
-            return None
-        try:
-            return getattr(self.session, name)
-        except SessionNotStarted:
-            return None
-
-    @property
-    def manager(self) -> PluginManager | None:
-        return self.session.manager if self.session is not None else None
-
-    @property
-    def state(self) -> AppState | None:
-        return self._service("state")  # type: ignore[no-any-return]
-
-    @property
-    def storage(self) -> StorageChoice | None:
-        return self._service("storage")  # type: ignore[no-any-return]
-
-    @property
-    def editor(self) -> WatchlistEditor | None:
-        """Watchlist edits and their undo."""
-        return self._service("watchlists")  # type: ignore[no-any-return]
-
-    @property
-    def market(self) -> MarketService | None:
-        return self._service("market")  # type: ignore[no-any-return]
-
-    @property
-    def portfolio(self) -> PortfolioService | None:
-        return self._service("portfolio")  # type: ignore[no-any-return]
-
-    @property
-    def analysis(self) -> AnalysisService | None:
-        return self._service("analysis")  # type: ignore[no-any-return]
-
-    @property
-    def chat(self) -> ChatService | None:
-        return self._service("chat")  # type: ignore[no-any-return]
-
-    @property
-    def alert_book(self) -> AlertBook | None:
-        return self._service("alerts")  # type: ignore[no-any-return]
 
     @property
     def main_screen(self) -> MainScreen:
@@ -175,210 +124,51 @@ class NaetraApp(
         path = self.loaded.path if self.loaded is not None else None
         defaults = list(self.loaded.config.app.watchlist) if self.loaded is not None else []
         first = first_frame(self.snapshot, path, defaults)
-        self.watchlist_name, self.symbols = first.watchlist, list(first.symbols)
-        self.rows, self.sparks = dict(first.rows), dict(first.sparks)
-        self.title = f"naetra-tui · {self.watchlist_name}"
+        self.watchlist.show_first(first)
         self._main_screen = MainScreen(first)
         return self._main_screen
 
-    @property
-    def alerts(self) -> list[Alert]:
-        return self.alert_book.alerts if self.alert_book is not None else []
-
     async def on_mount(self) -> None:
         if self.loaded is not None:
-            self._load_themes()
-        try:
+            self.startup.load_themes()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
 
     def on_main_screen_ready(self, message: messages.MainScreenReady) -> None:
         # after the first frame is on screen: the plugin manager (and with it numpy and the
-        # models) and, on a cached start, the config load after it, not before it
-        self.call_after_refresh(self._begin)
-
-    async def _state_opened(self, timeout: float = 15.0) -> bool:
-        """True once storage is open (an edit made while the app starts waits, not vanishes)."""
-        if self.state is None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._state_ready.wait(), timeout)
-        if self.state is None:
-            self.notify(
-                "Storage is not open yet; the change was not saved.", severity="warning", markup=False
-            )
-            return False
-        return True
-
-    async def _plugins_when_loaded(self) -> None:
-        await self._plugins_known.wait()
-        self.action_plugins()
-
-    def _begin(self) -> None:
-        # the function, not a coroutine: a worker cancelled before it starts (quit at once)
-        # then leaves no coroutine that was never awaited
-        self.run_worker(self._start, group="start", exit_on_error=False)
-
-    def _load_themes(self) -> None:
-        assert self.loaded is not None
-        themes, problems = load_themes()
-        for theme in themes:
-            self.register_theme(theme)
-        self.theme_names = [t.name for t in themes]
-        cached = (
-            self.snapshot.theme.get("name") if self.snapshot is not None and self.snapshot.theme else None
-        )
-        if cached and cached not in self.theme_names:  # its file is gone or broken now: not kept
-            self.set_theme(self.loaded.config.app.theme, remember=False)
-            self.unregister_theme(cached)
-        if self.theme not in self.theme_names or self.snapshot is None:
-            self.set_theme(self.loaded.config.app.theme, remember=False)
-        if problems:
-            self.notify(
-                "Some theme files could not be loaded:\n" + "\n".join(problems),
-                severity="warning",
-                markup=False,
-                timeout=15,
-            )
-
-    async def _start(self) -> None:
-        """The Session's phases, with the screen updated between them (see services/session.py)."""
-        from ..core.heap import freeze_startup_heap
-        from ..services.session import Session
-        from ..services.state import describe_storage
-
-        if self.loaded is None:
-            assert self._load is not None
-            try:
-                # pydantic, numpy and the services are imported here, after the first paint
-                self.loaded = await asyncio.to_thread(self._load)
-            except Exception as exc:  # the config is invalid: said after the screen is gone
-                self.startup_error = exc
-                self.exit(return_code=2)
-                return
-            self._load_themes()
-        session = self.session = Session(self.loaded)
-        session.manager.subscribe(self._plugin_changed)
-        app_config = self.loaded.config.app
-        await session.open_storage()
-        self._watch_pending()
-        self._state_ready.set()
-        self._say_notices(timeout=20)
-        await self._restore_settings()
-        await session.state.ensure_default("Default", app_config.watchlist)
-        self.watchlist_names = await session.state.watchlist_names()
-        if self.watchlist_name not in self.watchlist_names:
-            self.watchlist_name = self.watchlist_names[0]
-        session.watchlists.active = self.watchlist_name
-        await self._load_watchlist()
-        self._status()
-        # collectors first: the watchlist fills in while analyzers and the LLM still start
-        await session.start_collectors()
-        self._plugins_known.set()
-        freeze_startup_heap()  # before the first refresh allocates (see core/heap.py)
-        await session.start_market()
-        self._say_notices()
-        self.action_refresh()
-        # live ticks between polls from collectors that stream (Yahoo); none offline
-        self.run_worker(
-            functools.partial(session.market.run_streams, lambda: list(self.symbols), self._streamed),
-            group="streams",
-            exit_on_error=False,
-        )
-        # The rest starts once the first prices are on screen: starting analyzers (TA-Lib
-        # imports pandas) and the LLM client alongside the refresh slowed it about threefold.
-        # A slow network does not hold them back longer than FIRST_PAINT_WAIT.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._refreshed.wait(), FIRST_PAINT_WAIT)
-        await session.start_rest()  # every other category, the guide's custom ones included
-        self._say_notices()
-        self.run_worker(session.manager.check_all_health, group="health", exit_on_error=False)
-        session.manager.start_health_checks()
-        if self.alerts:  # the first refresh ran before they were loaded
-            self.run_worker(self._check_alerts, group="alerts", exit_on_error=False)
-        freeze_startup_heap()  # analyzers and the LLM client imported more long-lived objects
-        self.collector.defer()  # full collections only when the user is not waiting (core/heap.py)
-        self.set_interval(1.0, self._collect_when_idle)
-        self.ready = True
-        self.sub_title = describe_storage(session.storage) if session.storage.warning else ""
-        self.set_interval(app_config.refresh_interval, self.action_refresh)
-        from .widgets.chat_panel import ChatPanel
-
-        for screen in self.screen_stack:  # screens opened while the services were starting
-            if is_symbol_screen(screen):
-                screen.load_chart()
-                screen.load_analysis()
-            for panel in screen.query(ChatPanel):
-                panel.load_history()
-                panel.load_models()
-
-    def _say_notices(self, timeout: float = 10) -> None:
-        """What the Session's start-up found that the user must know, each said once."""
-        if self.session is None:
-            return
-        for notice in self.session.notices:
-            self.notify(notice, severity="warning", markup=False, timeout=timeout)
-        self.session.notices.clear()
-
-    async def _restore_settings(self) -> None:
-        assert self.state is not None
-        try:
-            theme = await self.state.setting("theme")
-            if theme:
-                self.set_theme(theme, remember=False)
-            self.watchlist_name = await self.state.setting("active_watchlist", "Default") or "Default"
-        except NaetraError as exc:
-            self.notify(f"Could not read your settings: {exc}", severity="warning", markup=False)
+        # models) and, on a cached start, the config load after it, not before it.
+        # The function, not a coroutine: a worker cancelled before it starts (quit at once)
+        # then leaves no coroutine that was never awaited.
+        self.call_after_refresh(self.startup.run, "start", self.startup.run_phases)
 
     async def on_unmount(self) -> None:
         if self.session is None:
             return
-        if self.session.has(Phase.STORAGE) and self.session.storage.pending is not None:
-            self.session.storage.pending.on_change = None  # the screen is gone: nothing to tell
+        self.unsaved.unwatch()
         # quitting must never hang on a plugin: the Session bounds each step
         await self.session.close(last_try=0.5, cleanup_timeout=SHUTDOWN_TIMEOUT)
 
-    # --- refresh --------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        await self.unsaved.quit()
+
+    # --- refresh and what is on screen ----------------------------------------------------
 
     def action_refresh(self) -> None:
-        if self.market is not None:
-            self.run_worker(self._refresh, exclusive=True, group="refresh", exit_on_error=False)
+        if self.session is not None and self.session.has(Phase.MARKET):
+            self.watchlist.run("refresh", self._refresh, exclusive=True)
 
     async def _refresh(self) -> None:
         try:
-            await self._refresh_rows()
+            await self.watchlist.refresh(first=not self.startup.refreshed.is_set())
         finally:
-            self._refreshed.set()
-
-    async def _refresh_rows(self) -> None:
-        assert self.market is not None
-        if self._refreshed.is_set() and self.state is not None:  # the first one just read the list
-            await self._pick_up_other_terminals_edits()
-        symbols = list(self.symbols)
-        if not symbols:
-            self._status()
-            return
-        extra = [s for s in self.portfolio_symbols() if s not in symbols]
-        rows = await self.market.refresh(symbols + extra)
-        shown = {s: rows[s] for s in symbols if s in rows}
-        self.rows.update(shown)
-        self.main_screen.show_rows(shown, self.sparks)
-        await self._refresh_portfolio(set(symbols + extra))
-        self._status()
-        self._save_snapshot()
-        # sparklines loaded this session (the snapshot's may be days old), one loader per symbol
-        missing = [s for s in symbols if s not in self._sparks_loaded and s not in self._sparks_loading]
-        if missing:
-            self._sparks_loading.update(missing)
-            self._load_sparks(missing)
-        await self._check_alerts()
+            self.startup.refreshed.set()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
             self.collector.activity()
         await super().on_event(event)
 
-    def _collect_when_idle(self) -> None:
+    def collect_when_idle(self) -> None:
         # (the query walks the widget tree: asked only when a collection is otherwise due)
         self.collector.maybe_collect(busy=self._chat_streaming)
 
@@ -388,42 +178,76 @@ class NaetraApp(
         return any(panel.busy for panel in self.screen.query(ChatPanel))
 
     @work(group="snapshot", exclusive=True, exit_on_error=False)
-    async def _save_snapshot(self) -> None:
+    async def save_snapshot(self) -> None:
         """What is on screen, for the next start's first paint (see ui/snapshot.py)."""
         from .snapshot import save_quietly
 
         path = self.loaded.path if self.loaded is not None else None
         if path is not None:
-            shown = (self.watchlist_name, list(self.symbols), dict(self.rows), dict(self.sparks))
-            await asyncio.to_thread(save_quietly, path, *shown, self.get_theme(self.theme))
+            shown = self.watchlist
+            parts = (shown.name, list(shown.symbols), dict(shown.rows), dict(shown.sparks))
+            await asyncio.to_thread(save_quietly, path, *parts, self.get_theme(self.theme))
 
-    def _status(self) -> None:
-        if self.manager is None:
+    def show_status(self) -> None:
+        session = self.session
+        if session is None:
             return  # the config is still loading: the snapshot's status line stays
         from ..services.status import status_parts
         from .formatting import fmt_time
 
+        shown = self.watchlist
         parts = status_parts(
-            collectors=self.manager.records_of("data_collectors"),
-            market=self.market,
+            collectors=session.manager.records_of("data_collectors"),
+            market=session.market if session.has(Phase.MARKET) else None,
             ready=self.ready,
-            shown_rows=[self.rows[s] for s in self.symbols if s in self.rows],
-            all_rows=self.rows,
-            storage=self.storage,
-            alerts=self.alert_book.counts if self.alert_book is not None else (0, 0),
+            shown_rows=[shown.rows[s] for s in shown.symbols if s in shown.rows],
+            all_rows=shown.rows,
+            storage=session.storage if session.has(Phase.STORAGE) else None,
+            alerts=self.alert_rules.counts,
             time_text=fmt_time,
-            proposals=self.pending_proposals,
+            proposals=self.proposals.pending,
         )
         self.main_screen.show_status(parts)
 
-    # --- navigation -----------------------------------------------------------------------
+    # --- workers --------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        failed = failure_of(event)
+        if failed is not None:
+            report_failure(self, *failed)
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        report_failure(self, message.group, message.error)
+
+    # --- what screens ask (ui/messages.py), each to the controller that does it ------------
+
+    @on(messages.WatchlistRequest)
+    def _watchlist_request(self, request: messages.WatchlistRequest) -> None:
+        request.apply(self.watchlist)
+
+    @on(messages.AlertRequest)
+    def _alert_request(self, request: messages.AlertRequest) -> None:
+        request.apply(self.alert_rules)
+
+    @on(messages.LotRequest)
+    def _lot_request(self, request: messages.LotRequest) -> None:
+        request.apply(self.positions)
+
+    @on(messages.ProposalRequest)
+    def _proposal_request(self, request: messages.ProposalRequest) -> None:
+        request.apply(self.proposals)
+
+    @on(messages.PluginRequest)
+    def _plugin_request(self, request: messages.PluginRequest) -> None:
+        request.apply(self.plugin_edits)
 
     def on_open_symbol(self, message: messages.OpenSymbol) -> None:
-        if is_symbol_screen(self.screen) and self.screen.symbol == message.symbol:
-            return
         from .screens.symbol import SymbolScreen
 
-        self.push_screen(SymbolScreen(message.symbol))
+        if not (isinstance(self.screen, SymbolScreen) and self.screen.symbol == message.symbol):
+            self.push_screen(SymbolScreen(message.symbol))
+
+    # --- keys -----------------------------------------------------------------------------
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -432,20 +256,22 @@ class NaetraApp(
     def action_plugins(self) -> None:
         from .screens.plugins import PluginsScreen
 
-        if not self._plugins_known.is_set():  # pressed while starting: open once choices are read
-            self.run_worker(self._plugins_when_loaded, group="plugins-screen", exclusive=True)
-            return
-
-        if not isinstance(self.screen, PluginsScreen):
+        if not self.startup.plugins_known.is_set():  # pressed while starting: open once choices are read
+            self.plugin_edits.run("plugins-screen", self._plugins_when_loaded, exclusive=True)
+        elif not isinstance(self.screen, PluginsScreen):
             self.push_screen(PluginsScreen())
+
+    async def _plugins_when_loaded(self) -> None:
+        await self.startup.plugins_known.wait()
+        self.action_plugins()
 
     def action_chat(self) -> None:
         from .screens.chat import ChatScreen
+        from .screens.symbol import SymbolScreen
 
-        if is_symbol_screen(self.screen):
+        if isinstance(self.screen, SymbolScreen):
             self.screen.action_focus_chat()
-            return
-        if not isinstance(self.screen, ChatScreen):
+        elif not isinstance(self.screen, ChatScreen):
             symbol = self.main_screen.table.current_symbol() if self.screen is self.main_screen else None
             self.push_screen(ChatScreen(symbol))
 
@@ -453,8 +279,9 @@ class NaetraApp(
 
     def set_theme(self, name: str, remember: bool = True) -> None:
         name = apply_theme(self, name)  # an unknown or unusable theme: the default, said once
-        if remember and self.state is not None:
-            self.run_worker(self.state.set_setting("theme", name), group="settings", exit_on_error=False)
+        if remember and self.session is not None and self.session.has(Phase.STORAGE):
+            setting = self.session.state.set_setting("theme", name)
+            self.run_worker(setting, group="settings", exit_on_error=False)
         if self._main_screen is not None and self._main_screen.is_mounted:
             self.main_screen.table.refresh_cells()  # up/down colours come from the theme
 
@@ -463,38 +290,3 @@ class NaetraApp(
         current = names.index(self.theme) if self.theme in names else -1
         self.set_theme(names[(current + 1) % len(names)])
         self.notify(f"Theme: {self.theme}", markup=False, timeout=2)
-
-    def updown_colours(self) -> tuple[str, str]:
-        if os.environ.get("NO_COLOR"):
-            return "", ""
-        theme = self.get_theme(self.theme)
-        if theme is None:
-            return "green", "red"
-        return theme.success or "green", theme.error or "red"
-
-    # --- plugins --------------------------------------------------------------------------
-
-    def _plugin_changed(self, record: PluginRecord) -> None:
-        screen = self.screen
-        if _is_open(screen, "plugins", "PluginsScreen"):
-            screen.refresh_rows()
-        if (
-            record.category == "analyzers"
-            and is_symbol_screen(screen)
-            and record.state is not PluginState.STARTING
-        ):
-            screen.plugins_changed()
-        if self._main_screen is not None and self.ready:
-            self._status()
-
-
-def _is_open(screen: object, module: str, class_name: str) -> bool:
-    """Is ``screen`` a ``screens.<module>.<class_name>``, without importing that module (the
-    symbol view's chart and chat widgets cost ~60 ms at start-up): a screen whose module is
-    not loaded yet cannot be open."""
-    loaded = sys.modules.get(f"{__package__}.screens.{module}")
-    return loaded is not None and isinstance(screen, getattr(loaded, class_name))
-
-
-def is_symbol_screen(screen: object) -> bool:
-    return _is_open(screen, "symbol", "SymbolScreen")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ..services.session import Phase
 from . import messages
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ class NaetraCommands(Provider):
             ("Alerts", partial(app.post_message, messages.ShowAlerts()), "list alerts"),
             ("Help: keys", app.action_help, "every key"),
         ]
-        for symbol in app.symbols:
+        for symbol in app.watchlist.symbols:
             out.append(
                 (
                     f"Open symbol {symbol}",
@@ -43,7 +44,7 @@ class NaetraCommands(Provider):
                 )
             )
         main = app.main_screen
-        for name in app.watchlist_names:
+        for name in app.watchlist.names:
             out.append(
                 (f"Switch watchlist: {name}", partial(app.post_message, messages.SwitchWatchlist(name)), "")
             )
@@ -55,16 +56,17 @@ class NaetraCommands(Provider):
             )
         for theme in app.theme_names:
             out.append((f"Theme: {theme}", partial(app.set_theme, theme), "remembered"))
-        if app.chat is not None:
-            for name in app.chat.providers():
+        session = app.session_at(Phase.ALL)
+        if session is not None:
+            for name in session.chat.providers():
                 out.append(
                     (
-                        f"Chat with: {name}" + (" (answering now)" if name == app.chat.answering else ""),
+                        f"Chat with: {name}" + (" (answering now)" if name == session.chat.answering else ""),
                         partial(app.post_message, messages.UseLLM(name)),
                         "switch the chat's LLM provider",
                     )
                 )
-        records = app.manager.records.values() if app.manager is not None else ()  # still starting
+        records = app.session.manager.records.values() if app.session is not None else ()  # starting
         for record in records:
             out.append(
                 (

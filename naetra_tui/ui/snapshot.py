@@ -104,7 +104,9 @@ def save_snapshot(
         "symbols": list(symbols),
         "rows": {symbol: _row_to_json(rows[symbol]) for symbol in symbols if symbol in rows},
         "sparks": {symbol: [float(v) for v in sparks[symbol]] for symbol in symbols if symbol in sparks},
-        "theme": dataclasses.asdict(theme) if dataclasses.is_dataclass(theme) else None,
+        "theme": dataclasses.asdict(theme)
+        if dataclasses.is_dataclass(theme) and not isinstance(theme, type)
+        else None,
         "saved_at": utcnow().isoformat(),
     }
     path = snapshot_file(config_path)

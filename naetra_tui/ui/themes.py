@@ -8,6 +8,7 @@ message) and the others still load.
 from __future__ import annotations
 
 import logging
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ DEFAULT_THEME = "naetra-dark"
 
 
 @cache
-def _theme_file() -> type:
+def _theme_file() -> Any:  # a pydantic model class, made on first use
     """The theme file's schema (pydantic is imported on first use: not for the first paint)."""
     from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -200,3 +201,38 @@ def apply_theme(app: App[Any], name: str) -> str:
         )
         name = app.theme = DEFAULT_THEME
     return name
+
+
+def register_themes(app: App[Any], cached: str | None) -> tuple[list[str], bool]:
+    """Register every theme file's theme: their names (for ``t``), and whether the configured
+    theme must now be applied.
+
+    ``cached``: the theme the first frame was painted with (None: no snapshot). A cached theme
+    whose file is gone or broken now is not kept."""
+    themes, problems = load_themes()
+    for theme in themes:
+        app.register_theme(theme)
+    names = [t.name for t in themes]
+    switch = cached is None or app.theme not in names
+    if cached and cached not in names:
+        app.theme = DEFAULT_THEME  # off the cached one before it goes; the caller applies configured
+        app.unregister_theme(cached)
+        switch = True
+    if problems:
+        app.notify(
+            "Some theme files could not be loaded:\n" + "\n".join(problems),
+            severity="warning",
+            markup=False,
+            timeout=15,
+        )
+    return names, switch
+
+
+def updown_colours(app: App[Any]) -> tuple[str, str]:
+    """The colours of rises and falls in the theme in use (none with NO_COLOR)."""
+    if os.environ.get("NO_COLOR"):
+        return "", ""
+    theme = app.get_theme(app.theme)
+    if theme is None:
+        return "green", "red"
+    return theme.success or "green", theme.error or "red"

@@ -2,15 +2,17 @@
 reason, and — for start-up — a status line that says start-up failed instead of "starting…".
 
 Workers run with ``exit_on_error=False`` so one failure never takes the app down; Textual then
-only posts ``Worker.StateChanged`` to the worker's own node (it does not bubble). The App and
-every screen or widget that runs workers mix ``ReportsWorkerErrors`` in, and widgets hand their
-failures to the App as a ``WorkerFailed`` message.
+only posts ``Worker.StateChanged`` to the worker's own node (it does not bubble). Every
+screen or widget that runs workers mixes ``ReportsWorkerErrors`` in, which hands the
+failure to the App as a ``WorkerFailed`` message; the App reports its own and those.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from textual.app import App
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
@@ -58,34 +60,32 @@ def reason_of(error: BaseException) -> str:
     return clean_line(redact(text))[:300]
 
 
+def failure_of(event: Worker.StateChanged) -> tuple[str, BaseException] | None:
+    """The worker's group and error if it failed (logged with its traceback), else None."""
+    if event.state is not WorkerState.ERROR or event.worker.error is None:
+        return None
+    group = event.worker.group or event.worker.name or "work"
+    error = event.worker.error
+    log.error("worker %s failed", group, exc_info=(type(error), error, error.__traceback__))
+    return group, error
+
+
 class ReportsWorkerErrors:
-    """Mixin for a Widget, Screen or the App: a failed worker is reported, never silent."""
+    """Mixin for a Widget or Screen: a failed worker is handed to the App, never silent."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR or event.worker.error is None:
-            return
-        group = event.worker.group or event.worker.name or "work"
-        error = event.worker.error
-        log.error("worker %s failed", group, exc_info=(type(error), error, error.__traceback__))
-        app = getattr(self, "app", None)
-        if app is None or app is self:
-            self.worker_failed(group, error)  # type: ignore[attr-defined]
-        else:
-            app.post_message(WorkerFailed(group, error))
+        failed = failure_of(event)
+        if failed is not None:
+            self.app.post_message(WorkerFailed(*failed))  # type: ignore[attr-defined]
 
 
-class AppReportsWorkerErrors(ReportsWorkerErrors):
-    """The App's side: its own workers' failures and those its widgets hand it."""
+def report_failure(app: App[Any], group: str, error: BaseException) -> None:
+    """Say that background work failed and why; a failed start-up says so in the status line
+    instead of "starting…" for ever, and where to look."""
+    from .screens.main import MainScreen
 
-    def on_worker_failed(self, message: WorkerFailed) -> None:
-        self.worker_failed(message.group, message.error)
-
-    def worker_failed(self, group: str, error: BaseException) -> None:
-        """Say that background work failed and why."""
-        app = self  # mixed into NaetraApp
-        what = WHAT.get(group, "Background work")
-        app.notify(f"{what} failed: {reason_of(error)}", severity="error", markup=False, timeout=20)  # type: ignore[attr-defined]
-        main = getattr(app, "_main_screen", None)
-        if group == "start" and main is not None and main.is_mounted:
-            # not "starting…" for ever: the screen says it stopped, and where to look
-            main.show_status([(f"start-up failed: {reason_of(error)} (details in the log)", "bold red")])
+    what = WHAT.get(group, "Background work")
+    app.notify(f"{what} failed: {reason_of(error)}", severity="error", markup=False, timeout=20)
+    main = app.screen_stack[0] if app.screen_stack else None
+    if group == "start" and isinstance(main, MainScreen) and main.is_mounted:
+        main.show_status([(f"start-up failed: {reason_of(error)} (details in the log)", "bold red")])

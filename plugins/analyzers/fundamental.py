@@ -303,7 +303,7 @@ def _threshold_signals(f: Fundamentals, peg: float | None, t: Thresholds) -> lis
         ),
     ]
     return [
-        Signal(name=name, direction=direction, reason=reason, values={key: value})  # type: ignore[arg-type]
+        Signal(name=name, direction=direction, reason=reason, values={key: value})
         for name, value, fired, direction, reason, key in checks
         if value is not None and fired
     ]

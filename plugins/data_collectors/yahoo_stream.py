@@ -79,7 +79,7 @@ def _client(url: str) -> Any:
     if _quiet_yfinance_live not in yf_log.filters:
         yf_log.addFilter(_quiet_yfinance_live)
 
-    class Client(AsyncWebSocket):  # type: ignore[misc]
+    class Client(AsyncWebSocket):
         async def frames(self) -> AsyncIterator[dict[str, Any]]:
             """Decoded messages; a dropped connection raises (yfinance's listen() would hide it)."""
             async for raw in self._ws:

@@ -98,7 +98,7 @@ def record_frames(
 
 async def started(pilot: Any, app: NaetraApp) -> Any:
     """Wait until every symbol on the watchlist has a row; the watchlist table."""
-    await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+    await wait_for(pilot, lambda: app.ready and all(s in app.watchlist.rows for s in app.watchlist.symbols))
     await pilot.pause()
     return app.main_screen.table
 

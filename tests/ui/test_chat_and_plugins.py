@@ -105,7 +105,7 @@ async def test_escape_stops_a_streaming_answer_and_the_panel_stays_usable(tmp_pa
             fake.script = [Turn(content="Back again.")]
             await ask(pilot, panel, "still there?")
             await wait_for(pilot, lambda: panel.last_answer == "Back again.")
-            stored = (await app.chat.conversation("AAPL")).messages
+            stored = (await app.session.chat.conversation("AAPL")).messages
             assert any(m.interrupted and m.content.startswith("slow") for m in stored)
             await pilot.press("escape")  # idle: Esc goes back
             assert app.screen is app.main_screen
@@ -148,7 +148,7 @@ async def test_quitting_mid_answer_keeps_what_arrived_for_the_next_start(tmp_pat
         app = make_app(config)
         async with app.run_test(size=(180, 50)) as pilot:
             await wait_for(pilot, lambda: app.ready)
-            stored = (await app.chat.conversation("AAPL")).messages
+            stored = (await app.session.chat.conversation("AAPL")).messages
             assert [m.role for m in stored] == ["user", "assistant"]
             assert stored[1].interrupted and stored[1].content.startswith("slow slow slow")
 
@@ -226,7 +226,7 @@ async def test_plugins_screen_toggles_success_failure_and_hang(tmp_path: Path) -
     again = make_app(path)
     async with again.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: again.ready)
-        assert again.manager.record("data_collectors", "simulated").state is PluginState.DISABLED
+        assert again.session.manager.record("data_collectors", "simulated").state is PluginState.DISABLED
         rows = watch_rows(again.main_screen.query_one("#watchlist"))
         assert "no data collector is running" in rows[0]["name"]
         status = str(again.main_screen.query_one("#status").render())
@@ -291,9 +291,9 @@ async def test_a_custom_category_starts_in_the_app_and_toggles(tmp_path: Path) -
     app = make_app(app_config(tmp_path, extra_plugins=extra))
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for(pilot, lambda: app.ready)
-        record = app.manager.record("custom", "custom_plugin")
+        record = app.session.manager.record("custom", "custom_plugin")
         await wait_for(pilot, lambda: record.state is PluginState.READY)
-        assert await app.manager.get_plugin("custom", "custom_plugin").operation() == {
+        assert await app.session.manager.get_plugin("custom", "custom_plugin").operation() == {
             "status": "success",
             "key": "v",
         }
@@ -307,3 +307,22 @@ async def test_a_custom_category_starts_in_the_app_and_toggles(tmp_path: Path) -
         assert "cleanup-custom:v" in fake_plugins.EVENTS
         await pilot.press("space")
         await wait_for(pilot, lambda: record.state is PluginState.READY)
+
+
+async def test_the_grounding_says_what_each_figure_matched_and_why_one_did_not(tmp_path: Path) -> None:
+
+    fake = FakeOllama()
+    with fake_ollama(fake) as (url, _):
+        app = make_app(app_config(tmp_path, ollama_url=url))
+        async with app.run_test(size=(180, 50)) as pilot:
+            panel = await open_chat(pilot, app)
+            await wait_for(pilot, lambda: app.ready and "AAPL" in app.watchlist.rows)
+            price = app.watchlist.rows["AAPL"].quote.price
+            fake.script = [Turn(content=f"AAPL last traded at {price:.2f}; its RSI is {price:.2f} too.")]
+            await ask(pilot, panel, "How is AAPL?")
+            await wait_for(pilot, lambda: panel.last_answer != "")
+            warning = str(panel.query(".unverified").last().render())
+            assert f"{price:.2f} (written as rsi, but it is AAPL's price)" in warning
+            body = str(panel.query("Collapsible").last().query("Contents Static").last().render())
+            assert "figures checked:" in body
+            assert f"{price:.2f}: written as rsi, but it is AAPL's price" in body

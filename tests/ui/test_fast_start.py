@@ -36,13 +36,15 @@ async def first_session(
     """The rows it showed and its screen's background colour."""
     app = make_app(path)
     async with app.run_test(size=(140, 30)) as pilot:
-        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+        await wait_for(
+            pilot, lambda: app.ready and all(s in app.watchlist.rows for s in app.watchlist.symbols)
+        )
         if theme:
             app.set_theme(theme)
             app.action_refresh()
         if switch_off:
-            assert app.manager is not None
-            await app.manager.disable(*switch_off.split("/"))  # a choice the next start must show
+            assert app.session is not None
+            await app.session.manager.disable(*switch_off.split("/"))  # a choice the next start must show
 
         def saved() -> bool:  # written after each refresh
             snapshot = load_snapshot(path)
@@ -88,8 +90,10 @@ async def test_cached_rows_paint_first_marked_stale_then_fresh_rows_replace_them
         fundamental = str(app.screen.query_one("DataTable").get_cell("analyzers/fundamental", "state"))
         assert "disabled" in fundamental, fundamental  # switched off last session: says so at once
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.ready and all(not app.rows[s].stale for s in app.symbols))
-        assert first not in app.symbols and first not in [r["symbol"] for r in watch_rows(table)]
+        await wait_for(
+            pilot, lambda: app.ready and all(not app.watchlist.rows[s].stale for s in app.watchlist.symbols)
+        )
+        assert first not in app.watchlist.symbols and first not in [r["symbol"] for r in watch_rows(table)]
         await pilot.pause()
         assert watch_rows(table) and all("STALE" not in r["age"] for r in watch_rows(table))
         assert "cached prices" not in str(app.main_screen.query_one(StatusBar).render())
@@ -119,7 +123,7 @@ async def test_a_first_start_paints_a_starting_frame_before_the_plugins_load(
 ) -> None:
     path = app_config(tmp_path, watchlist="[AAPL, msft, SPY]")
     app = make_app(path)  # nothing cached: the config is loaded, the plugin manager is not made yet
-    frames = record_frames(monkeypatch, note=lambda: app.manager is not None)  # was it made yet?
+    frames = record_frames(monkeypatch, note=lambda: app.session is not None)  # was it made yet?
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: bool(frames))
         lines, manager_made = frames[0]
@@ -127,8 +131,10 @@ async def test_a_first_start_paints_a_starting_frame_before_the_plugins_load(
         assert "starting…" in lines[-2]  # the status bar says why the rows have no prices yet
         rows = [line.split() for line in lines[2:5]]  # the config's watchlist, each loading
         assert [row[:2] for row in rows] == [["AAPL", "loading…"], ["MSFT", "loading…"], ["SPY", "loading…"]]
-        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
-        assert app.symbols == ["AAPL", "MSFT", "SPY"]
+        await wait_for(
+            pilot, lambda: app.ready and all(s in app.watchlist.rows for s in app.watchlist.symbols)
+        )
+        assert app.watchlist.symbols == ["AAPL", "MSFT", "SPY"]
 
 
 async def test_with_the_config_changed_the_first_frame_expects_the_last_sessions_list(
@@ -139,7 +145,7 @@ async def test_with_the_config_changed_the_first_frame_expects_the_last_sessions
     async with app.run_test(size=(120, 30)) as pilot:
         await started(pilot, app)
         await pilot.press("n", *"Crypto", "enter")
-        await wait_for(pilot, lambda: app.watchlist_name == "Crypto")
+        await wait_for(pilot, lambda: app.watchlist.name == "Crypto")
         await pilot.press("a", *"eth-usd", "enter")
         await wait_for(
             pilot, lambda: load_snapshot(path) is not None and load_snapshot(path).symbols == ["ETH-USD"]
@@ -153,8 +159,10 @@ async def test_with_the_config_changed_the_first_frame_expects_the_last_sessions
         lines = frames[0][0]
         assert "Crypto" in lines[0] and lines[2].split()[:2] == ["ETH-USD", "loading…"], lines[:4]
         assert "AAPL" not in "\n".join(lines)  # not the config's default list
-        await wait_for(pilot, lambda: app.ready and app.watchlist_name == "Crypto" and "ETH-USD" in app.rows)
-        assert app.symbols == ["ETH-USD"]
+        await wait_for(
+            pilot, lambda: app.ready and app.watchlist.name == "Crypto" and "ETH-USD" in app.watchlist.rows
+        )
+        assert app.watchlist.symbols == ["ETH-USD"]
 
 
 async def test_the_command_palette_works_while_the_plugins_are_still_loading(tmp_path: Path) -> None:
@@ -166,7 +174,7 @@ async def test_the_command_palette_works_while_the_plugins_are_still_loading(tmp
     app = NaetraApp(load=held_load(path, release), snapshot=snapshot)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
-        assert app.manager is None  # the plugins are not loaded yet
+        assert app.session is None  # the plugins are not loaded yet
         await pilot.press("ctrl+p")
         await pilot.press(*"Open symbol MSFT")
         await pilot.pause(0.5)
@@ -178,7 +186,7 @@ async def test_the_command_palette_works_while_the_plugins_are_still_loading(tmp
         await pilot.press(*"Toggle plugin analyzers/fundamental")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: not app.manager.record("analyzers", "fundamental").loaded)
+        await wait_for(pilot, lambda: not app.session.manager.record("analyzers", "fundamental").loaded)
 
 
 async def test_a_config_that_no_longer_loads_ends_the_app_with_its_error(tmp_path: Path) -> None:
@@ -219,4 +227,6 @@ async def test_quitting_at_any_moment_of_the_start_leaves_nothing_running(tmp_pa
             )
     app = make_app(path)  # and the storage is intact
     async with app.run_test(size=(140, 30)) as pilot:
-        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
+        await wait_for(
+            pilot, lambda: app.ready and all(s in app.watchlist.rows for s in app.watchlist.symbols)
+        )

@@ -74,8 +74,10 @@ async def test_a_stored_hostile_answer_is_cleaned_when_reopened(tmp_path: Path) 
     app = make_app(path)
     async with app.run_test(size=(180, 50)) as pilot:
         await wait_for(pilot, lambda: app.ready)
-        await app.state.append_message("AAPL", ChatMessage(role="user", content="old question"))
-        await app.state.append_message("AAPL", ChatMessage(role="assistant", content="old answer " + HOSTILE))
+        await app.session.state.append_message("AAPL", ChatMessage(role="user", content="old question"))
+        await app.session.state.append_message(
+            "AAPL", ChatMessage(role="assistant", content="old answer " + HOSTILE)
+        )
     again = make_app(path)
     async with again.run_test(size=(180, 50)) as pilot:
         panel = await open_chat(pilot, again)

@@ -35,8 +35,8 @@ async def test_plugins_screen_u_switches_the_chat_and_the_answer_says_who_wrote_
     ):
         app = make_app(both(tmp_path, ollama_url, openai_url))
         async with app.run_test(size=(160, 48), notifications=True) as pilot:
-            await wait_for(pilot, lambda: app.ready and app.chat is not None)
-            assert app.chat.answering == "ollama"
+            await wait_for(pilot, lambda: app.ready and app.session.chat is not None)
+            assert app.session.chat.answering == "ollama"
             await pilot.press("p")
             assert isinstance(app.screen, PluginsScreen)
             table = app.screen.query_one(DataTable)
@@ -44,7 +44,7 @@ async def test_plugins_screen_u_switches_the_chat_and_the_answer_says_who_wrote_
             table.move_cursor(row=keys.index("llm/openai"))
             await pilot.press("u")
             await wait_for(pilot, lambda: any("now answers with openai" in m for m in notes(app)))
-            assert app.chat.answering == "openai"
+            assert app.session.chat.answering == "openai"
             await pilot.press("escape")
             panel = await open_chat(pilot, app)
             await ask(pilot, panel, "hello?")
@@ -59,7 +59,7 @@ async def test_plugins_screen_u_switches_the_chat_and_the_answer_says_who_wrote_
             await pilot.press(*"chat with: ollama")
             await pilot.pause(0.3)
             await pilot.press("enter")
-            await wait_for(pilot, lambda: app.chat.answering == "ollama")
+            await wait_for(pilot, lambda: app.session.chat.answering == "ollama")
 
 
 async def test_unverified_figures_are_set_apart_and_listed_under_the_answer(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from naetra_tui.services.state import AppState
 from naetra_tui.ui.screens.dialogs import PromptDialog
 from naetra_tui.ui.screens.help import HelpScreen
 from naetra_tui.ui.screens.symbol import SymbolScreen
+from naetra_tui.ui.themes import updown_colours
 from naetra_tui.ui.widgets.chart import PriceChart
 from naetra_tui.ui.widgets.watchlist import WatchlistTable
 from tests.ui.conftest import FROZEN_AT, app_config, make_app, painted_lines, started, wait_for, watch_rows
@@ -123,17 +124,17 @@ async def test_filter_and_watchlist_switching_persist(tmp_path: Path) -> None:
         assert symbols_of(app) == ["AAPL", "MSFT", "SPY"]
         await pilot.press("n")
         await pilot.press(*"Crypto", "enter")
-        await wait_for(pilot, lambda: app.watchlist_name == "Crypto" and symbols_of(app) == [])
+        await wait_for(pilot, lambda: app.watchlist.name == "Crypto" and symbols_of(app) == [])
         await pilot.press("a", *"btc-usd", "enter")
         await wait_for(pilot, lambda: symbols_of(app) == ["BTC-USD"])
     again = make_app(path)  # restart: the same list, same symbols
     async with again.run_test(size=(140, 30)) as pilot:
         await wait_for(pilot, lambda: again.ready)
-        assert again.watchlist_name == "Crypto" and symbols_of(again) == ["BTC-USD"]
+        assert again.watchlist.name == "Crypto" and symbols_of(again) == ["BTC-USD"]
         await pilot.press("w")
         await pilot.press("home", "enter")  # the first option: Crypto
         await pilot.press("w", "down", "enter")  # Default
-        await wait_for(pilot, lambda: again.watchlist_name == "Default")
+        await wait_for(pilot, lambda: again.watchlist.name == "Default")
         assert symbols_of(again) == ["AAPL", "MSFT", "SPY"]
 
 
@@ -188,7 +189,7 @@ async def test_alert_fires_and_is_listed(tmp_path: Path) -> None:
         app.screen.query_one("Input").value = "price > 1"
         await pilot.press("enter")
         await wait_for(pilot, lambda: any("ALERT AAPL price" in n.message for n in app._notifications))
-        assert not app.alerts[0].active
+        assert not app.alert_rules.alerts[0].active
         await pilot.press("A")
         assert "fired" in str(app.screen.query_one("DataTable").get_row_at(0)[1])
 
@@ -202,12 +203,12 @@ async def test_an_alert_stored_earlier_is_checked_at_start_up(tmp_path: Path) ->
     first = make_app(app_config(tmp_path))
     async with first.run_test(size=(140, 30)) as pilot:
         await started(pilot, first)
-        assert first.state is not None
-        await first.state.save_alert(alert.id, alert.to_record())  # stored, as a past session left it
+        assert first.session.state is not None
+        await first.session.state.save_alert(alert.id, alert.to_record())  # stored, as a past session left it
     again = make_app(app_config(tmp_path))
     async with again.run_test(size=(140, 30), notifications=True) as pilot:
         await wait_for(pilot, lambda: any("ALERT AAPL price" in n.message for n in again._notifications))
-        assert [a.id for a in again.alerts if not a.active] == [alert.id]
+        assert [a.id for a in again.alert_rules.alerts if not a.active] == [alert.id]
 
 
 async def test_help_lists_every_key(tmp_path: Path) -> None:
@@ -296,19 +297,19 @@ async def test_live_update_changes_cells_in_place_keeping_the_cursor(tmp_path: P
         table = await started(pilot, app)
         await pilot.press("down")
         before = watch_rows(table)[1]["last"]
-        row = app.rows["MSFT"]
+        row = app.watchlist.rows["MSFT"]
         bumped = {"MSFT": QuoteRow("MSFT", row.quote.model_copy(update={"price": row.quote.price + 1.0}))}
-        app.main_screen.show_rows(bumped, app.sparks)
+        app.main_screen.show_rows(bumped, app.watchlist.sparks)
         await pilot.pause()
         after = watch_rows(table)[1]["last"]
         assert after != before and float(after.replace(",", "")) == round(row.quote.price + 1.0, 2)
         assert table.cursor_row == 1 and table.current_symbol() == "MSFT"
         # the same sparkline, but the day turned from down to up: its colour must follow
-        up, down = app.updown_colours()
+        up, down = updown_colours(app)
         close = row.quote.previous_close
         for price, colour in ((close * 0.99, down), (close * 1.01, up)):
             moved = {"MSFT": QuoteRow("MSFT", row.quote.model_copy(update={"price": price}))}
-            app.main_screen.show_rows(moved, app.sparks)
+            app.main_screen.show_rows(moved, app.watchlist.sparks)
             await pilot.pause()
             assert str(table.get_cell("MSFT", "trend").style) == colour
 
@@ -363,24 +364,24 @@ async def test_sparklines_load_once_per_symbol_however_many_refreshes_come_meanw
     app = make_app(app_config(tmp_path, watchlist="[AAPL, MSFT, SPY, NVDA]"))
     async with app.run_test(size=(140, 30)) as pilot:
         await started(pilot, app)
-        assert app.market is not None
+        assert app.session.market is not None
         calls: list[str] = []
         release = asyncio.Event()
-        original = app.market.history
+        original = app.session.market.history
 
         async def slow_history(symbol: str, *args: object, **kwargs: object) -> object:
             calls.append(symbol)
             await release.wait()
             return await original(symbol, *args, **kwargs)
 
-        app.market.history = slow_history  # type: ignore[method-assign]
-        app._sparks_loaded.clear()  # as if none had loaded yet
+        app.session.market.history = slow_history  # type: ignore[method-assign]
+        app.watchlist._sparks_loaded.clear()  # as if none had loaded yet
         for _ in range(4):
             app.action_refresh()
             await pilot.pause(0.1)
         release.set()
-        await wait_for(pilot, lambda: app._sparks_loaded >= set(app.symbols))
-        assert sorted(calls) == sorted(app.symbols)  # each once
+        await wait_for(pilot, lambda: app.watchlist._sparks_loaded >= set(app.watchlist.symbols))
+        assert sorted(calls) == sorted(app.watchlist.symbols)  # each once
 
 
 async def another_terminal_edits(db: Path, add: str, remove: str, new_list: str | None = None) -> None:
@@ -406,11 +407,13 @@ async def test_symbols_another_terminal_adds_or_removes_show_up_at_the_next_refr
         assert symbols_of(app) == ["AAPL", "MSFT", "SPY"]  # until the next refresh
         await pilot.press("r")
         await wait_for(pilot, lambda: symbols_of(app) == ["MSFT", "SPY", "NVDA"])
-        await wait_for(pilot, lambda: "NVDA" in app.rows and app.rows["NVDA"].quote is not None)
+        await wait_for(
+            pilot, lambda: "NVDA" in app.watchlist.rows and app.watchlist.rows["NVDA"].quote is not None
+        )
         assert app.main_screen.table.current_symbol() == "MSFT"  # the cursor stayed on its symbol
         assert watch_rows(app.main_screen.table)[2]["last"] not in ("", "loading…")
         await pilot.press("w", "home", "enter")  # the list it created: in the switcher, first
-        await wait_for(pilot, lambda: app.watchlist_name == "Crypto" and symbols_of(app) == ["ETH-USD"])
+        await wait_for(pilot, lambda: app.watchlist.name == "Crypto" and symbols_of(app) == ["ETH-USD"])
 
 
 async def test_a_stale_read_of_the_list_never_undoes_a_newer_edit(
@@ -419,8 +422,8 @@ async def test_a_stale_read_of_the_list_never_undoes_a_newer_edit(
     app = make_app(app_config(tmp_path))
     async with app.run_test(size=(140, 30)) as pilot:
         await started(pilot, app)
-        assert app.state is not None
-        read = app.state.watchlist
+        assert app.session.state is not None
+        read = app.session.state.watchlist
         held: list[list[str]] = []
         release = asyncio.Event()
 
@@ -431,7 +434,7 @@ async def test_a_stale_read_of_the_list_never_undoes_a_newer_edit(
                 await release.wait()
             return symbols
 
-        monkeypatch.setattr(app.state, "watchlist", first_read_held)
+        monkeypatch.setattr(app.session.state, "watchlist", first_read_held)
         await another_terminal_edits(tmp_path / "state.db", add="NVDA", remove="SPY")
         await pilot.press("r")
         await wait_for(pilot, lambda: bool(held))
@@ -440,7 +443,10 @@ async def test_a_stale_read_of_the_list_never_undoes_a_newer_edit(
         await wait_for(pilot, lambda: symbols_of(app) == ["MSFT", "NVDA"])
         release.set()
         await pilot.pause(0.3)
-        assert app.symbols == ["MSFT", "NVDA"] and symbols_of(app) == ["MSFT", "NVDA"]  # AAPL stays removed
+        assert app.watchlist.symbols == ["MSFT", "NVDA"] and symbols_of(app) == [
+            "MSFT",
+            "NVDA",
+        ]  # AAPL stays removed
 
 
 async def test_the_refresh_goes_on_when_the_list_cannot_be_re_read(
@@ -449,18 +455,18 @@ async def test_the_refresh_goes_on_when_the_list_cannot_be_re_read(
     app = make_app(app_config(tmp_path))
     async with app.run_test(size=(140, 30)) as pilot:
         await started(pilot, app)
-        assert app.state is not None and app.market is not None
+        assert app.session.state is not None and app.session.market is not None
 
         async def storage_down(name: str) -> set[str]:
             raise StorageUnavailable("connection refused")
 
-        monkeypatch.setattr(app.state, "watchlist_members", storage_down)
-        before = app.market.last_refresh
+        monkeypatch.setattr(app.session.state, "watchlist_members", storage_down)
+        before = app.session.market.last_refresh
         clock.freeze(FROZEN_AT + timedelta(seconds=30))
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.market.last_refresh != before)
+        await wait_for(pilot, lambda: app.session.market.last_refresh != before)
         assert symbols_of(app) == ["AAPL", "MSFT", "SPY"]  # the symbols on screen, refreshed
-        assert all(app.rows[s].quote is not None for s in app.symbols)
+        assert all(app.watchlist.rows[s].quote is not None for s in app.watchlist.symbols)
 
 
 async def test_the_watchlist_is_renamed_and_deleted_with_keys_and_undone(tmp_path: Path) -> None:
@@ -468,19 +474,19 @@ async def test_the_watchlist_is_renamed_and_deleted_with_keys_and_undone(tmp_pat
     async with app.run_test(size=(140, 30), notifications=True) as pilot:
         await started(pilot, app)
         await pilot.press("n", *"Crypto", "enter")
-        await wait_for(pilot, lambda: app.watchlist_name == "Crypto")
+        await wait_for(pilot, lambda: app.watchlist.name == "Crypto")
         await pilot.press("R")
         app.screen.query_one("Input").value = "Coins"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.watchlist_name == "Coins" and "naetra-tui · Coins" in app.title)
+        await wait_for(pilot, lambda: app.watchlist.name == "Coins" and "naetra-tui · Coins" in app.title)
         await pilot.press("D")
         await pilot.pause()
         await pilot.press("down", "enter")  # "Yes, delete"
-        await wait_for(pilot, lambda: app.watchlist_name == "Default")
-        assert app.state is not None and await app.state.watchlist_names() == ["Default"]
+        await wait_for(pilot, lambda: app.watchlist.name == "Default")
+        assert app.session.state is not None and await app.session.state.watchlist_names() == ["Default"]
         await pilot.press("u")
         await wait_for(pilot, lambda: any("Restored the list Coins" in n.message for n in app._notifications))
-        assert await app.state.watchlist_names() == ["Coins", "Default"]
+        assert await app.session.state.watchlist_names() == ["Coins", "Default"]
 
 
 async def test_a_price_not_in_the_base_currency_says_its_currency(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ async def test_the_watchlist_draws_the_same_without_its_fast_path(
 ) -> None:
     app = make_app(app_config(tmp_path, watchlist="[" + ", ".join(SYMBOLS[:12]) + "]"))
     async with app.run_test(size=(120, 20)) as pilot:
-        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in SYMBOLS[:12]))
+        await wait_for(pilot, lambda: app.ready and all(s in app.watchlist.rows for s in SYMBOLS[:12]))
         table = app.main_screen.table
         region = Region(0, 0, table.size.width, table.size.height)
         assert table.fast_path_available()
@@ -63,13 +63,13 @@ async def test_without_the_fast_path_updates_and_rows_scrolled_into_view_show_ne
     monkeypatch.setattr(WatchlistTable, "_fast_path", False, raising=False)
     app = make_app(app_config(tmp_path, watchlist="[" + ", ".join(SYMBOLS) + "]"))
     async with app.run_test(size=(120, 20)) as pilot:
-        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in SYMBOLS))
+        await wait_for(pilot, lambda: app.ready and all(s in app.watchlist.rows for s in SYMBOLS))
         table = app.main_screen.table
         assert not table.prepares_rows
         region = Region(0, 0, table.size.width, table.size.height)
         before = "\n".join(strip.text for strip in table.render_lines(region))
-        rows = moved(app.rows, 1.5)
-        app.main_screen.show_rows(rows, app.sparks)
+        rows = moved(app.watchlist.rows, 1.5)
+        app.main_screen.show_rows(rows, app.watchlist.sparks)
         await pilot.pause()
         first, last = SYMBOLS[0], SYMBOLS[-1]
         after = "\n".join(strip.text for strip in table.render_lines(region))

@@ -74,9 +74,9 @@ async def test_r_reimports_an_edited_user_plugin_and_keeps_the_old_code_if_the_e
     app = make_app(path)
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.ready)
-        record = app.manager.records["data_collectors/custom_source"]
+        record = app.session.manager.records["data_collectors/custom_source"]
         await wait_for(pilot, lambda: record.state is PluginState.READY)
-        assert app.manager.get_plugin("data_collectors", "custom_source").version == 1
+        assert app.session.manager.get_plugin("data_collectors", "custom_source").version == 1
         await pilot.press("p")
         select(app, "data_collectors/custom_source")
 
@@ -84,7 +84,7 @@ async def test_r_reimports_an_edited_user_plugin_and_keeps_the_old_code_if_the_e
         await pilot.press("r")
         await wait_for(pilot, lambda: any("restarted (code re-imported from" in m for m in notes(app)))
         assert str(tmp_path / "plugins" / "data_collectors" / "custom_source.py") in notes(app)[-1]
-        running = app.manager.get_plugin("data_collectors", "custom_source")
+        running = app.session.manager.get_plugin("data_collectors", "custom_source")
         assert running.version == 2 and record.state is PluginState.READY
         assert (await running.get_market_data("AAPL", "1D"))["close"] == [2.0]
 
@@ -93,24 +93,26 @@ async def test_r_reimports_an_edited_user_plugin_and_keeps_the_old_code_if_the_e
         await wait_for(pilot, lambda: any("does not import" in m for m in notes(app)))
         said = next(m for m in notes(app) if "does not import" in m)
         assert "keeps its old code" in said and "SyntaxError" in said
-        assert app.manager.get_plugin("data_collectors", "custom_source") is running
+        assert app.session.manager.get_plugin("data_collectors", "custom_source") is running
         assert record.state is PluginState.READY
 
         (tmp_path / "plugins" / "data_collectors" / "helper.py").write_text("VERSION = 3\n")  # fixed
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.manager.get_plugin("data_collectors", "custom_source").version == 3)
+        await wait_for(
+            pilot, lambda: app.session.manager.get_plugin("data_collectors", "custom_source").version == 3
+        )
 
 
 async def test_r_on_a_built_in_plugin_restarts_it_and_says_its_code_is_built_in(tmp_path: Path) -> None:
     app = make_app(app_config(tmp_path))
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.ready)
-        before = app.manager.get_plugin("data_collectors", "simulated")
+        before = app.session.manager.get_plugin("data_collectors", "simulated")
         await pilot.press("p")
         select(app, "data_collectors/simulated")
         await pilot.press("r")
         await wait_for(pilot, lambda: any("simulated restarted (built-in code)" in m for m in notes(app)))
-        assert app.manager.get_plugin("data_collectors", "simulated") is not before
+        assert app.session.manager.get_plugin("data_collectors", "simulated") is not before
 
 
 async def test_r_on_a_user_plugin_that_failed_to_import_starts_it_once_fixed(tmp_path: Path) -> None:
@@ -118,14 +120,14 @@ async def test_r_on_a_user_plugin_that_failed_to_import_starts_it_once_fixed(tmp
     app = make_app(path)
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.ready)
-        record = app.manager.records["data_collectors/custom_source"]
+        record = app.session.manager.records["data_collectors/custom_source"]
         await wait_for(pilot, lambda: record.state is PluginState.FAILED)
         (tmp_path / "plugins" / "data_collectors" / "helper.py").write_text("VERSION = 5\n")
         await pilot.press("p")
         select(app, "data_collectors/custom_source")
         await pilot.press("r")
         await wait_for(pilot, lambda: record.state is PluginState.READY)
-        assert app.manager.get_plugin("data_collectors", "custom_source").version == 5
+        assert app.session.manager.get_plugin("data_collectors", "custom_source").version == 5
 
 
 async def test_a_read_only_config_is_said_before_the_restart_and_nothing_changes(tmp_path: Path) -> None:
@@ -139,7 +141,7 @@ async def test_a_read_only_config_is_said_before_the_restart_and_nothing_changes
     app = make_app(path)
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.ready)
-        running = app.manager.get_plugin("data_collectors", "simulated")
+        running = app.session.manager.get_plugin("data_collectors", "simulated")
         await pilot.press("p")
         select(app, "data_collectors/simulated")
         await pilot.press("e")
@@ -149,8 +151,8 @@ async def test_a_read_only_config_is_said_before_the_restart_and_nothing_changes
         await wait_for(pilot, lambda: any("is read-only" in m for m in notes(app)))
         said = next(m for m in notes(app) if "is read-only" in m)
         assert "nothing was changed" in said and f"chmod u+w {path}" in said
-        assert app.manager.get_plugin("data_collectors", "simulated") is running  # not restarted
-        assert app.manager.records["data_collectors/simulated"].entry.config["seed"] == 7
+        assert app.session.manager.get_plugin("data_collectors", "simulated") is running  # not restarted
+        assert app.session.manager.records["data_collectors/simulated"].entry.config["seed"] == 7
     assert path.read_text() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
 
 

@@ -37,7 +37,10 @@ async def test_shift_j_and_k_reorder_collectors_live_and_in_the_file(tmp_path: P
         table.move_cursor(row=[k.value for k in table.rows].index("data_collectors/simulated"))
         await pilot.press("J")
         await wait_for(pilot, lambda: any("is now number 2" in m for m in notes(app)))
-        assert [r.name for r in app.manager.records_of("data_collectors")] == ["yahoo_finance", "simulated"]
+        assert [r.name for r in app.session.manager.records_of("data_collectors")] == [
+            "yahoo_finance",
+            "simulated",
+        ]
         assert (
             table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "data_collectors/simulated"
         )
@@ -64,7 +67,7 @@ async def test_a_adds_an_installed_plugin_with_its_defaults(tmp_path: Path) -> N
         options.highlighted = ids.index("llm/openai")
         await pilot.press("enter")
         await wait_for(pilot, lambda: any(m.startswith("Added llm/openai") for m in notes(app)))
-        assert "llm/openai" in app.manager.records
+        assert "llm/openai" in app.session.manager.records
         assert [e.name for e in load_config(path).config.plugins.of("llm")] == ["ollama", "openai"]
 
 
@@ -86,7 +89,7 @@ async def test_e_opens_a_form_validates_at_the_field_and_applies_and_saves(tmp_p
     app = make_app(path)
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.ready)
-        record = app.manager.records["data_collectors/alpha_vantage"]
+        record = app.session.manager.records["data_collectors/alpha_vantage"]
         assert record.state is PluginState.FAILED and "api_key" in (record.error or "")
         await pilot.press("p")
         table = app.screen.query_one(DataTable)
@@ -150,7 +153,7 @@ async def test_a_restart_that_fails_keeps_the_old_settings_and_the_file(tmp_path
     app = make_app(path)
     async with app.run_test(size=(140, 45), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.ready)
-        record = app.manager.records["analyzers/technical"]
+        record = app.session.manager.records["analyzers/technical"]
         await wait_for(pilot, lambda: record.state is PluginState.READY)
         await pilot.press("p")
         table = app.screen.query_one(DataTable)

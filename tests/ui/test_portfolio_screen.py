@@ -52,7 +52,7 @@ async def test_plus_adds_a_lot_refusing_bad_values_at_their_field_and_it_survive
             str(dialog.query_one("#problem-quantity", Static).render())
             == "cannot be 0 (negative for a short)"
         )
-        last = app.rows["MSFT"].quote.price
+        last = app.watchlist.rows["MSFT"].quote.price
         assert float(dialog.query_one("#field-price", Input).value) == round(last, 4)  # prefilled
         assert dialog.query_one("#field-date", Input).value == "2026-11-25"  # today, by the app's clock
         for bad, field, said in (("1e30", "quantity", "beyond any real position"),):
@@ -63,7 +63,7 @@ async def test_plus_adds_a_lot_refusing_bad_values_at_their_field_and_it_survive
         dialog.query_one("#field-date", Input).value = "2027-01-01"
         await pilot.press("ctrl+s")
         assert "in the future" in str(dialog.query_one("#problem-date", Static).render())
-        assert app.portfolio.lots == []  # nothing kept while the form is refused
+        assert app.session.portfolio.lots == []  # nothing kept while the form is refused
         dialog.query_one("#field-date", Input).value = "2026-06-01"
         dialog.query_one("#field-price", Input).value = "400"
         dialog.query_one("#field-fees", Input).value = "2"
@@ -83,7 +83,7 @@ async def test_plus_adds_a_lot_refusing_bad_values_at_their_field_and_it_survive
         table = await started(pilot, again)
         await wait_for(pilot, lambda: "qty" in [c.value for c in table.columns])
         assert next(r for r in watch_rows(table) if r["symbol"] == "MSFT")["qty"] == "5"
-        assert [(x.quantity, x.price, x.fees) for x in again.portfolio.lots] == [(5, 400, 2)]
+        assert [(x.quantity, x.price, x.fees) for x in again.session.portfolio.lots] == [(5, 400, 2)]
 
 
 async def test_the_lots_screen_edits_closes_and_removes_lots(tmp_path: Path) -> None:
@@ -91,9 +91,9 @@ async def test_the_lots_screen_edits_closes_and_removes_lots(tmp_path: Path) -> 
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await started(pilot, app)
         await add_lot(pilot, app, "AAPL", quantity="10", price="200", date="2026-01-05")
-        await wait_for(pilot, lambda: len(app.portfolio.lots) == 1)
+        await wait_for(pilot, lambda: len(app.session.portfolio.lots) == 1)
         await add_lot(pilot, app, "AAPL", quantity="5", price="100", date="2026-02-05")
-        await wait_for(pilot, lambda: len(app.portfolio.lots) == 2)
+        await wait_for(pilot, lambda: len(app.session.portfolio.lots) == 2)
         await pilot.press("minus")  # two lots: the lots screen, to pick one
         await wait_for(pilot, lambda: isinstance(app.screen, LotsScreen))
         screen = app.screen
@@ -108,7 +108,7 @@ async def test_the_lots_screen_edits_closes_and_removes_lots(tmp_path: Path) -> 
         assert app.screen.query_one("#field-quantity", Input).value == "5"
         app.screen.query_one("#field-quantity", Input).value = "6"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: sorted(x.quantity for x in app.portfolio.lots) == [6, 10])
+        await wait_for(pilot, lambda: sorted(x.quantity for x in app.session.portfolio.lots) == [6, 10])
 
         lots.move_cursor(row=0)  # close the lot of 10 at 250, fees 1: realised 10*50 - 1
         await pilot.press("c")
@@ -117,7 +117,7 @@ async def test_the_lots_screen_edits_closes_and_removes_lots(tmp_path: Path) -> 
         app.screen.query_one("#field-fees", Input).value = "1"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: any("realised +499.00" in m for m in notes(app)))
-        assert [x.quantity for x in app.portfolio.lots] == [6]
+        assert [x.quantity for x in app.session.portfolio.lots] == [6]
         await wait_for(pilot, lambda: lots.row_count == 2)  # one open, one closed
         assert "closed" in str(lots.get_row_at(1)[0]) and str(lots.get_row_at(1)[7]) == "+499.00 USD"
 
@@ -125,11 +125,11 @@ async def test_the_lots_screen_edits_closes_and_removes_lots(tmp_path: Path) -> 
         await pilot.press("d")  # asks first: removing realises nothing
         await wait_for(pilot, lambda: app.screen.query(OptionList))
         await pilot.press("enter")  # the highlighted answer is "No, keep it"
-        assert len(app.portfolio.lots) == 1
+        assert len(app.session.portfolio.lots) == 1
         await pilot.press("d")
         await wait_for(pilot, lambda: app.screen.query(OptionList))
         await pilot.press("down", "enter")
-        await wait_for(pilot, lambda: app.portfolio.lots == [])
+        await wait_for(pilot, lambda: app.session.portfolio.lots == [])
         await pilot.press("escape")
         await wait_for(pilot, lambda: "realised +499.00 USD" in summary(app))
         assert summary(app).startswith("Portfolio 0 positions · value 0.00 USD")
@@ -141,12 +141,12 @@ async def test_minus_closes_the_only_lot_and_esc_changes_nothing(tmp_path: Path)
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await started(pilot, app)
         await add_lot(pilot, app, "SPY", quantity="-3", price="600")  # a short
-        await wait_for(pilot, lambda: len(app.portfolio.lots) == 1)
+        await wait_for(pilot, lambda: len(app.session.portfolio.lots) == 1)
         await pilot.press("minus")
         await wait_for(pilot, lambda: isinstance(app.screen, CloseLotDialog))
         assert "Buy back the short of 3 SPY sold at" in str(app.screen.query_one(".title", Static).render())
         await pilot.press("escape")
-        assert len(app.portfolio.lots) == 1 and app.portfolio.closed == []
+        assert len(app.session.portfolio.lots) == 1 and app.session.portfolio.closed == []
         await pilot.press("minus")
         await wait_for(pilot, lambda: isinstance(app.screen, CloseLotDialog))
         app.screen.query_one("#field-price", Input).value = "590"
@@ -165,7 +165,7 @@ async def test_several_symbols_at_once_the_bad_ones_listed_with_why(tmp_path: Pa
         said = next(m for m in notes(app) if m.startswith("Added AMD"))
         assert "not added: FOO$ (" in said and "MSFT (MSFT is already on this watchlist)" in said
         assert "amd (AMD is already on this watchlist)" in said
-        assert app.symbols == ["AAPL", "MSFT", "SPY", "AMD", "INTC", "TSLA"]
+        assert app.watchlist.symbols == ["AAPL", "MSFT", "SPY", "AMD", "INTC", "TSLA"]
 
 
 async def test_positions_in_other_currencies_are_converted_and_a_missing_rate_is_said(tmp_path: Path) -> None:
@@ -177,14 +177,17 @@ async def test_positions_in_other_currencies_are_converted_and_a_missing_rate_is
         await wait_for(pilot, lambda: "EURUSD=X" in summary(app))
         await add_lot(pilot, app, "VOD.L", quantity="100", price="1000", date="2026-01-05")
         await wait_for(pilot, lambda: "GBPUSD=X" in summary(app))
-        value = app.portfolio.value()
+        value = app.session.portfolio.value()
         sap, vod = value.position("SAP.DE"), value.position("VOD.L")
-        eur, gbp = app.market.rows["EURUSD=X"].quote.price, app.market.rows["GBPUSD=X"].quote.price
+        eur, gbp = (
+            app.session.market.rows["EURUSD=X"].quote.price,
+            app.session.market.rows["GBPUSD=X"].quote.price,
+        )
         assert sap.value_base == sap.value * eur and vod.currency == "GBP"
-        assert vod.value == 100 * app.rows["VOD.L"].quote.price / 100  # pence to pounds
+        assert vod.value == 100 * app.watchlist.rows["VOD.L"].quote.price / 100  # pence to pounds
         assert vod.value_base == vod.value * gbp and not value.incomplete
         assert f"EURUSD=X {eur:.4f} simulated" in summary(app)
-        lot = next(x for x in app.portfolio.lots if x.symbol == "VOD.L")
+        lot = next(x for x in app.session.portfolio.lots if x.symbol == "VOD.L")
         app.post_message(messages.CloseLot(Closing(lot, 1100, lot.opened, 0)))  # sold at 1100p
         await wait_for(pilot, lambda: any("realised +100.00 GBP" in m for m in notes(app)))  # 100 x 100p
 
@@ -237,7 +240,7 @@ async def test_after_the_close_the_post_market_price_is_shown_and_used(tmp_path:
     app = make_app(app_config(tmp_path))
     async with app.run_test(size=(200, 40), notifications=True) as pilot:
         table = await started(pilot, app)
-        quote = app.rows["AAPL"].quote
+        quote = app.watchlist.rows["AAPL"].quote
         assert quote.extended
         await wait_for(pilot, lambda: "ext" in [c.value for c in table.columns])
         row = next(r for r in watch_rows(table) if r["symbol"] == "AAPL")
@@ -245,7 +248,7 @@ async def test_after_the_close_the_post_market_price_is_shown_and_used(tmp_path:
         assert row["last"] == f"{quote.price:.2f}"  # the regular close stays beside it
         await add_lot(pilot, app, "AAPL", quantity="2", price="100", date="2026-01-05")
         await wait_for(pilot, lambda: "post-market prices" in summary(app))
-        assert app.portfolio.value().position("AAPL").value == 2 * quote.extended_price
+        assert app.session.portfolio.value().position("AAPL").value == 2 * quote.extended_price
 
 
 async def test_live_ticks_redraw_the_positions_once_for_a_burst(tmp_path: Path, monkeypatch) -> None:
@@ -256,16 +259,16 @@ async def test_live_ticks_redraw_the_positions_once_for_a_burst(tmp_path: Path, 
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await started(pilot, app)
         await add_lot(pilot, app, "AAPL", quantity="10", price="100")
-        await wait_for(pilot, lambda: len(app.portfolio.lots) == 1)
+        await wait_for(pilot, lambda: len(app.session.portfolio.lots) == 1)
         redraws: list[float] = []
-        shown = app.show_portfolio
-        monkeypatch.setattr(app, "show_portfolio", lambda: (redraws.append(1), shown()))
-        quote = app.rows["AAPL"].quote
+        shown = app.positions.show
+        monkeypatch.setattr(app.positions, "show", lambda: (redraws.append(1), shown()))
+        quote = app.watchlist.rows["AAPL"].quote
         for step in range(20):  # as the market service hands over streamed ticks
             tick = QuoteRow("AAPL", quote.model_copy(update={"price": quote.price + step}))
-            app.market.rows["AAPL"] = tick
-            app._streamed({"AAPL": tick})
-            app._streamed({"MSFT": app.rows["MSFT"]})  # not held: no redraw asked
+            app.session.market.rows["AAPL"] = tick
+            app.watchlist.streamed({"AAPL": tick})
+            app.watchlist.streamed({"MSFT": app.watchlist.rows["MSFT"]})  # not held: no redraw asked
         await wait_for(pilot, lambda: redraws == [1])
         await pilot.pause(0.7)
         assert redraws == [1]

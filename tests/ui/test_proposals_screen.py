@@ -36,7 +36,11 @@ async def test_a_proposal_from_another_process_is_shown_then_accepted_here(tmp_p
             )
         await pilot.press("r")
         await wait_for(pilot, lambda: "2 proposals from agents (M)" in "\n".join(painted_lines(app)))
-        assert app.alerts == [] and app.portfolio is not None and app.portfolio.symbols() == []
+        assert (
+            app.alert_rules.alerts == []
+            and app.session.portfolio is not None
+            and app.session.portfolio.symbols() == []
+        )
         await pilot.press("M")
         await wait_for(pilot, lambda: "alert MSFT: price < 100" in "\n".join(painted_lines(app)))
         painted = "\n".join(painted_lines(app))
@@ -49,6 +53,26 @@ async def test_a_proposal_from_another_process_is_shown_then_accepted_here(tmp_p
         assert statuses == {alert.id: "accepted", lot.id: "rejected"}
         await pilot.press("escape", "r")
         await wait_for(pilot, lambda: "proposal" not in "\n".join(painted_lines(app)).split("\n")[-2])
-        await app.alert_book.load()
-        assert [a.text for a in app.alert_book.alerts] == ["MSFT: price < 100"]
-        assert app.portfolio.symbols() == []
+        await app.session.alerts.load()
+        assert [a.text for a in app.session.alerts.alerts] == ["MSFT: price < 100"]
+        assert app.session.portfolio.symbols() == []
+
+
+async def test_an_accepted_change_lands_and_shows_even_when_the_screen_closes_at_once(tmp_path: Path) -> None:
+    """The decision runs on the App, not on the screen: Esc right after y cancels nothing, and
+    the accepted symbol is on the watchlist at once (not at the next refresh)."""
+    path = app_config(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(140, 30), notifications=True) as pilot:
+        await started(pilot, app)
+        async with session_for(load_config(path)) as server:
+            await server.proposals.propose(
+                "watchlist_add", {"watchlist": "Default", "symbols": ["NVDA"]}, "momentum", "claude-ai"
+            )
+        await pilot.press("M")
+        await wait_for(pilot, lambda: "NVDA" in "\n".join(painted_lines(app)))
+        await pilot.press("y", "escape")  # closed before the decision is done
+        await wait_for(pilot, lambda: "NVDA" in app.main_screen.table.symbols)
+        assert any("Accepted" in n.message for n in app._notifications)
+        assert [p.status for p in await app.session.proposals.all()] == ["accepted"]
+        assert "NVDA" in await app.session.state.watchlist("Default")

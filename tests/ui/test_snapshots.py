@@ -21,8 +21,10 @@ SIZES = [(80, 24), (160, 48)]
 
 async def watchlist_filled(pilot: Any) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in app.symbols))
-    await wait_for(pilot, lambda: all(s in app.sparks for s in app.symbols))  # the trend column
+    await wait_for(pilot, lambda: app.ready and all(s in app.watchlist.rows for s in app.watchlist.symbols))
+    await wait_for(
+        pilot, lambda: all(s in app.watchlist.sparks for s in app.watchlist.symbols)
+    )  # the trend column
     app.clear_notifications()  # toasts time out on the wall clock: never part of a snapshot
     await pilot.pause()
 
@@ -65,7 +67,9 @@ def test_plugins_screen(snap_compare: Any, tmp_path: Path) -> None:
     async def plugins(pilot: Any) -> None:
         await watchlist_filled(pilot)
         await pilot.press("p")
-        await wait_for(pilot, lambda: "starting" not in {r.state for r in pilot.app.manager.records.values()})
+        await wait_for(
+            pilot, lambda: "starting" not in {r.state for r in pilot.app.session.manager.records.values()}
+        )
         await pilot.pause()
 
     app = make_app(app_config(tmp_path))

@@ -37,7 +37,7 @@ async def test_user_theme_errors_are_notified_once_and_the_app_still_starts(
 async def test_command_palette_switches_theme_and_opens_a_symbol(tmp_path: Path) -> None:
     app = make_app(app_config(tmp_path))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.ready and "AAPL" in app.rows)
+        await wait_for(pilot, lambda: app.ready and "AAPL" in app.watchlist.rows)
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"Theme: amber")
@@ -76,16 +76,16 @@ async def test_a_remembered_theme_that_no_longer_loads_falls_back_to_the_default
     path = app_config(tmp_path)
     app = make_app(path)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.ready and "AAPL" in app.rows)
+        await wait_for(pilot, lambda: app.ready and "AAPL" in app.watchlist.rows)
         app.set_theme("mine")
         snapshot_file(path).unlink(missing_ok=True)
         app.action_refresh()  # the snapshot is written after a refresh, with the theme in use
         await wait_for(pilot, lambda: snapshot_file(path).exists())
         for _ in range(200):  # the choice is saved by a worker of its own
-            if await app.state.setting("theme") == "mine":
+            if await app.session.state.setting("theme") == "mine":
                 break
             await pilot.pause(0.05)
-        assert await app.state.setting("theme") == "mine"
+        assert await app.session.state.setting("theme") == "mine"
     snapshot = load_snapshot(path)
     assert snapshot is not None and snapshot.theme and snapshot.theme["name"] == "mine"
     write(themes / "mine.yaml", "name: mine\nprimary: '#00ff00'\nbackground: 'sparkly'\ndark: true\n")

@@ -55,7 +55,7 @@ async def test_postgres_dies_the_edit_is_announced_kept_and_lands_when_it_is_bac
     with throwaway_postgres(tmp_path / "pg") as server:
         app = make_app(postgres_config(tmp_path, server.dsn))
         async with app.run_test(size=(160, 30), notifications=True) as pilot:
-            await wait_for(pilot, lambda: app.ready and "AAPL" in app.rows)
+            await wait_for(pilot, lambda: app.ready and "AAPL" in app.watchlist.rows)
             assert "saved: postgres" in status(app)
             server.kill()
             await pilot.press("a", *"nvda", "enter")
@@ -64,14 +64,14 @@ async def test_postgres_dies_the_edit_is_announced_kept_and_lands_when_it_is_bac
             assert "PostgreSQL" in said and "will be saved as soon as the storage answers" in said
             await wait_for(pilot, lambda: "UNSAVED 1 change" in status(app))
             assert "saved: postgres" not in status(app)
-            assert app.symbols == ["AAPL", "MSFT", "NVDA"]  # the user's edit is on screen
+            assert app.watchlist.symbols == ["AAPL", "MSFT", "NVDA"]  # the user's edit is on screen
             await pilot.pause(1.0)
             assert "UNSAVED 1 change" in status(app)  # retried, refused, still kept
 
             server.start()
             await wait_for(pilot, lambda: "saved: postgres" in status(app), timeout=30)
             assert any(m == "Saved 1 kept change to postgres." for m in notes(app))
-            assert app.symbols == ["AAPL", "MSFT", "NVDA"]
+            assert app.watchlist.symbols == ["AAPL", "MSFT", "NVDA"]
         assert await stored_symbols(server.dsn) == ["AAPL", "MSFT", "NVDA"]
 
 
@@ -82,7 +82,7 @@ async def test_quitting_with_unsaved_changes_says_so_keeps_them_and_the_next_sta
         path = postgres_config(tmp_path, server.dsn)
         app = make_app(path)
         async with app.run_test(size=(160, 30), notifications=True) as pilot:
-            await wait_for(pilot, lambda: app.ready and "AAPL" in app.rows)
+            await wait_for(pilot, lambda: app.ready and "AAPL" in app.watchlist.rows)
             server.kill()
             await pilot.press("a", *"amd", "enter")
             await wait_for(pilot, lambda: "UNSAVED 1 change" in status(app))
@@ -93,7 +93,7 @@ async def test_quitting_with_unsaved_changes_says_so_keeps_them_and_the_next_sta
             assert app.is_running  # the first q did not quit
             await pilot.press("q")
         assert app.exit_notes and "will be saved at the next start" in app.exit_notes[0]
-        journal = app.storage.pending.journal
+        journal = app.session.storage.pending.journal
         assert journal is not None and journal.exists()
         assert await _still_missing(server)
 
@@ -102,7 +102,7 @@ async def test_quitting_with_unsaved_changes_says_so_keeps_them_and_the_next_sta
         async with again.run_test(size=(160, 30), notifications=True) as pilot:
             await wait_for(pilot, lambda: again.ready and "saved: postgres" in status(again), timeout=30)
             assert any("from the last run were not saved yet" in m for m in notes(again))
-            await wait_for(pilot, lambda: "AMD" in again.symbols)
+            await wait_for(pilot, lambda: "AMD" in again.watchlist.symbols)
         assert await stored_symbols(server.dsn) == ["AAPL", "MSFT", "AMD"]
         assert not journal.exists()
 

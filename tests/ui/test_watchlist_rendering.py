@@ -110,13 +110,13 @@ def our_lines(table: WatchlistTable, region: Region) -> list[list[tuple[str, Sty
 async def test_rows_drawn_after_updates_are_what_datatable_draws(tmp_path: Path) -> None:
     app = make_app(app_config(tmp_path, watchlist="[" + ", ".join(SYMBOLS) + "]"))
     async with app.run_test(size=(120, 20)) as pilot:
-        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in SYMBOLS))
+        await wait_for(pilot, lambda: app.ready and all(s in app.watchlist.rows for s in SYMBOLS))
         table = app.main_screen.table
         region = Region(0, 0, table.size.width, table.size.height)
         assert our_lines(table, region) == datatable_lines(table, region)
         moves = ["down", "down", "last row", "up", "first row"]
         for step, move in enumerate(moves):
-            app.main_screen.show_rows(moved(app.rows, 1.01 + step / 100), app.sparks)
+            app.main_screen.show_rows(moved(app.watchlist.rows, 1.01 + step / 100), app.watchlist.sparks)
             if move == "last row":
                 table.move_cursor(row=table.row_count - 1, animate=False)
             elif move == "first row":
@@ -132,12 +132,12 @@ async def test_rows_drawn_after_updates_are_what_datatable_draws(tmp_path: Path)
 async def test_a_row_off_screen_shows_its_new_price_when_scrolled_into_view(tmp_path: Path) -> None:
     app = make_app(app_config(tmp_path, watchlist="[" + ", ".join(SYMBOLS) + "]"))
     async with app.run_test(size=(120, 20)) as pilot:
-        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in SYMBOLS))
+        await wait_for(pilot, lambda: app.ready and all(s in app.watchlist.rows for s in SYMBOLS))
         table = app.main_screen.table
         last = SYMBOLS[-1]
         assert table.get_row_index(last) >= table.size.height  # below the window
-        rows = moved(app.rows, 1.5)
-        app.main_screen.show_rows(rows, app.sparks)
+        rows = moved(app.watchlist.rows, 1.5)
+        app.main_screen.show_rows(rows, app.watchlist.sparks)
         await pilot.pause()
         expected = fmt_price(rows[last].quote.price)
         if not SPEEDUPS_OFF:
@@ -154,10 +154,10 @@ async def test_a_row_off_screen_shows_its_new_price_when_scrolled_into_view(tmp_
 async def test_reading_a_cell_off_screen_gives_the_new_value(tmp_path: Path) -> None:
     app = make_app(app_config(tmp_path, watchlist="[" + ", ".join(SYMBOLS) + "]"))
     async with app.run_test(size=(120, 20)) as pilot:
-        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in SYMBOLS))
+        await wait_for(pilot, lambda: app.ready and all(s in app.watchlist.rows for s in SYMBOLS))
         table = app.main_screen.table
-        rows = moved(app.rows, 2.0)
-        app.main_screen.show_rows(rows, app.sparks)
+        rows = moved(app.watchlist.rows, 2.0)
+        app.main_screen.show_rows(rows, app.watchlist.sparks)
         last = SYMBOLS[-1]
         assert table.get_cell(last, "last").plain == fmt_price(rows[last].quote.price)
         assert table.get_row(last)[2].plain == fmt_price(rows[last].quote.price)
@@ -167,15 +167,15 @@ async def test_reading_a_cell_off_screen_gives_the_new_value(tmp_path: Path) -> 
 async def test_an_update_recomputes_exactly_the_rows_on_screen_and_repaints_them(tmp_path: Path) -> None:
     app = make_app(app_config(tmp_path, watchlist="[" + ", ".join(SYMBOLS) + "]"))
     async with app.run_test(size=(120, 20)) as pilot:
-        await wait_for(pilot, lambda: app.ready and all(s in app.rows for s in SYMBOLS))
+        await wait_for(pilot, lambda: app.ready and all(s in app.watchlist.rows for s in SYMBOLS))
         table = app.main_screen.table
         table.move_cursor(row=25, animate=False)  # scrolled: rows above and below are off screen
         await pilot.pause()
         top = table.scroll_offset.y
         shown = table.size.height - table.header_height
         assert 0 < top and top + shown < len(SYMBOLS)
-        rows = moved(app.rows, 3.0)
-        app.main_screen.show_rows(rows, app.sparks)
+        rows = moved(app.watchlist.rows, 3.0)
+        app.main_screen.show_rows(rows, app.watchlist.sparks)
         on_screen = SYMBOLS[top : top + shown]
         assert not table._pending & set(on_screen)
         assert {SYMBOLS[top - 1], SYMBOLS[top + shown]} <= table._pending  # just off screen

@@ -55,18 +55,20 @@ async def test_a_malformed_shared_record_is_skipped_with_a_notice_and_refreshes_
     path = app_config(tmp_path, watchlist="[AAPL, MSFT, SPY]")
     app = make_app(path)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_for(pilot, lambda: app.ready and "AAPL" in app.rows)
+        await wait_for(pilot, lambda: app.ready and "AAPL" in app.watchlist.rows)
         # another program (or an old version) writes records this app cannot use
-        await app.state.storage.store("wl/Default/sym/MSFT", {"position": "second", "v": 1})
-        await app.state.storage.store("wl/Default/sym/NOT A SYMBOL", {"position": 9.0, "v": 1})
+        await app.session.state.storage.store("wl/Default/sym/MSFT", {"position": "second", "v": 1})
+        await app.session.state.storage.store("wl/Default/sym/NOT A SYMBOL", {"position": 9.0, "v": 1})
     again = make_app(path)
     async with again.run_test(size=(120, 30), notifications=True) as pilot:
-        await wait_for(pilot, lambda: again.ready and "AAPL" in again.rows and "SPY" in again.rows)
+        await wait_for(
+            pilot, lambda: again.ready and "AAPL" in again.watchlist.rows and "SPY" in again.watchlist.rows
+        )
         messages = notes(again)
         assert any("wl/Default/sym/MSFT" in m and "position is not a number" in m for m in messages)
         assert any("wl/Default/sym/NOT A SYMBOL" in m and "not a symbol" in m for m in messages)
-        assert again.symbols == ["AAPL", "SPY"]
-        before = again.rows["AAPL"]
+        assert again.watchlist.symbols == ["AAPL", "SPY"]
+        before = again.watchlist.rows["AAPL"]
         again.action_refresh()
-        await wait_for(pilot, lambda: again.rows["AAPL"] is not before)  # refreshes go on
+        await wait_for(pilot, lambda: again.watchlist.rows["AAPL"] is not before)  # refreshes go on
         assert sum("wl/Default/sym/MSFT" in m for m in notes(again)) == 1  # said once

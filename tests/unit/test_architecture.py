@@ -181,3 +181,29 @@ def test_no_application_module_is_over_500_lines() -> None:
         if lines > MAX_LINES and lines > OVER_THE_LIMIT.get(name, 0):
             over[name] = lines
     assert over == {}, f"split these by job (about {MAX_LINES} lines at most): {over}"
+
+
+def test_the_app_is_thin_and_mixes_nothing_in() -> None:
+    """The App owns the Session, composes screens and routes requests; each job is a
+    controller it holds (ui/controllers/), not a mixin that types itself as the App."""
+    from textual.app import App
+
+    import naetra_tui
+    from naetra_tui.ui import messages
+    from naetra_tui.ui.app import NaetraApp
+
+    assert NaetraApp.__bases__ == (App,)
+    source = Path(naetra_tui.__file__).parent / "ui" / "app.py"
+    assert len(source.read_text(encoding="utf-8").splitlines()) <= 300
+    # every request a screen can post is routed: it subclasses one of the routed kinds
+    routed = (
+        messages.WatchlistRequest,
+        messages.AlertRequest,
+        messages.LotRequest,
+        messages.PluginRequest,
+        messages.ProposalRequest,
+    )
+    requests = [m for m in vars(messages).values() if isinstance(m, type) and issubclass(m, routed)]
+    assert len(requests) >= 20
+    unrouted = [r.__name__ for r in requests if r not in routed and "apply" not in vars(r)]
+    assert unrouted == []  # a request without apply() would reach no controller

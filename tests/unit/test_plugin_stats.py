@@ -48,7 +48,7 @@ async def test_the_plugins_screen_shows_a_collectors_calls(tmp_path: Path) -> No
 
     app = make_app(app_config(tmp_path))
     async with app.run_test(size=(140, 40)) as pilot:
-        await wait_for(pilot, lambda: app.ready and "AAPL" in app.rows)
+        await wait_for(pilot, lambda: app.ready and "AAPL" in app.watchlist.rows)
         await pilot.press("p")
         table = app.screen.query_one(DataTable)
         table.move_cursor(row=[k.value for k in table.rows].index("data_collectors/simulated"))

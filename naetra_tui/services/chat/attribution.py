@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from ...core.clock import utcnow
 from .figures import Figure, FigureCheck, find_figures
 
@@ -312,3 +314,50 @@ def analysis_facts(analysis: Any) -> list[Fact]:
                     )
                 )
     return out
+
+
+def history_facts(history: Any) -> list[Fact]:
+    """The figures ``summarize_history`` gives the model: last close, changes over 1/5/21/63
+    bars and the whole range, the range's high and low, annualised volatility."""
+    close = history.close
+    n = len(close)
+    if not n:
+        return []
+    source, as_of, simulated = history.source, history.fetched_at, history.simulated
+
+    def fact(name: str, value: float, percent: bool = False) -> Fact:
+        return Fact(history.symbol, name, float(value), source, as_of, simulated, percent)
+
+    out = [fact("close", close[-1]), fact("change_pct", (close[-1] / close[0] - 1) * 100, True)]
+    out += [fact("change_pct", (close[-1] / close[-1 - b] - 1) * 100, True) for b in (1, 5, 21, 63) if n > b]
+    out += [fact("high", float(np.nanmax(history.high))), fact("low", float(np.nanmin(history.low)))]
+    if n > 2:
+        out.append(fact("volatility", float(np.std(np.diff(np.log(close))) * np.sqrt(252) * 100), True))
+    return out
+
+
+def match_note(fact: Fact) -> str:
+    """A matched value in words, for the chat's figure report."""
+    origin = "SIMULATED" if fact.simulated else fact.source
+    when = f" · as of {fact.as_of:%Y-%m-%d %H:%M} UTC" if fact.as_of else ""
+    return f"{fact.symbol} {fact.field.replace('_', ' ')} · {origin}{when}"
+
+
+def figure_notes(text: str, check: FigureCheck, facts: Iterable[Fact]) -> dict[str, str]:
+    """Per figure of the check, in words: what it matched, or why it is unverified. A verified
+    figure no typed value explains was found in the text sent with the question."""
+    matched: dict[str, Fact] = {}
+    refused: dict[str, str] = {}
+    for verdict in attribute(text, facts).verdicts:  # the first of each kind, for a repeated figure
+        if verdict.verified and verdict.fact is not None:
+            matched.setdefault(verdict.figure, verdict.fact)
+        elif not verdict.verified and verdict.reason:
+            refused.setdefault(verdict.figure, verdict.reason)
+    notes: dict[str, str] = {}
+    for figure in check.verified:
+        notes[figure] = (
+            match_note(matched[figure]) if figure in matched else "in the data sent with the question"
+        )
+    for figure in check.unverified:
+        notes[figure] = refused.get(figure, "not in the data")
+    return notes

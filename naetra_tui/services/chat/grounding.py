@@ -45,7 +45,7 @@ def budget(history: list[ChatMessage], system: str, current: str, window: int) -
         if cost > left:
             break
         left -= cost
-        kept.append(ChatTurn(m.role, m.content))  # type: ignore[arg-type]
+        kept.append(ChatTurn(m.role, m.content))
     kept.reverse()
     return [ChatTurn("system", system), *kept, ChatTurn("user", current)]
 

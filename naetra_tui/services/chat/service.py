@@ -34,7 +34,7 @@ from ...core.models import ChatMessage
 from ...core.secrets import redact
 from ...core.symbols import normalize_symbol
 from ...core.text import clean, clean_line
-from .attribution import Fact, analysis_facts, downgraded, field_conflicts, quote_facts
+from .attribution import Fact, analysis_facts, downgraded, field_conflicts, figure_notes, quote_facts
 from .bounds import (
     ANSWER_DEADLINE,
     MAX_ANSWER_CHARS,
@@ -401,9 +401,10 @@ class ChatService:
                 )
                 label = clean_line(f"tool: {call.name}({args_text})")[:200]
                 yield ChatEvent("tool", label)
-                result = await self.run_tool(call.name, call.arguments)
+                result, facts = await self.tools.run_typed(call.name, call.arguments)
                 turn.grounding.append(label)
                 turn.tool_results.append(data_only(result, call.arguments))
+                turn.facts.extend(facts)  # the typed values the tool fetched
                 messages.append(ChatTurn("tool", result, answers=call))
         message = self._answer(turn, answer)
         await self._save(turn.key, message)
@@ -447,9 +448,10 @@ class ChatService:
         """The answer as kept: who wrote it, what it was grounded on, and its figure check —
         a figure found in the data but as another field's or symbol's value is unverified."""
         check = check_figures(answer, [turn.context, *turn.tool_results], turn.question)
+        quotes = [f for row in self.market.rows.values() if row.quote for f in quote_facts(row.quote)]
+        facts = [*turn.facts, *quotes]
         if check.verified:
-            quotes = [f for row in self.market.rows.values() if row.quote for f in quote_facts(row.quote)]
-            check = downgraded(check, field_conflicts(answer, [*turn.facts, *quotes]))
+            check = downgraded(check, field_conflicts(answer, facts))
         model = turn.model if turn.model != "?" else turn.provider.model
         return ChatMessage(
             role="assistant",
@@ -460,6 +462,7 @@ class ChatService:
             model=clean_line(model),
             verified_figures=check.verified,
             unverified_figures=check.unverified,
+            figure_notes=figure_notes(answer, check, facts) if check.checked else {},
             **fields,
         )
 

@@ -18,6 +18,7 @@ from ...core.errors import DataUnavailable, NaetraError
 from ...core.secrets import redact
 from ...core.symbols import normalize_symbol
 from ...core.timeframes import RANGES, TIMEFRAMES
+from .attribution import Fact, analysis_facts, history_facts, quote_facts
 from .grounding import PortfolioSource, portfolio_part, quote_line, summarize_history
 
 if TYPE_CHECKING:
@@ -150,8 +151,13 @@ class ChatTools:
 
     async def run(self, name: str, arguments: Any) -> str:
         """Execute a read-only tool; any problem is returned as text for the model."""
+        return (await self.run_typed(name, arguments))[0]
+
+    async def run_typed(self, name: str, arguments: Any) -> tuple[str, list[Fact]]:
+        """The tool's text for the model, and the typed values it gave (what the answer's
+        figures are checked against: symbol, field, source, as-of). An error gives none."""
         if name not in TOOL_ARGS:
-            return f"error: unknown tool '{name}'; available tools: {', '.join(TOOL_ARGS)}"
+            return f"error: unknown tool '{name}'; available tools: {', '.join(TOOL_ARGS)}", []
         try:
             args = TOOL_ARGS[name].model_validate(arguments if isinstance(arguments, dict) else {})
         except ValidationError as exc:
@@ -159,37 +165,42 @@ class ChatTools:
                 f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}"
                 for e in exc.errors(include_input=False)
             )
-            return f"error: invalid arguments for {name}: {problems}"
+            return f"error: invalid arguments for {name}: {problems}", []
         try:
             return await self._tool(name, args)
         except (NaetraError, ValueError) as exc:
-            return f"error: {redact(str(exc))}"
+            return f"error: {redact(str(exc))}", []
 
-    async def _tool(self, name: str, args: Any) -> str:
+    async def _tool(self, name: str, args: Any) -> tuple[str, list[Fact]]:
         if name == "get_quote":
             rows = await self.market.refresh(args.symbols)
-            return "\n".join(
+            text = "\n".join(
                 quote_line(r) if r.quote else f"{r.symbol}: unavailable ({r.error})" for r in rows.values()
             )
+            return text, [f for r in rows.values() if r.quote for f in quote_facts(r.quote)]
         if name == "get_history":
             history = await self.market.history(args.symbol, args.timeframe, args.range)
-            return summarize_history(history)
+            return summarize_history(history), history_facts(history)
         if name == "run_analysis":
             if self.analysis is None:
-                return "error: analysis is not available"
+                return "error: analysis is not available", []
             results = await self.analysis.analyze(args.symbol, "1D", "2Y")
             if args.analyzer not in results:
                 return (
-                    f"error: no analyzer named '{args.analyzer}'; available: {', '.join(results) or 'none'}"
+                    f"error: no analyzer named '{args.analyzer}'; available: {', '.join(results) or 'none'}",
+                    [],
                 )
             result = results[args.analyzer]
-            return result.analysis.to_text() if result.analysis else f"error: {result.error}"
+            if result.analysis is None:
+                return f"error: {result.error}", []
+            return result.analysis.to_text(), analysis_facts(result.analysis)
         if name == "compare":
             lines = [
                 "| symbol | last | change | 1Y return | volatility (ann.) | source |",
                 "|---|---|---|---|---|---|",
             ]
             rows = await self.market.refresh(args.symbols)
+            facts: list[Fact] = []
             for symbol in args.symbols:
                 row = rows.get(symbol)
                 q = row.quote if row else None
@@ -202,6 +213,8 @@ class ChatTools:
                         else float("nan")
                     )
                     extra = f"{ret:+.1f}% | {vol:.1f}%"
+                    facts += [Fact(symbol, name, value, h.source, h.fetched_at, h.simulated, True)
+                              for name, value in (("1Y return", ret), ("volatility", vol))]  # fmt: skip
                 except DataUnavailable:
                     extra = "n/a | n/a"
                 if q is None:
@@ -211,11 +224,12 @@ class ChatTools:
                     lines.append(
                         f"| {symbol} | {q.price:.4f} | {change} | {extra} | {'SIMULATED' if q.simulated else q.source} |"
                     )
-            return "\n".join(lines)
+                    facts += quote_facts(q)
+            return "\n".join(lines), facts
         if name == "get_portfolio":
             held = await portfolio_part(self.portfolio)
-            return held[0] if held else "(the user holds no positions)"
+            return (held[0] if held else "(the user holds no positions)"), []
         if name == "list_watchlist":
             symbols = await self.watchlist() if self.watchlist else []
-            return ", ".join(symbols) or "(the watchlist is empty)"
-        return f"error: unknown tool '{name}'"
+            return ", ".join(symbols) or "(the watchlist is empty)", []
+        return f"error: unknown tool '{name}'", []

@@ -197,7 +197,7 @@ FLAT_LISTS: dict[str, type[MarkdownBlock]] = (
 
 def _flat_list(like: MarkdownBlock, rows: ListRows) -> MarkdownBlock:
     kind = "ordered_list_open" if isinstance(like, _TEXTUAL.ordered_list) else "bullet_list_open"  # type: ignore[union-attr]
-    flat = FLAT_LISTS[kind](like._markdown, like._token)  # type: ignore[call-arg]
+    flat = FLAT_LISTS[kind](like._markdown, like._token)
     flat.list_rows = rows  # type: ignore[attr-defined]
     flat.source_range = like.source_range
     return flat
@@ -215,7 +215,9 @@ def flattened(widget: Widget) -> MarkdownBlock | None:
 def restyle_flat(old: Widget, new: MarkdownBlock) -> bool:
     """Give a mounted flat list the rows of ``new`` (the same answer restyled); False if
     ``old`` is not a flat list or ``new`` cannot be one."""
-    rows = rows_from_parsed(new) if FLAT_LISTS and isinstance(old, FlatListMixin) else None
+    if not (FLAT_LISTS and isinstance(old, FlatListMixin)):
+        return False
+    rows = rows_from_parsed(new)
     if rows is None or isinstance(new, _TEXTUAL.ordered_list) != isinstance(old, _TEXTUAL.ordered_list):  # type: ignore[union-attr]
         return False
     old.set_rows(rows)

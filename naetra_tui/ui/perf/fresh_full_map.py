@@ -29,7 +29,11 @@ _installed = False
 def compatible() -> bool:
     """The compositor still keeps its full map and its out-of-date mark under these names."""
     probe = Compositor()
-    needed = [(Compositor, "reflow"), (Compositor, "full_map"), (Compositor, "_arrange_root")]
+    needed: list[tuple[object, str]] = [
+        (Compositor, "reflow"),
+        (Compositor, "full_map"),
+        (Compositor, "_arrange_root"),
+    ]
     needed += [(probe, "_full_map"), (probe, "_full_map_invalidated")]
     return internals_present("fresh_full_map", needed)
 

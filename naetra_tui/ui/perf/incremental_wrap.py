@@ -92,5 +92,5 @@ def install() -> bool:
 
     if not compatible():
         return False
-    textual.content.divide_line = incremental_divide_line  # type: ignore[attr-defined]
+    textual.content.divide_line = incremental_divide_line
     return True

@@ -36,7 +36,7 @@ from .guard import internals_present
 try:
     from textual._segment_tools import line_crop
 except ImportError:  # moved: the fast path stands aside (see fast_path_available)
-    line_crop = None
+    line_crop = None  # type: ignore[assignment]  # (a function, or None on such a Textual)
 
 SegmentLines = list[list[Segment]]
 MAX_CACHED_LINES = 2_000
@@ -188,12 +188,12 @@ class RowCachedTable(DataTable):
 
     def fast_path_available(self) -> bool:
         """This Textual's DataTable has the internals the fast path was written against."""
-        available = getattr(type(self), "_fast_path", None)
+        available: bool | None = getattr(type(self), "_fast_path", None)
         if available is None:
-            needed = [(DataTable, name) for name in DATATABLE_INTERNALS]
+            needed: list[tuple[object, str]] = [(DataTable, name) for name in DATATABLE_INTERNALS]
             needed += [(self, name) for name in INSTANCE_INTERNALS]
             available = line_crop is not None and internals_present("row_table", needed)
-            type(self)._fast_path = available
+            type(self)._fast_path = available  # type: ignore[attr-defined]  # cached per class
         return available
 
     def _is_plain_layout(self) -> bool:
@@ -257,7 +257,7 @@ class RowCachedTable(DataTable):
         show_cursor, show_hover = frame.show_cursor, frame.show_hover
         cursor = cursor_location.row == row_index
         hover = hover_location.row == row_index
-        state = (
+        state: tuple[object, ...] = (
             line_no,
             row_index,
             base_style,
@@ -293,6 +293,7 @@ class RowCachedTable(DataTable):
         for column_index, (value, cell_width) in enumerate(zip(values, widths, strict=True)):
             if (
                 reusable
+                and shown is not None
                 and column_index < len(shown.values)
                 and shown.values[column_index] is value
                 and shown.widths[column_index] == cell_width

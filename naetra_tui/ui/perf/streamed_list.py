@@ -42,10 +42,12 @@ def _textual_internals() -> _Internals | None:
     try:
         from textual.widgets import _markdown
     except ImportError:
-        _markdown = None
+        _markdown = None  # type: ignore[assignment]  # a Textual without it: the guard says so
     names = ["MarkdownBulletList", "MarkdownOrderedList", "MarkdownBullet", "MarkdownListItem"]
     names.append("MarkdownParagraph")
-    needed = [(_markdown, name) for name in names] + [(MarkdownBlock, "_update_from_block")]
+    needed: list[tuple[object, str]] = [(_markdown, name) for name in names] + [
+        (MarkdownBlock, "_update_from_block")
+    ]
     needed += [(MarkdownBlock, "_copy_context"), (getattr(_markdown, "MarkdownBullet", None), "symbol")]
     return _Internals(_markdown) if internals_present("streamed_list", needed) else None
 
@@ -79,7 +81,7 @@ async def update_in_place(old: Widget, new: MarkdownBlock) -> bool:
     if _TEXTUAL is None or type(old) is not type(new):
         return False
     if isinstance(old, _TEXTUAL.bullet_list | _TEXTUAL.ordered_list):
-        return await grow_list(old, new)  # type: ignore[arg-type]
+        return await grow_list(old, new)
     if not isinstance(old, _TEXTUAL.paragraph):
         # a heading (or other text block) with the same text stays; a code block, table or
         # quote is remounted as Textual does
@@ -102,7 +104,11 @@ async def grow_list(old: MarkdownBlock, new: MarkdownBlock) -> bool:
     columns: list[Widget] = []
     for row, item, symbol in zip(rows, items, symbols, strict=False):
         parts = list(row.children)  # Textual composes an item as Horizontal(bullet, Vertical)
-        if len(parts) != 2 or not isinstance(parts[0], _TEXTUAL.bullet) or parts[0].symbol != symbol:
+        if (
+            len(parts) != 2
+            or not isinstance(parts[0], _TEXTUAL.bullet)
+            or getattr(parts[0], "symbol", None) != symbol
+        ):
             return False
         if len(parts[1].children) > len(item._blocks):
             return False
@@ -130,7 +136,7 @@ class InPlaceList:
     """Mixed into Textual's list blocks: a streamed write updates the list in place."""
 
     async def _update_from_block(self, block: MarkdownBlock) -> None:
-        if type(block) is type(self) and await grow_list(self, block):  # type: ignore[arg-type]
+        if type(block) is type(self) and await grow_list(self, block):
             return
         await super()._update_from_block(block)  # type: ignore[misc]
 

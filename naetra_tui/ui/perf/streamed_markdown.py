@@ -36,7 +36,7 @@ def _textual_paragraph() -> type[MarkdownBlock] | None:
     try:
         from textual.widgets import _markdown
     except ImportError:
-        _markdown = None
+        _markdown = None  # type: ignore[assignment]  # a Textual without it: the guard says so
     paragraph = getattr(_markdown, "MarkdownParagraph", None)
     needed = [(_markdown, "MarkdownParagraph"), (paragraph, "set_content"), (Widget, "_size_updated")]
     needed += [(Widget, "_set_dirty"), (Static, "content")]
@@ -176,8 +176,9 @@ class StreamedParagraph(ReuseLastRender, OneLayoutPerResize, MarkdownParagraph o
         return self.visual.get_height(self.styles, self.size.width) if self.size.width else 0
 
     def set_content(self, content: Content) -> None:
-        width, height = self._content_height_cache  # from the last layout, if any
-        old = self._content
+        # (Textual's own attributes, untyped there)
+        width, height = self._content_height_cache  # type: ignore[has-type]  # from the last layout
+        old = self._content  # type: ignore[has-type]
         self._content = content
         self._visual_now = visual = visualize(self, content)
         if width is None or height is None or not self.is_mounted:

@@ -44,10 +44,10 @@ class AlertsScreen(Screen[None]):
     def fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        for alert in self.naetra.alerts:
+        for alert in self.naetra.alert_rules.alerts:
             state = Text("armed", style="green") if alert.active else Text("fired", style="bold yellow")
             table.add_row(safe(alert.text), state, safe(alert.note), key=alert.id)
-        if not self.naetra.alerts:
+        if not self.naetra.alert_rules.alerts:
             table.add_row(
                 Text("No alerts: on the watchlist press ! to add one.", style="dim"), Text(""), Text("")
             )

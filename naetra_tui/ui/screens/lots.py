@@ -17,6 +17,7 @@ from ..widgets.key_hints import KeyHints
 if TYPE_CHECKING:
     from ...core.portfolio import Lot
     from ..app import NaetraApp
+    from .lot_dialogs import Closing
 
 
 class LotsScreen(Screen[None]):
@@ -56,7 +57,7 @@ class LotsScreen(Screen[None]):
         table.focus()
 
     def open_lots(self) -> list[Lot]:
-        service = self.naetra.portfolio
+        service = self.naetra.positions.service()
         return [lot for lot in service.lots if lot.symbol == self.symbol] if service else []
 
     def refresh_lots(self) -> None:
@@ -66,7 +67,7 @@ class LotsScreen(Screen[None]):
         table = self.query_one(DataTable)
         chosen = self.selected()
         table.clear()
-        service = self.naetra.portfolio
+        service = self.naetra.positions.service()
         if service is None:
             return
         for lot in self.open_lots():
@@ -87,7 +88,7 @@ class LotsScreen(Screen[None]):
     def _position_text(self) -> Text:
         from ...services.portfolio.fmt import money
 
-        service = self.naetra.portfolio
+        service = self.naetra.positions.service()
         value = service.value() if service else None
         p = value.position(self.symbol) if value else None
         if p is None or not p.lots:
@@ -112,8 +113,9 @@ class LotsScreen(Screen[None]):
         return next((lot for lot in self.open_lots() if lot.id == key), None)
 
     def _last(self) -> tuple[float | None, str | None]:
-        row = self.naetra.rows.get(self.symbol) or (
-            self.naetra.market.rows.get(self.symbol) if self.naetra.market else None
+        service = self.naetra.positions.service()
+        row = self.naetra.watchlist.rows.get(self.symbol) or (
+            service.market.rows.get(self.symbol) if service is not None else None
         )
         q = row.quote if row is not None else None
         return (q.price, q.currency) if q is not None else (None, None)
@@ -152,7 +154,7 @@ class LotsScreen(Screen[None]):
             return
         self.app.push_screen(CloseLotDialog(lot, self._last()[0]), self._lot_closed)
 
-    def _lot_closed(self, closing: object) -> None:
+    def _lot_closed(self, closing: Closing | None) -> None:
         if closing is not None:
             self.post_message(messages.CloseLot(closing))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -13,6 +14,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from ...services.session import Phase
 from .. import messages
+from ..themes import updown_colours
 from ..widgets.key_hints import KeyHints
 from ..widgets.status_bar import StatusBar
 from ..widgets.watchlist import WatchlistTable
@@ -81,7 +83,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         return self.query_one(WatchlistTable)
 
     def on_mount(self) -> None:
-        self.table.colours = self.naetra.updown_colours
+        self.table.colours = partial(updown_colours, self.app)
         self.table.focus()
         if self.first is not None:
             self.show_symbols(self.first.symbols)
@@ -185,7 +187,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
         self._typing()
         symbol = self.table.current_symbol()
-        service = self.naetra.portfolio
+        service = self.naetra.positions.service()
         lots = [lot for lot in service.lots if lot.symbol == symbol] if service and symbol else []
         if not symbol:
             return
@@ -215,7 +217,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         self.table.show_positions({p.symbol: p for p in value.positions}, value.base)
         summary = self.query_one("#portfolio", Static)
         if value.positions:  # open lots, or closed ones whose realised P&L it shows
-            up, down = self.naetra.updown_colours()
+            up, down = updown_colours(self.app)
             summary.update(summary_text(value, up, down))
             summary.add_class("visible")
         else:
@@ -257,7 +259,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_switch_watchlist(self) -> None:
         self._typing()
-        names, current = self.naetra.watchlist_names, self.naetra.watchlist_name
+        names, current = self.naetra.watchlist.names, self.naetra.watchlist.name
         if names:
             self.app.push_screen(switch_list_dialog(names, current), self._picked_list)
 
@@ -269,7 +271,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_new_watchlist(self) -> None:
         self._typing()
-        dialog = new_list_dialog(self.naetra.watchlist_names)
+        dialog = new_list_dialog(self.naetra.watchlist.names)
         self.app.push_screen(dialog, self._answered(messages.NewWatchlist))
 
     def action_add_alert(self) -> None:
@@ -294,26 +296,26 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
     def action_rename_list(self, name: str | None = None) -> None:
         from .list_edits import rename_list
 
-        rename_list(self, name or self.naetra.watchlist_name, list(self.naetra.watchlist_names))
+        rename_list(self, name or self.naetra.watchlist.name, list(self.naetra.watchlist.names))
 
     def action_delete_list(self, name: str | None = None) -> None:
         from .list_edits import delete_list
 
-        name = name or self.naetra.watchlist_name
-        if len(self.naetra.watchlist_names) <= 1:  # said before asking, not after
+        name = name or self.naetra.watchlist.name
+        if len(self.naetra.watchlist.names) <= 1:  # said before asking, not after
             self.notify(
                 f"{name} is the only watchlist: create another one first (n)", markup=False, timeout=5
             )
             return
-        count = len(self.naetra.symbols) if name == self.naetra.watchlist_name else 0
+        count = len(self.naetra.watchlist.symbols) if name == self.naetra.watchlist.name else 0
         delete_list(self, name, count)
 
     def action_proposals(self) -> None:
         """The changes AI assistants proposed over MCP, to accept or reject."""
         from .proposals import ProposalsScreen
 
-        session = self.naetra.session
-        if session is None or not session.has(Phase.ALL):
+        session = self.naetra.session_at(Phase.ALL)
+        if session is None:
             self.notify("Still starting: try again in a moment.", markup=False, timeout=3)
             return
         self.app.push_screen(ProposalsScreen(session.proposals))

@@ -21,7 +21,7 @@ from ..formatting import clean, fmt_time, safe
 from ..widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
-    from ...plugin_host.manager import PluginRecord
+    from ...plugin_host.manager import PluginManager, PluginRecord
     from ..app import NaetraApp
 
 STATE_STYLE = {
@@ -69,7 +69,7 @@ def stats_line(category: str, name: str) -> str:
 class PluginsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("space", "toggle", "Enable/disable"),
+        Binding("space", "toggle_plugin", "Enable/disable"),
         Binding("r", "reload", "Reload"),
         Binding("u", "use_llm", "Use for chat"),
         Binding("e", "edit", "Settings"),
@@ -93,6 +93,11 @@ class PluginsScreen(Screen[None]):
     def naetra(self) -> NaetraApp:
         return self.app  # type: ignore[return-value]
 
+    @property
+    def manager(self) -> PluginManager:
+        """Opened only once the plugins are loaded (``App.action_plugins`` waits for that)."""
+        return self.naetra.opened_session().manager
+
     def on_mount(self) -> None:
         self.sub_title = "Plugins"
         table = self.query_one(DataTable)
@@ -112,7 +117,7 @@ class PluginsScreen(Screen[None]):
         self.refresh_rows()  # states may have changed while another screen was on top
 
     def _cells(self, record: PluginRecord) -> list[Text]:
-        manager = self.naetra.manager
+        manager = self.manager
         mark, style = STATE_STYLE[record.state]
         state = record.state.value
         never_started = record.started_in is None and record.error is None
@@ -128,7 +133,7 @@ class PluginsScreen(Screen[None]):
         ]
 
     def refresh_rows(self) -> None:
-        manager = self.naetra.manager
+        manager = self.manager
         table = self.query_one(DataTable)
         if not table.columns:  # a plugin changed before on_mount built the table: it fills it then
             return
@@ -154,7 +159,7 @@ class PluginsScreen(Screen[None]):
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.naetra.manager.records.get(key or "")
+        return self.manager.records.get(key or "")
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
@@ -167,7 +172,7 @@ class PluginsScreen(Screen[None]):
         text = Text()
         text.append(f"{record.key}", style="bold")
         text.append(f"  {record.state.value}\n", style=STATE_STYLE[record.state][1])
-        text.append(f"from: {clean(self.naetra.manager.origin(record))}\n")
+        text.append(f"from: {clean(self.manager.origin(record))}\n")
         if record.last_health:
             text.append(f"last health check: {fmt_time(record.last_health)} {clean(record.health_detail)}\n")
         if record.error:
@@ -178,7 +183,7 @@ class PluginsScreen(Screen[None]):
         text.append(clean(json.dumps(record.display_config(), default=str)))
         self.query_one("#detail-text", Static).update(text)
 
-    def action_toggle(self) -> None:
+    def action_toggle_plugin(self) -> None:
         record = self.selected()
         if record is not None:
             # answer the key in this frame; the real state replaces it when the plugin is done
@@ -241,7 +246,7 @@ class PluginsScreen(Screen[None]):
         from ...plugin_host.discovery import list_installed
         from .dialogs import PickDialog
 
-        used = {(r.category, r.entry.plugin) for r in self.naetra.manager.records.values()}
+        used = {(r.category, r.entry.plugin) for r in self.manager.records.values()}
         spare = [p for p in list_installed() if (p.category, p.name) not in used]
         if not spare:
             self.app.notify("Every installed plugin is in the config already.", markup=False, timeout=4)

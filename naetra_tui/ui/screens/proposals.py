@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header
 
 from ...core.errors import NaetraError
+from .. import messages
 from ..formatting import safe
 from ..widgets.key_hints import KeyHints
 from ..worker_errors import ReportsWorkerErrors
@@ -96,17 +97,11 @@ class ProposalsScreen(ReportsWorkerErrors, Screen[None]):
         if proposal.status != "pending":
             self.notify(f"This proposal was {proposal.status} already.", markup=False, timeout=4)
             return
-        self.decide(proposal.id, accept)
+        self.post_message(
+            messages.AcceptProposal(proposal.id) if accept else messages.RejectProposal(proposal.id)
+        )
 
-    @work(group="proposals-decide", exit_on_error=False)
-    async def decide(self, proposal_id: str, accept: bool) -> None:
-        try:
-            done = await (self.book.accept(proposal_id) if accept else self.book.reject(proposal_id))
-        except NaetraError as exc:  # refused now (a symbol gone, storage down): said, nothing lost
-            self.notify(str(exc), severity="error", markup=False, timeout=8)
-        else:
-            said = f"Accepted: {done.outcome}" if accept else f"Rejected: {done.summary}"
-            self.notify(said, markup=False, timeout=5)
+    def on_proposals_changed(self, message: messages.ProposalsChanged) -> None:
         self.load()
 
     def action_back(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Header, Static
 
 from ...core.errors import NaetraError
 from ...core.models import PriceHistory
+from ...services.session import Phase
 from ..formatting import safe
 from ..widgets.analysis_pane import AnalysisPane
 from ..widgets.chart import KINDS, ChartOptions, LowerChart, PriceChart, VolumeChart
@@ -101,12 +102,12 @@ class SymbolScreen(ReportsWorkerErrors, Screen[None]):
         label, timeframe, range_name = RANGES[self.range_key]
         title = self.query_one("#chart-title", Static)
         title.update(safe(f"{self.symbol} · {label} · {timeframe} bars · loading…", "dim"))
-        market = self.naetra.market
-        if market is None:
+        session = self.naetra.session_at(Phase.MARKET)
+        if session is None:
             title.update(safe("starting…", "dim"))
             return
         try:
-            self.history = await market.history(self.symbol, timeframe, range_name)
+            self.history = await session.market.history(self.symbol, timeframe, range_name)
         except NaetraError as exc:
             self.history = None
             title.update(safe(f"{self.symbol} · {label}: {exc}", "bold red"))
@@ -151,9 +152,10 @@ class SymbolScreen(ReportsWorkerErrors, Screen[None]):
     @work(exclusive=True, group="analysis", exit_on_error=False)
     async def load_analysis(self) -> None:
         panes = self.query_one("#panes", VerticalScroll)
-        service = self.naetra.analysis
-        if service is None:
+        session = self.naetra.session_at(Phase.ALL)
+        if session is None:
             return
+        service = session.analysis
         names = [name for name, _ in service.analyzers()]
         await panes.remove_children()
         if not names:

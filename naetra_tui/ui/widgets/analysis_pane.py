@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -62,7 +64,7 @@ class AnalysisPane(Static):
     AnalysisPane { padding: 0 1; margin-bottom: 1; }
     """
 
-    def __init__(self, analyzer: str, **kwargs) -> None:
+    def __init__(self, analyzer: str, **kwargs: Any) -> None:
         super().__init__(render_result(analyzer, None, loading=True), **kwargs)
         self.analyzer = analyzer
         self.result: AnalysisResult | None = None

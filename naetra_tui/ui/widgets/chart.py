@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from textual_plotext import PlotextPlot
@@ -69,9 +70,9 @@ def downsample(history: PriceHistory, max_bars: int) -> tuple[PriceHistory, np.n
 
 
 def draw_price(
-    plt: object, history: PriceHistory, options: ChartOptions, title: str, max_bars: int = 100
+    plt: Any, history: PriceHistory, options: ChartOptions, title: str, max_bars: int = 100
 ) -> None:
-    """Draw the price panel on a plotext module-like object."""
+    """Draw the price panel on a plotext module-like object (plotext ships no types)."""
     p = plt  # plotext's API is module functions on this object
     p.clear_data()
     p.title(title)
@@ -131,7 +132,7 @@ def draw_price(
     p.xticks(ticks, labels)
 
 
-def draw_volume(plt: object, history: PriceHistory, max_bars: int = 100) -> None:
+def draw_volume(plt: Any, history: PriceHistory, max_bars: int = 100) -> None:
     p = plt
     p.clear_data()
     history, _ = downsample(history, max_bars)
@@ -149,7 +150,7 @@ def draw_volume(plt: object, history: PriceHistory, max_bars: int = 100) -> None
     p.title("volume")
 
 
-def draw_lower(plt: object, history: PriceHistory, lower: str, max_bars: int = 100) -> None:
+def draw_lower(plt: Any, history: PriceHistory, lower: str, max_bars: int = 100) -> None:
     p = plt
     p.clear_data()
     if not len(history) or not lower:

@@ -10,7 +10,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -26,6 +26,7 @@ from .batched_stream import BatchedStream
 
 if TYPE_CHECKING:
     from ...core.models import ChatMessage
+    from ...services.chat import ChatService
 
 
 def short_model(model: str | None) -> str:
@@ -53,7 +54,7 @@ class ChatInput(Input):
             self.history.append(text)
         self.position = len(self.history)
 
-    def _on_key(self, event: Any) -> None:
+    async def _on_key(self, event: events.Key) -> None:  # before the Input's own (the MRO)
         if event.key in ("up", "down") and self.history:
             step = -1 if event.key == "up" else 1
             self.position = max(0, min(len(self.history), self.position + step))
@@ -121,8 +122,13 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
         return safe(f"Chat · {self.symbol or 'general'}")
 
     @property
-    def chat(self) -> Any:
-        return getattr(self.app, "chat", None)
+    def chat(self) -> ChatService | None:
+        """The Session's chat; None while the app starts (or in an App that is not ours)."""
+        from ...services.session import Phase
+        from ..app import NaetraApp
+
+        session = self.app.session_at(Phase.ALL) if isinstance(self.app, NaetraApp) else None
+        return session.chat if session is not None else None
 
     def on_mount(self) -> None:
         self.load_history()
@@ -198,7 +204,8 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
 
     @staticmethod
     def _unverified_widget(message: ChatMessage) -> Static:
-        figures = ", ".join(message.unverified_figures[:20])
+        notes = message.figure_notes
+        figures = ", ".join(f"{f} ({notes[f]})" if f in notes else f for f in message.unverified_figures[:20])
         return Static(
             Content(clean_line(f"⚠ not found in the data this answer was grounded on: {figures}")),
             classes="unverified",
@@ -218,8 +225,10 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
         title = " · ".join(parts)
         box = self.query_one("#messages", VerticalScroll)
         # opened, it says first who wrote the answer (the title may be cut in a narrow panel)
-        body = (f"answered by {author}\n\n" if author else "") + (message.context or "(no context)")
-        collapsible = Collapsible(Static(safe(body)), title=Content(clean_line(title)), collapsed=True)
+        body = (f"answered by {author}\n\n" if author else "") + figures_text(message)
+        body += message.context or "(no context)"
+        title_text = Content(clean_line(title))  # a Content: shown as text, never parsed as markup
+        collapsible = Collapsible(Static(safe(body)), title=title_text, collapsed=True)  # type: ignore[arg-type]
         await box.mount(collapsible)
 
     # --- asking ---------------------------------------------------------------------------
@@ -235,13 +244,14 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
         self.ask(text)
 
     def ask(self, text: str) -> None:
-        if self.chat is None:
+        chat = self.chat
+        if chat is None:
             self.app.notify("The chat is still starting; try again in a moment.", markup=False)
             return
         self.last_question = text
-        self.run_worker(self._ask(text), exclusive=True, group="chat", exit_on_error=False)
+        self.run_worker(self._ask(chat, text), exclusive=True, group="chat", exit_on_error=False)
 
-    async def _ask(self, text: str) -> None:
+    async def _ask(self, chat: ChatService, text: str) -> None:
         box = self.query_one("#messages", VerticalScroll)
         await box.mount(Static(safe(f"› {text}"), classes="user"))
         markdown = StreamedMarkdown("", open_links=False)
@@ -273,7 +283,7 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
         answer = ""
         self.busy = True
         try:
-            async for event in self.chat.ask(text, self.symbol):
+            async for event in chat.ask(text, self.symbol):
                 if event.kind == "token":
                     answer += event.text
                     stream.add(event.text)
@@ -357,3 +367,11 @@ class ChatPanel(ReportsWorkerErrors, Vertical):
     def _link(self, event: Markdown.LinkClicked) -> None:
         event.prevent_default()
         self.app.notify(f"Link (not opened): {clean(event.href)}", markup=False, timeout=10)
+
+
+def figures_text(message: ChatMessage) -> str:
+    """Each checked figure and what it matched in the data (or why not), before the context."""
+    if not message.figure_notes:
+        return ""
+    lines = [f"  {figure}: {note}" for figure, note in list(message.figure_notes.items())[:40]]
+    return "figures checked:\n" + "\n".join(lines) + "\n\n"

@@ -111,7 +111,7 @@ class WatchlistTable(RowCachedTable):
             arrow = ("▼" if self.sort_reverse else "▲") if key == self.sort_column else ""
             self.add_column(label + arrow, key=key, width=width)  # the sorted column says so
         self.rebuild()
-        if current in self.rows:
+        if current is not None and current in self.rows:
             self.move_cursor(row=self.get_row_index(current), animate=False)
 
     def show_sort(self) -> None:
@@ -189,7 +189,7 @@ class WatchlistTable(RowCachedTable):
             "pct": q.change_pct if q else None,
             "volume": q.volume if q else None,
             "range": q.day_high if q else None,
-            "trend": (self.sparks.get(symbol) or [None])[-1],
+            "trend": self.sparks[symbol][-1] if self.sparks.get(symbol) else None,
             "src": q.source if q else None,
             "age": q.age_seconds() if q else None,
             "mkt": q.market_state.value if q else None,
@@ -278,7 +278,7 @@ class WatchlistTable(RowCachedTable):
             cells = self.cells(symbol)
             self._shown[symbol] = cells
             self.add_row(*(cells[k] for k in keys), key=symbol)
-        if current in self.rows:
+        if current is not None and current in self.rows:
             self.move_cursor(row=self.get_row_index(current), animate=False)
 
     def refresh_cells(self, only: Collection[str] | None = None) -> None:
@@ -321,8 +321,9 @@ class WatchlistTable(RowCachedTable):
         cells = self.cells(symbol, colours)
         changes = {}
         for column_key in row:
-            value = cells.get(column_key.value)
-            if value is not None and not _same(shown.get(column_key.value), value):
+            name = column_key.value or ""
+            value = cells.get(name)
+            if value is not None and not _same(shown.get(name), value):
                 changes[column_key] = value
         self._shown[symbol] = cells
         if changes:

@@ -1,20 +1,20 @@
-"""The App's part for changes the storage refused: say they are kept, say when they land (and
-which ones another terminal's edit won over), and do not quit silently while some wait.
+"""Changes the storage refused: say they are kept, say when they land (and which ones another
+terminal's edit won over), and do not quit silently while some wait.
 
 The keeping and retrying is ``services.pending.PendingWrites``; this only tells the user."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING
 
-from . import messages
+from ...services.session import Phase
+from .. import messages
+from .base import Controller
 
 if TYPE_CHECKING:
-    from .app import NaetraApp
-
-    _Base = NaetraApp
-else:
-    _Base = object
+    from ...services.pending import PendingWrites
 
 #: Seconds the first ``q`` waits for kept changes to land before it warns instead of quitting.
 QUIT_FLUSH_WAIT = 2.0
@@ -30,21 +30,26 @@ def _record_name(key: str) -> str:
     return key
 
 
-class UnsavedChanges(_Base):
-    """Mixed into ``NaetraApp``."""
+class UnsavedController(Controller):
+    """Tells the user about kept changes; decides whether ``q`` quits."""
 
     _unsaved_before = 0
     _quit_warned = False
 
-    def _watch_pending(self) -> None:
+    def _pending(self) -> PendingWrites | None:
+        session = self.app.session
+        if session is None or not session.has(Phase.STORAGE):
+            return None
+        return session.storage.pending
+
+    def watch(self) -> None:
         """Call once storage is open: kept changes (this run's and the last's) are reported."""
-        assert self.storage is not None
-        pending = self.storage.pending
+        pending = self._pending()
         if pending is None:
             return
-        pending.on_change = self._pending_changed
+        pending.on_change = self._changed
         if pending.unsaved:
-            self.notify(
+            self.app.notify(
                 f"{pending.unsaved} changes from the last run were not saved yet; saving them now.",
                 severity="warning",
                 markup=False,
@@ -52,16 +57,22 @@ class UnsavedChanges(_Base):
             )
             self._unsaved_before = pending.unsaved
 
-    def _pending_changed(self) -> None:
-        assert self.storage is not None and self.storage.pending is not None
-        pending = self.storage.pending
+    def unwatch(self) -> None:
+        pending = self._pending()
+        if pending is not None:
+            pending.on_change = None  # the screen is gone: nothing to tell
+
+    def _changed(self) -> None:
+        pending = self._pending()
+        assert pending is not None
+        storage_name = self.app.opened_session().storage.name
         if pending.unsaved and not self._unsaved_before:
             kept = (
                 f"kept in memory only (the journal could not be written: {pending.journal_problem})"
                 if pending.journal_problem
                 else "kept"
             )
-            self.notify(
+            self.app.notify(
                 f"Not saved yet: {pending.reason}. Your change is {kept} and will be saved "
                 "as soon as the storage answers.",
                 severity="warning",
@@ -70,58 +81,51 @@ class UnsavedChanges(_Base):
             )
         landed, conflicts = pending.take_landed()
         if landed and not pending.unsaved:
-            self.notify(
-                f"Saved {landed} kept change{'s' if landed != 1 else ''} to {self.storage.name}.",
+            self.app.notify(
+                f"Saved {landed} kept change{'s' if landed != 1 else ''} to {storage_name}.",
                 markup=False,
                 timeout=5,
             )
         if conflicts:
             names = ", ".join(_record_name(k) for k in conflicts[:5])
             more = f" and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
-            self.notify(
+            self.app.notify(
                 f"Changed in another terminal meanwhile, so their version was kept: {names}{more}.",
                 severity="warning",
                 markup=False,
                 timeout=15,
             )
         if landed or conflicts:
-            self.post_message(messages.StorageCaughtUp())
+            self.app.post_message(messages.StorageCaughtUp())
         self._unsaved_before = pending.unsaved
         self._quit_warned = self._quit_warned and bool(pending.unsaved)
-        self._status()
+        self.app.show_status()
 
-    def on_storage_caught_up(self, message: messages.StorageCaughtUp) -> None:
-        if self.state is not None:
-            self.run_worker(self._load_watchlist, group="edit", exit_on_error=False)
-
-    async def action_quit(self) -> None:
-        pending = self.storage.pending if self.storage is not None else None
+    async def quit(self) -> None:
+        """Quit, unless kept changes wait: then wait a moment for them, and warn once."""
+        pending = self._pending()
         if pending is None or not pending.unsaved:
-            self.exit()
+            self.app.exit()
             return
         if not self._quit_warned:
-            import asyncio
-            import contextlib
-
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(pending.flush(), QUIT_FLUSH_WAIT)
             if not pending.unsaved:
-                self.exit()
+                self.app.exit()
                 return
             self._quit_warned = True
-            self.notify(
-                f"{pending.describe()}. {self._kept_where()} Press q again to quit.",
+            self.app.notify(
+                f"{pending.describe()}. {self._kept_where(pending)} Press q again to quit.",
                 severity="warning",
                 markup=False,
                 timeout=20,
             )
             return
-        self.exit_notes.append(f"{pending.describe()}. {self._kept_where()}")
-        self.exit()
+        self.app.exit_notes.append(f"{pending.describe()}. {self._kept_where(pending)}")
+        self.app.exit()
 
-    def _kept_where(self) -> str:
-        assert self.storage is not None and self.storage.pending is not None
-        pending = self.storage.pending
+    @staticmethod
+    def _kept_where(pending: PendingWrites) -> str:
         if pending.journal is None or pending.journal_problem:
             return f"They could not be kept on disk ({pending.journal_problem}): quitting loses them."
         return f"They are kept in {pending.journal} and will be saved at the next start."

@@ -1,0 +1,98 @@
+"""Alerts on screen: set one (asked in a dialog), check them after each refresh and say which
+fired, delete and re-arm them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...services.session import Phase
+from .. import messages
+from ..screens.dialogs import alert_dialog
+from .base import Controller
+
+if TYPE_CHECKING:
+    from ...services.alerts import Alert, AlertBook
+
+
+class AlertsController(Controller):
+    """The alert book's face: every change is said, every failure too."""
+
+    def _book(self) -> AlertBook | None:
+        session = self.app.session
+        return session.alerts if session is not None and session.has(Phase.ALL) else None
+
+    @property
+    def alerts(self) -> list[Alert]:
+        book = self._book()
+        return book.alerts if book is not None else []
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        book = self._book()
+        return book.counts if book is not None else (0, 0)
+
+    def add(self, symbol: str, condition: str | None) -> None:
+        if condition is None:
+            self.app.push_screen(alert_dialog(symbol), lambda text: self._answered(symbol, text))
+        else:
+            self.run("edit", self._save, symbol, condition)
+
+    def _answered(self, symbol: str, text: str | None) -> None:
+        if text:
+            self.run("edit", self._save, symbol, text)
+
+    async def _save(self, symbol: str, text: str) -> None:
+        if await self.app.startup.storage_open() is None:
+            return
+        book = self._book()
+        if book is None:
+            self.app.notify("The alerts are still starting; try again in a moment.", markup=False)
+            return
+        alert = await self.attempt(book.add(symbol, text), "the alert was not saved")
+        if alert is not None:
+            self.app.notify(f"Alert set: {alert.text}", markup=False, timeout=4)
+            await self.check()
+
+    async def check(self) -> None:
+        """After a refresh: the proposals waiting, then each alert against the rows on screen."""
+        await self.app.proposals.count()
+        book = self._book()
+        if book is None or not book.alerts:
+            return
+        rows = self.app.watchlist.rows
+        fired = await self.attempt(
+            book.check(lambda s: rows[s].quote if s in rows else None), "alerts not checked"
+        )
+        for text in fired or []:
+            self.app.notify(
+                f"ALERT {text}", title="naetra-tui alert", severity="warning", markup=False, timeout=15
+            )
+        self._changed()
+
+    def show(self) -> None:
+        from ..screens.alerts import AlertsScreen
+
+        self.app.push_screen(AlertsScreen())
+
+    def delete(self, alert_id: str) -> None:
+        self.run("edit", self._delete, alert_id)
+
+    async def _delete(self, alert_id: str) -> None:
+        book = self._book()
+        if await self.app.startup.storage_open() is not None and book is not None:
+            await self.succeeded(book.delete(alert_id), "the alert was not deleted")
+        self._changed()
+
+    def rearm(self, alert_id: str) -> None:
+        self.run("edit", self._rearm, alert_id)
+
+    async def _rearm(self, alert_id: str) -> None:
+        book = self._book()
+        if book is not None:
+            await self.succeeded(book.rearm(alert_id), "the alert was not re-armed")
+        self._changed()
+
+    def _changed(self) -> None:
+        for screen in self.app.screen_stack:
+            screen.post_message(messages.AlertsChanged())
+        self.app.show_status()
