@@ -84,6 +84,18 @@ COMMANDS: dict[str, tuple[str, Configure, Handler]] = {
     "history": ("print a symbol's price bars as CSV or JSON", _history_args, _run("history")),
     "analyze": ("run the analyzers on a symbol and print the results", _analyze_args, _run("analyze")),
     "ask": ("ask the LLM a question, streamed to stdout", _ask_args, _run("ask")),
+    "news": (
+        "print recent news about symbols, newest first (--json, --csv)",
+        *_lazy("research_cmd", "configure_news", "run_news"),
+    ),
+    "events": (
+        "print next earnings, dividends and splits (default: the watchlist's symbols)",
+        *_lazy("research_cmd", "configure_events", "run_events"),
+    ),
+    "options": (
+        "print an option chain with Greeks computed locally (--expiry DATE, --json, --csv)",
+        *_lazy("research_cmd", "configure_options", "run_options"),
+    ),
     "plugin": ("list, enable, disable, set, add or move plugins in the config file", *_lazy("plugin_cmd")),
     "portfolio": (
         "print your positions with P&L (--json, --csv); portfolio add / import FILE.csv",

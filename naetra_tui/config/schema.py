@@ -110,6 +110,13 @@ class McpSettings(_Strict):
     """Browser origins allowed to call the HTTP server (none by default: no web page may)."""
 
 
+class ResearchSettings(_Strict):
+    """News, events and options."""
+
+    risk_free_rate: float = Field(0.04, ge=-0.05, le=0.5)
+    """Annual risk-free rate (0.04 = 4 %) for the Greeks and implied volatilities of options."""
+
+
 class PluginEntry(BaseModel):
     """One entry of ``plugins.<category>``."""
 
@@ -224,4 +231,5 @@ class NaetraConfig(_Strict):
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     metrics: MetricsSettings = Field(default_factory=lambda: MetricsSettings())
     mcp: McpSettings = Field(default_factory=lambda: McpSettings())
+    research: ResearchSettings = Field(default_factory=lambda: ResearchSettings())
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)

@@ -11,7 +11,8 @@ person can act on. Callers catch the narrowest class they can handle::
     │   └── PluginNotLoaded          get_plugin() of a plugin that is not ready (also a KeyError)
     ├── InvalidSymbol                what was typed is not a ticker (also a ValueError)
     ├── DataUnavailable              a data source has no data for this request (.symbol, .source)
-    │   └── UnknownSymbol            the source does not know the symbol at all
+    │   ├── UnknownSymbol            the source does not know the symbol at all
+    │   └── NotSupported             the source does not provide this kind of data (news, options…)
     ├── RateLimited                  a provider refused because of its quota (.source, .retry_after)
     ├── StorageError                 a storage backend failed to save or read (.key)
     │   └── StorageUnavailable       the backend cannot be reached or opened at all
@@ -111,6 +112,11 @@ class DataUnavailable(NaetraError):
 
 class UnknownSymbol(DataUnavailable):
     """The source does not know the symbol."""
+
+
+class NotSupported(DataUnavailable):
+    """The source does not provide this kind of data at all (news, events, options): the
+    next collector that does is asked, and a view says which plugin could provide it."""
 
 
 class RateLimited(NaetraError):

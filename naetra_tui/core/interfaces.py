@@ -18,8 +18,11 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .chat import DEFAULT_CONTEXT_WINDOW, ChatChunk, ChatTurn, ToolSpec
+from .errors import NotSupported
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from pydantic import BaseModel
 
     from .models import Analysis, Health, Quote
@@ -84,6 +87,11 @@ class IDataCollector(IPlugin):
     supports_batch_quotes: ClassVar[bool] = False
     #: ``stream_quotes()`` pushes live quotes.
     supports_streaming: ClassVar[bool] = False
+    #: ``get_news()``, ``get_events()``, ``get_option_expirations()``/``get_option_chain()``
+    #: answer (the defaults raise ``NotSupported``; see ``core/research.py`` for the shapes).
+    supports_news: ClassVar[bool] = False
+    supports_events: ClassVar[bool] = False
+    supports_options: ClassVar[bool] = False
     #: Everything it returns is simulated (shown as such everywhere).
     simulated: ClassVar[bool] = False
     #: ``(requests, seconds)``: at most that many calls per window (free API tiers); the
@@ -157,6 +165,51 @@ class IDataCollector(IPlugin):
         Returns / Raises: as ``get_market_data``.
         """
         return await self.get_market_data(symbol, timeframe)
+
+    async def get_news(self, symbol: str, limit: int = 20) -> Any:
+        """Recent news about ``symbol``, newest first (only when ``supports_news``).
+
+        Returns:
+            A list of ``NewsItem`` or dicts with ``title``, ``publisher``, ``published_at``
+            (datetime, ISO text or epoch seconds), ``link`` and ``related`` (symbols).
+
+        Raises:
+            NotSupported: this source has no news. UnknownSymbol, DataUnavailable,
+            RateLimited: as for ``get_market_data``.
+        """
+        raise NotSupported(f"{type(self).__name__} has no news", symbol=symbol)
+
+    async def get_events(self, symbol: str) -> Any:
+        """Next earnings date (and EPS estimate), dividends (ex date, amount, pay date) and
+        splits of ``symbol`` (only when ``supports_events``).
+
+        Returns:
+            A ``CorporateEvents`` or a dict of its fields; an index or a currency has none
+            (say so in ``note``).
+
+        Raises:
+            NotSupported, UnknownSymbol, DataUnavailable, RateLimited: as for ``get_news``.
+        """
+        raise NotSupported(f"{type(self).__name__} has no corporate events", symbol=symbol)
+
+    async def get_option_expirations(self, symbol: str) -> list[Any]:
+        """The expiry dates the source lists for ``symbol`` (only when ``supports_options``).
+
+        Raises:
+            NotSupported, UnknownSymbol, DataUnavailable, RateLimited: as for ``get_news``.
+        """
+        raise NotSupported(f"{type(self).__name__} has no options", symbol=symbol)
+
+    async def get_option_chain(self, symbol: str, expiry: date) -> Any:
+        """Calls and puts of ``symbol`` expiring on ``expiry``: a dict with ``calls`` and
+        ``puts``, each a list of dicts with ``strike``, ``bid``, ``ask``, ``last``, ``volume``,
+        ``open_interest`` and ``implied_vol`` (a fraction a year) where the source has them.
+
+        Raises:
+            NotSupported, UnknownSymbol, DataUnavailable, RateLimited: as for ``get_news``;
+            DataUnavailable also for an expiry the source does not list.
+        """
+        raise NotSupported(f"{type(self).__name__} has no options", symbol=symbol)
 
     def stream_quotes(self, symbols: list[str]) -> AsyncIterator[Quote]:
         """Live quotes as they happen (only when ``supports_streaming``).

@@ -16,27 +16,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..core.errors import DataUnavailable, InvalidSymbol, NaetraError, RateLimited, UnknownSymbol
+from ..core.errors import (
+    DataUnavailable,
+    InvalidSymbol,
+    NaetraError,
+    NotSupported,
+    RateLimited,
+    UnknownSymbol,
+)
 from ..core.metrics import METRICS
 from ..core.models import Fundamentals, MarketState, PriceHistory, Quote, utcnow
 from ..core.normalize import to_fundamentals, to_history, to_quote
-from ..core.secrets import redact
 from ..core.symbols import normalize_symbol
-from ..core.text import clean_line
 from ..core.timeframes import INTRADAY_MINUTES, range_days
+from .collector_status import CollectorStatus, backoff, failure_message, merge_tick
 
 if TYPE_CHECKING:
     from ..plugin_host.manager import PluginManager
     from .state import AppState
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 #: Cache lifetime of a history per timeframe (seconds).
@@ -44,42 +49,6 @@ HISTORY_TTL = {"1m": 60, "5m": 300, "15m": 600, "1h": 1800, "1D": 3600, "1W": 6 
 CALL_TIMEOUT = 20.0
 FUNDAMENTALS_TTL = 3600.0
 MAX_CONCURRENT_HISTORY = 4
-
-
-def _message(exc: BaseException) -> str:
-    """One line for the screen: never the raw values a plugin sent (they may be anything)."""
-    from pydantic import ValidationError
-
-    if isinstance(exc, ValidationError):
-        fields = sorted(
-            {".".join(str(p) for p in e["loc"]) or "value" for e in exc.errors(include_input=False)}
-        )
-        text = f"the plugin returned a {exc.title} with unusable fields: {', '.join(fields)}"
-    else:
-        text = str(exc) if isinstance(exc, NaetraError) else f"{type(exc).__name__}: {exc}"
-    return clean_line(redact(text))
-
-
-@dataclass
-class CollectorStatus:
-    """How one collector is doing, for the status bar and failover."""
-
-    name: str
-    simulated: bool = False
-    failures: int = 0
-    last_error: str | None = None
-    last_ok: datetime | None = None
-    paused_until: float = 0.0
-    calls: deque[float] = field(default_factory=deque)
-    # live stream (collectors with supports_streaming); polling goes on whatever happens here
-    streaming: bool = False
-    stream_error: str | None = None
-    stream_failures: int = 0
-    stream_retry_at: float = 0.0
-    ticks: int = 0
-
-    def paused(self, now: float) -> bool:
-        return now < self.paused_until
 
 
 @dataclass
@@ -151,8 +120,8 @@ class MarketService:
 
     def _failed(self, status: CollectorStatus, exc: BaseException) -> None:
         status.failures += 1
-        status.last_error = _message(exc)
-        pause = _backoff(status.failures)
+        status.last_error = failure_message(exc)
+        pause = backoff(status.failures)
         if isinstance(exc, RateLimited) and exc.retry_after:
             pause = max(pause, exc.retry_after)
         status.paused_until = time.monotonic() + pause
@@ -205,7 +174,7 @@ class MarketService:
             except Exception as exc:  # the whole batch failed: next collector
                 self._failed(status, exc)
                 for symbol in remaining:
-                    reasons[symbol].append(f"{name}: {_message(exc)}")
+                    reasons[symbol].append(f"{name}: {failure_message(exc)}")
                 continue
             limited = (
                 [r for r in results.values() if isinstance(r, RateLimited)]
@@ -248,9 +217,9 @@ class MarketService:
                 # a source that knows the symbol does not exist says the most: first, in its own
                 # words (a row's name column shows the start of the reason: "unknown symbol ...")
                 if isinstance(result, UnknownSymbol):
-                    reasons[key].insert(0, f"{_message(result)} ({name})")
+                    reasons[key].insert(0, f"{failure_message(result)} ({name})")
                 else:
-                    reasons[key].append(f"{name}: {_message(result)}")
+                    reasons[key].append(f"{name}: {failure_message(result)}")
                 continue
             try:
                 quote = to_quote(result, symbol=key, source=name, simulated=simulated)
@@ -348,8 +317,8 @@ class MarketService:
             raise
         except Exception as exc:  # cannot connect / dropped: poll meanwhile, retry later
             status.stream_failures += 1
-            status.stream_error = _message(exc)
-            status.stream_retry_at = time.monotonic() + _backoff(status.stream_failures)
+            status.stream_error = failure_message(exc)
+            status.stream_retry_at = time.monotonic() + backoff(status.stream_failures)
             log.info("live stream of %s unavailable (%s); polling meanwhile", name, status.stream_error)
         finally:
             status.streaming = False
@@ -398,7 +367,7 @@ class MarketService:
                 except Exception as exc:
                     if not isinstance(exc, DataUnavailable):
                         self._failed(status, exc)
-                    reasons.append(f"{name}: {_message(exc)}")
+                    reasons.append(f"{name}: {failure_message(exc)}")
                     continue
                 self._succeeded(status)
                 if self.state is not None:
@@ -429,42 +398,43 @@ class MarketService:
         return fundamentals
 
     async def _fetch_fundamentals(self, symbol: str) -> Fundamentals:
+        async def fetch(name: str, collector: Any) -> Fundamentals:
+            raw = await collector.get_fundamentals(symbol)
+            return to_fundamentals(raw, symbol=symbol, source=name, simulated=bool(collector.simulated))
+
+        return (await self.first_answer(f"fundamentals for {symbol}", fetch, symbol=symbol))[0]
+
+    async def first_answer(
+        self,
+        what: str,
+        call: Callable[[str, Any], Awaitable[T]],
+        *,
+        ability: str = "",
+        symbol: str | None = None,
+    ) -> tuple[T, str]:
+        """The first usable collector's answer, in the failover order, and its name. With
+        ``ability`` (a class flag such as ``supports_news``) only collectors that claim it are
+        asked, and one that raises ``NotSupported`` is passed over.
+
+        Raises: NotSupported (no collector claims ``ability``), DataUnavailable (each reason).
+        """
         reasons: list[str] = []
         for name, collector in self.collectors():
+            if ability and not getattr(collector, ability, False):
+                continue
             status = self._status(name, collector)
             if not self._usable(status, collector):
+                reasons.append(f"{name}: paused after errors")
                 continue
             try:
-                raw = await self._call(status, collector.get_fundamentals(symbol))
-                return to_fundamentals(
-                    raw, symbol=symbol, source=name, simulated=bool(getattr(collector, "simulated", False))
-                )
+                return await self._call(status, call(name, collector), what), name
+            except NotSupported:
+                continue
             except Exception as exc:
-                reasons.append(f"{name}: {_message(exc)}")
-        raise DataUnavailable(
-            f"no fundamentals for {symbol}: " + ("; ".join(reasons) or "no collector"), symbol=symbol
-        )
-
-
-def _backoff(attempt: int) -> float:
-    """Seconds to wait after the ``attempt``-th failure in a row: exponential (2, 4, 8 ... s,
-    at most 5 minutes) with full jitter, so many terminals do not retry in step."""
-    return random.uniform(0.0, min(300.0, 2.0 * 2.0 ** max(0, attempt - 1)))
-
-
-def merge_tick(previous: Quote | None, tick: Quote) -> Quote:
-    """A streamed tick on top of the last full quote from the same source: a tick carries only
-    what changed, so absent fields keep their last known value (never reset to missing)."""
-    if previous is None or previous.source != tick.source:
-        return tick
-    known = {k: v for k, v in tick.model_dump().items() if v is not None}
-    if tick.market_state is MarketState.UNKNOWN:
-        known.pop("market_state")
-    if previous.day_high is not None and tick.day_high is None:
-        known["day_high"] = max(previous.day_high, tick.price)
-    if previous.day_low is not None and tick.day_low is None:
-        known["day_low"] = min(previous.day_low, tick.price)
-    return previous.model_copy(update=known)
+                reasons.append(f"{name}: {failure_message(exc)}")
+        if not reasons and ability:
+            raise NotSupported(f"no enabled collector provides {what}", symbol=symbol)
+        raise DataUnavailable(f"no {what}: " + ("; ".join(reasons) or "no collector"), symbol=symbol)
 
 
 def _fetch_days(timeframe: str, days: int | None) -> int | None:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .portfolio.service import PortfolioService
     from .portfolio.valuation import PortfolioValue
     from .proposals import ProposalBook
+    from .research import ResearchService
     from .state import AppState, StorageChoice
     from .watchlists import WatchlistEditor
 
@@ -108,6 +109,7 @@ class Session:
         self._chat: ChatService | None = None
         self._alerts: AlertBook | None = None
         self._proposals: ProposalBook | None = None
+        self._research: ResearchService | None = None
 
     # --- the services, each once its phase has run -----------------------------------------
 
@@ -135,6 +137,11 @@ class Session:
     @property
     def portfolio(self) -> PortfolioService:
         return self._built(self._portfolio, Phase.MARKET)
+
+    @property
+    def research(self) -> ResearchService:
+        """News, events and option chains (built with the market service)."""
+        return self._built(self._research, Phase.MARKET)
 
     @property
     def analysis(self) -> AnalysisService:
@@ -211,10 +218,12 @@ class Session:
         from .market import MarketService
         from .portfolio.service import PortfolioService
         from .portfolio.store import PortfolioStore
+        from .research import ResearchService
 
         app = self.loaded.config.app
         self._market = MarketService(self.manager, self.state, stale_after=app.stale_after)
         self._portfolio = PortfolioService(PortfolioStore(self.state), self._market, app.base_currency)
+        self._research = ResearchService(self._market, self.loaded.config.research.risk_free_rate)
         try:
             await self._portfolio.load()
         except NaetraError as exc:

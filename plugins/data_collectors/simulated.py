@@ -31,6 +31,7 @@ from naetra_tui.core.resample import resample_bars
 from naetra_tui.core.symbols import normalize_symbol
 from naetra_tui.core.timeframes import INTRADAY_MINUTES, default_range_days
 
+from . import simulated_research as research
 from .simulated_calendars import sessions, trading_days
 from .simulated_universe import KNOWN, USD_VALUE, currency_of, exchange_of, is_known_pair
 
@@ -177,6 +178,9 @@ class SimulatedCollector(IDataCollector):
     config_model: ClassVar[type[BaseModel]] = SimulatedConfig
     supports_batch_quotes: ClassVar[bool] = True
     supports_ranges: ClassVar[bool] = True
+    supports_news: ClassVar[bool] = True
+    supports_events: ClassVar[bool] = True
+    supports_options: ClassVar[bool] = True
     simulated: ClassVar[bool] = True
 
     def __init__(self) -> None:
@@ -379,6 +383,39 @@ class SimulatedCollector(IDataCollector):
             except Exception as exc:
                 results[symbol] = exc
         return results
+
+    # --- research (simulated_research.py) --------------------------------------------------
+
+    async def get_news(self, symbol: str, limit: int = 20) -> list[dict[str, Any]]:
+        profile = self._profile(symbol)
+        return research.news(profile.symbol, profile.name, profile.seed, self.now(), limit)
+
+    async def get_events(self, symbol: str) -> dict[str, Any]:
+        profile = self._profile(symbol)
+        price = self.quote(symbol).price
+        return research.events(
+            profile.symbol, profile.kind, price, profile.currency, profile.seed, self.now().date()
+        )
+
+    async def get_option_expirations(self, symbol: str) -> list[Any]:
+        profile = self._profile(symbol)
+        if profile.kind not in research.HAS_EVENTS:
+            raise DataUnavailable(
+                f"no simulated options on {profile.symbol}", symbol=profile.symbol, source=SOURCE
+            )
+        return list(research.expirations(self.now().date()))
+
+    async def get_option_chain(self, symbol: str, expiry: date) -> dict[str, Any]:
+        listed = await self.get_option_expirations(symbol)
+        if expiry not in listed:
+            raise DataUnavailable(
+                f"no {symbol} options expire on {expiry} (listed: {', '.join(map(str, listed[:8]))})",
+                symbol=symbol,
+                source=SOURCE,
+            )
+        profile = self._profile(symbol)
+        price = self.quote(symbol).price
+        return research.chain(profile.symbol, price, profile.volatility, profile.seed, self.now(), expiry)
 
     async def get_fundamentals(self, symbol: str) -> Fundamentals:
         return await asyncio.to_thread(self.fundamentals, symbol)

@@ -15,7 +15,7 @@ from naetra_tui.builtin.data_collectors.yahoo_finance import YahooFinanceCollect
 from naetra_tui.config import load_config
 from naetra_tui.core.errors import DataUnavailable
 from naetra_tui.core.models import MarketState, Quote
-from naetra_tui.services.market import merge_tick
+from naetra_tui.services.collector_status import merge_tick
 from naetra_tui.services.session import session_for
 from tests.conftest import write
 from tests.fakes.yahoo_server import fake_yahoo, price_of
