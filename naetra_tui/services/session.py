@@ -304,6 +304,7 @@ class Session:
             model=app.llm_model,
             watchlist=self.active_watchlist,
             portfolio=self.valued_portfolio,
+            research=self._research,
         )
 
     # --- shutdown -------------------------------------------------------------------------------

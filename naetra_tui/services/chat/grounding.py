@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from ..analysis import AnalysisService
     from ..market import MarketService
     from ..portfolio.valuation import PortfolioValue
+    from ..research import ResearchService
+    from .attribution import Fact
 
 #: The user's positions, valued now (None: no portfolio in this session).
 PortfolioSource = Callable[[], Awaitable["PortfolioValue | None"]]
@@ -87,9 +89,13 @@ async def build_context(
     symbol: str | None,
     question: str = "",
     portfolio: PortfolioSource | None = None,
+    research: ResearchService | None = None,
+    facts: list[Fact] | None = None,
 ) -> tuple[str, list[str]]:
     """The ``<data>`` block for a symbol (and the user's positions, when the question is about
-    them: "how is my portfolio doing today?") and the one-line grounding labels."""
+    them: "how is my portfolio doing today?"; its events, news or options when the question is
+    about those) and the one-line grounding labels. Typed values of the research data go into
+    ``facts`` for the figure check."""
     parts: list[str] = []
     grounding: list[str] = []
     held = await portfolio_part(portfolio) if about_portfolio(question) else None
@@ -124,6 +130,13 @@ async def build_context(
                 grounding.append(f"{name} 1D")
             else:
                 parts.append(f"[{name}] unavailable: {result.error}")
+    from .research_grounding import research_context
+
+    more, labels, typed = await research_context(research, symbol, question)
+    parts += more
+    grounding += labels
+    if facts is not None:
+        facts += typed
     return "<data>\n" + redact("\n".join(parts)) + "\n</data>", grounding
 
 

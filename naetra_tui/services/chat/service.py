@@ -131,6 +131,7 @@ class ChatService:
         model: str | None = None,
         watchlist: Any = None,
         portfolio: Any = None,
+        research: Any = None,
     ) -> None:
         self.manager = manager
         self.market = market
@@ -140,7 +141,8 @@ class ChatService:
         self.model_override = model
         self.watchlist = watchlist  # async callable returning the active watchlist's symbols
         self.portfolio = portfolio  # async callable: the positions valued now (or None)
-        self.tools = ChatTools(market, analysis, watchlist, portfolio)
+        self.research = research  # news, events and option chains (services/research)
+        self.tools = ChatTools(market, analysis, watchlist, portfolio, research)
         self.conversations: dict[str, Conversation] = {}
         self._no_tools: set[str] = set()
 
@@ -244,10 +246,14 @@ class ChatService:
 
     # --- grounding and tools -------------------------------------------------------------
 
-    async def build_context(self, symbol: str | None, question: str = "") -> tuple[str, list[str]]:
-        """The ``<data>`` block for a symbol (and the positions, for a question about them) and
-        the one-line grounding labels."""
-        return await build_context(self.market, self.analysis, symbol, question, self.portfolio)
+    async def build_context(
+        self, symbol: str | None, question: str = "", facts: list[Fact] | None = None
+    ) -> tuple[str, list[str]]:
+        """The ``<data>`` block for a symbol (and the positions, events, news or options, for a
+        question about them) and the one-line grounding labels; research values into ``facts``."""
+        return await build_context(
+            self.market, self.analysis, symbol, question, self.portfolio, self.research, facts
+        )
 
     async def run_tool(self, name: str, arguments: Any) -> str:
         """Execute a read-only tool; any problem is returned as text for the model."""
@@ -287,7 +293,8 @@ class ChatService:
                 f"skipped {count} malformed message{'s' if count > 1 else ''} of this conversation "
                 f"({next(iter(skipped.values()))})",
             )
-        context, grounding = await self.build_context(symbol, text)
+        research_facts: list[Fact] = []
+        context, grounding = await self.build_context(symbol, text, research_facts)
         current = f"{context}\n\nQuestion: {text}" if context else text
         try:
             name, provider = self._provider()
@@ -302,7 +309,8 @@ class ChatService:
         await self._save(key, ChatMessage(role="user", content=text))
         tools = await self._tools_for(provider, model)
         answer = ""
-        turn = _Turn(key, name, provider, model, text, context, grounding, facts=await self._facts(symbol))
+        facts = [*await self._facts(symbol), *research_facts]
+        turn = _Turn(key, name, provider, model, text, context, grounding, facts=facts)
         try:
             async for event in self._rounds(turn, messages, tools):
                 if event.kind == "token":

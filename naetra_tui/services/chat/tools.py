@@ -24,6 +24,7 @@ from .grounding import PortfolioSource, portfolio_part, quote_line, summarize_hi
 if TYPE_CHECKING:
     from ..analysis import AnalysisService
     from ..market import MarketService
+    from ..research import ResearchService
 
 
 def _symbol_list(values: list[str], low: int, high: int) -> list[str]:
@@ -89,6 +90,20 @@ class CompareArgs(BaseModel):
         return _symbol_list(v, 2, 5)
 
 
+class SymbolArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    symbol: str
+
+    @field_validator("symbol")
+    @classmethod
+    def _check(cls, v: str) -> str:
+        return normalize_symbol(v)
+
+
+class GetOptionChainArgs(SymbolArgs):
+    expiry: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
 class ListWatchlistArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -104,6 +119,9 @@ TOOL_ARGS: dict[str, type[BaseModel]] = {
     "compare": CompareArgs,
     "list_watchlist": ListWatchlistArgs,
     "get_portfolio": GetPortfolioArgs,
+    "get_news": SymbolArgs,
+    "get_events": SymbolArgs,
+    "get_option_chain": GetOptionChainArgs,
 }
 TOOL_DESCRIPTIONS = {
     "get_quote": "Latest quotes (price, change, source, age) for 1-10 symbols.",
@@ -113,6 +131,10 @@ TOOL_DESCRIPTIONS = {
     "list_watchlist": "The symbols on the user's active watchlist.",
     "get_portfolio": "The user's positions (read-only): quantity, average cost, price, value, day and total P&L "
     "in the position's and the base currency, weights, FX rates, each with its source and age.",
+    "get_news": "Recent news headlines about a symbol (time, publisher, title), newest first.",
+    "get_events": "A symbol's next earnings date (and EPS estimate), dividends (ex-date, amount, pay date) and splits.",
+    "get_option_chain": "Calls and puts near the money for a symbol's expiry (YYYY-MM-DD; default the nearest): "
+    "bid, ask, volume, open interest, implied volatility and Greeks.",
 }
 
 
@@ -143,7 +165,9 @@ class ChatTools:
         analysis: AnalysisService | None,
         watchlist: Callable[[], Awaitable[list[str]]] | None,
         portfolio: PortfolioSource | None = None,
+        research: ResearchService | None = None,
     ) -> None:
+        self.research = research
         self.market = market
         self.analysis = analysis
         self.watchlist = watchlist  # async callable returning the active watchlist's symbols
@@ -226,6 +250,8 @@ class ChatTools:
                     )
                     facts += quote_facts(q)
             return "\n".join(lines), facts
+        if name in ("get_news", "get_events", "get_option_chain"):
+            return await self._research_tool(name, args)
         if name == "get_portfolio":
             held = await portfolio_part(self.portfolio)
             return (held[0] if held else "(the user holds no positions)"), []
@@ -233,3 +259,19 @@ class ChatTools:
             symbols = await self.watchlist() if self.watchlist else []
             return ", ".join(symbols) or "(the watchlist is empty)", []
         return f"error: unknown tool '{name}'", []
+
+    async def _research_tool(self, name: str, args: Any) -> tuple[str, list[Fact]]:
+        from datetime import date
+
+        from .research_grounding import chain_facts, chain_text, events_facts, events_text, news_text
+
+        if self.research is None:
+            return "error: news, events and options are not available here", []
+        if name == "get_news":
+            return news_text(args.symbol, await self.research.news(args.symbol, 10)), []
+        if name == "get_events":
+            events = await self.research.events(args.symbol)
+            return events_text(events), events_facts(events)
+        expiry = date.fromisoformat(args.expiry) if args.expiry else None
+        chain = await self.research.chain(args.symbol, expiry)
+        return chain_text(chain), chain_facts(chain)
