@@ -153,3 +153,19 @@ def portfolio_result(value: Any) -> dict[str, Any]:
 def proposal_result(proposal: Any) -> dict[str, Any]:
     record: dict[str, Any] = proposal.to_record()
     return record | {"summary": proposal.summary}
+
+
+def research_result(kind: str, symbol: str, value: Any, source: str, simulated: bool) -> dict[str, Any]:
+    """News, events or an option chain (``core/research.py`` types, checked where they entered)
+    with the source in words."""
+    import dataclasses
+
+    data = (
+        dataclasses.asdict(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type)
+        else value
+    )
+    summary = f"{kind} of {symbol} from {label(source, simulated)}"
+    if kind == "option chain":
+        summary += "; Greeks computed by naetra-tui (Black-Scholes): theta per day, vega per volatility point"
+    return {"summary": summary, "source": label(source, simulated), kind.replace(" ", "_"): data}

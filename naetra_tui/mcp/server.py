@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import deque
+from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -205,10 +206,52 @@ def build_server(session: Session) -> NaetraMCPServer:
         given = _symbols(symbols, limit) if symbols else None
         return results.reply(await check_text(session, text, given, limit))
 
+    _add_research_tools(server, session)
     if settings.allow_proposals:
         _add_proposal_tools(server, session)
     _add_resources(server, session)
     return server
+
+
+def _add_research_tools(server: NaetraMCPServer, session: Session) -> None:
+    research = session.research
+
+    @server.tool(annotations=READ_ONLY)
+    async def get_news(symbol: str, limit: int = 10) -> CallToolResult:
+        """Recent news about a symbol, newest first: time (null when unknown), publisher,
+        title, an http(s) link. Headlines are the source's words, not verified facts."""
+        try:
+            items = await research.news(_symbol(symbol), max(1, min(limit, 50)))
+        except (NaetraError, ValueError) as exc:
+            raise _failed(exc) from None
+        first = items[0] if items else None
+        source, simulated = (first.source, first.simulated) if first else ("none", False)
+        return results.reply(results.research_result("news", symbol, items, source, simulated))
+
+    @server.tool(annotations=READ_ONLY)
+    async def get_events(symbol: str) -> CallToolResult:
+        """A symbol's next earnings date and EPS estimate, dividends (ex-date, amount, pay
+        date) and splits; an index or a currency has none, said in ``note``."""
+        try:
+            events = await research.events(_symbol(symbol))
+        except (NaetraError, ValueError) as exc:
+            raise _failed(exc) from None
+        return results.reply(
+            results.research_result("events", events.symbol, events, events.source, events.simulated)
+        )
+
+    @server.tool(annotations=READ_ONLY)
+    async def get_option_chain(symbol: str, expiry: str | None = None) -> CallToolResult:
+        """Calls and puts of one expiry (YYYY-MM-DD; default the nearest listed) with bid, ask,
+        last, volume, open interest, implied volatility and Greeks computed locally."""
+        try:
+            day = date.fromisoformat(expiry) if expiry else None
+            chain = await research.chain(_symbol(symbol), day)
+        except (NaetraError, ValueError) as exc:
+            raise _failed(exc) from None
+        return results.reply(
+            results.research_result("option chain", chain.symbol, chain, chain.source, chain.simulated)
+        )
 
 
 async def _watchlists(session: Session) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import pytest
 from tests.mcp.conftest import cli_json, config, error, naetra, result, served
 
 TOOLS = {"get_quotes", "get_history", "analyze", "get_fundamentals", "get_watchlists", "get_portfolio",
-         "get_alerts", "check_figures"}  # fmt: skip
+         "get_alerts", "check_figures", "get_news", "get_events", "get_option_chain"}  # fmt: skip
 
 
 async def test_lists_a_small_read_only_surface_with_schemas_resources_and_a_prompt(tmp_path: Path) -> None:
@@ -223,3 +223,29 @@ async def test_fundamentals_carry_their_source_and_age(tmp_path: Path) -> None:
     assert data["age_seconds"] == 0.0 and data["fetched_at"].startswith("2026-03-10T15:00")
     assert data["fetched_at"] in data["summary"] and "do not fill it in" in data["summary"]
     assert data["pe_trailing"] > 0
+
+
+async def test_news_events_and_options_equal_what_the_cli_prints(tmp_path: Path) -> None:
+    """#34 over MCP: the same checked values as `naetra-tui events/options --json`, SIMULATED
+    said in words; an unlisted expiry and a bad date are one clear error each."""
+    path = config(tmp_path)
+    printed_events = cli_json(path, "events", "AAPL", "--json")[0]
+    printed_chain = cli_json(path, "options", "AAPL", "--json")
+    async with served(path) as (_, client):
+        events = result(await client.call_tool("get_events", {"symbol": "aapl"}))
+        chain = result(await client.call_tool("get_option_chain", {"symbol": "AAPL"}))
+        news = result(await client.call_tool("get_news", {"symbol": "AAPL", "limit": 3}))
+        unlisted = error(
+            await client.call_tool("get_option_chain", {"symbol": "AAPL", "expiry": "2001-01-05"})
+        )
+        bad = error(await client.call_tool("get_option_chain", {"symbol": "AAPL", "expiry": "friday"}))
+    assert events["events"]["next_earnings"] == printed_events["next_earnings"]
+    assert events["events"]["dividends"] == printed_events["dividends"]
+    assert "SIMULATED" in events["summary"] and "SIMULATED" in chain["summary"]
+    served_chain = chain["option_chain"]
+    assert served_chain["expiry"] == printed_chain["expiry"]
+    assert [c["strike"] for c in served_chain["calls"]] == [c["strike"] for c in printed_chain["calls"]]
+    assert served_chain["calls"][0]["greeks"].keys() == {"delta", "gamma", "theta", "vega"}
+    assert len(news["news"]) == 3 and all(n["title"].startswith("[SIMULATED]") for n in news["news"])
+    assert "no options expiring 2001-01-05 (listed: " in unlisted and "\n" not in unlisted
+    assert "friday" in bad
