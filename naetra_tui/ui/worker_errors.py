@@ -42,6 +42,8 @@ WHAT = {
     "proposals": "Reading the proposals",
     "proposals-decide": "Applying the proposal",
     "list-edit": "Changing the watchlist",
+    "research": "Loading news and events",
+    "options": "Loading the option chain",
 }
 
 

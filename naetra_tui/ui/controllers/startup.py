@@ -116,6 +116,7 @@ class StartController(Controller):
             if isinstance(screen, SymbolScreen):
                 screen.load_chart()
                 screen.load_analysis()
+                screen.load_research()
             for panel in screen.query(ChatPanel):
                 panel.load_history()
                 panel.load_models()

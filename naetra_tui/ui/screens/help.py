@@ -45,6 +45,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("!", "add an alert for the symbol"),
             ("A", "list alerts"),
             ("M", "proposals from AI assistants (naetra-tui mcp): y accept, n reject"),
+            ("O", "the symbol's options: [ ] expiry, x pick one"),
         ],
     ),
     (
@@ -55,6 +56,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("o / e / b", "SMA / EMA / Bollinger overlay"),
             ("i", "lower panel: RSI / MACD / none"),
             ("x", "explain the analysis in the chat"),
+            ("O", "options: calls and puts with Greeks; [ ] expiry"),
+            ("Enter (news)", "the headline with its link as text (never opened)"),
             ("c", "focus the chat"),
             ("escape", "back to the watchlist"),
         ],

@@ -52,6 +52,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         Binding("minus", "close_lot", "Close lot", show=False, priority=True),
         Binding("P", "lots", "Lots", show=False),
         Binding("M", "proposals", "Proposals", show=False),
+        Binding("O", "options", "Options", show=False),
         Binding("R", "rename_list", "Rename list", show=False, priority=True),
         Binding("D", "delete_list", "Delete list", show=False, priority=True),
     ]
@@ -309,6 +310,13 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             return
         count = len(self.naetra.watchlist.symbols) if name == self.naetra.watchlist.name else 0
         delete_list(self, name, count)
+
+    def action_options(self) -> None:
+        from .options import OptionsScreen
+
+        symbol = self.table.current_symbol()
+        if symbol:
+            self.app.push_screen(OptionsScreen(symbol))
 
     def action_proposals(self) -> None:
         """The changes AI assistants proposed over MCP, to accept or reject."""

@@ -20,6 +20,7 @@ from ..widgets.analysis_pane import AnalysisPane
 from ..widgets.chart import KINDS, ChartOptions, LowerChart, PriceChart, VolumeChart
 from ..widgets.chat_panel import ChatPanel
 from ..widgets.key_hints import KeyHints
+from ..widgets.research_pane import ResearchPane
 from ..worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class SymbolScreen(ReportsWorkerErrors, Screen[None]):
         Binding("i", "lower", "RSI/MACD"),
         Binding("x", "explain", "Explain"),
         Binding("c", "focus_chat", "Chat"),
+        Binding("O", "options", "Options"),
     ]
 
     DEFAULT_CSS = """
@@ -58,7 +60,8 @@ class SymbolScreen(ReportsWorkerErrors, Screen[None]):
     SymbolScreen VolumeChart { height: 6; }
     SymbolScreen LowerChart { height: 8; }
     SymbolScreen LowerChart.hidden { display: none; }
-    SymbolScreen #panes { width: 1fr; min-width: 30; border-left: solid $panel; }
+    SymbolScreen #side { width: 1fr; min-width: 30; border-left: solid $panel; }
+    SymbolScreen #panes { height: 1fr; }
     SymbolScreen ChatPanel { width: 1fr; min-width: 30; }
     """
 
@@ -78,7 +81,9 @@ class SymbolScreen(ReportsWorkerErrors, Screen[None]):
                 yield PriceChart()
                 yield VolumeChart()
                 yield LowerChart()
-            yield VerticalScroll(id="panes")
+            with Vertical(id="side"):
+                yield ResearchPane(id="research")
+                yield VerticalScroll(id="panes")
             yield ChatPanel(self.symbol, id="chat")
         yield KeyHints()
 
@@ -90,6 +95,7 @@ class SymbolScreen(ReportsWorkerErrors, Screen[None]):
         self.sub_title = self.symbol
         self.load_chart()
         self.load_analysis()
+        self.load_research()
 
     def on_resize(self) -> None:
         # on narrow terminals the chat shows only when asked for (c or x)
@@ -167,6 +173,30 @@ class SymbolScreen(ReportsWorkerErrors, Screen[None]):
         for name, result in results.items():
             if name in widgets:
                 widgets[name].show(result)
+
+    @work(exclusive=True, group="research", exit_on_error=False)
+    async def load_research(self) -> None:
+        """Events, then news: each says why when its source has none (a slow news source
+        delays only the news pane)."""
+        from ...core.errors import NaetraError
+
+        pane = self.query_one(ResearchPane)
+        session = self.naetra.session_at(Phase.MARKET)
+        if session is None:
+            return
+        try:
+            pane.show_events(await session.research.events(self.symbol))
+        except NaetraError as exc:
+            pane.show_events(None, str(exc))
+        try:
+            pane.show_news(await session.research.news(self.symbol, 15))
+        except NaetraError as exc:
+            pane.show_news([], str(exc))
+
+    def action_options(self) -> None:
+        from .options import OptionsScreen
+
+        self.app.push_screen(OptionsScreen(self.symbol))
 
     def action_explain(self) -> None:
         panes = [
