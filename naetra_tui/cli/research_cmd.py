@@ -233,11 +233,10 @@ def _cell(value: float | None, fmt: str) -> str:
 
 def _chain_lines(chain: OptionChain, around: int) -> list[str]:
     """Calls left, puts right, by strike; the strikes nearest the money; the money line marked."""
+    from ..core.research import strikes_near
+
     spot = chain.underlying_price
-    strikes = sorted({c.strike for c in chain.calls} | {p.strike for p in chain.puts})
-    if spot is not None and strikes:
-        nearest = min(range(len(strikes)), key=lambda i: abs(strikes[i] - spot))
-        strikes = strikes[max(0, nearest - around) : nearest + around + 1]
+    strikes = strikes_near(chain, around)
     calls = {c.strike: c for c in chain.calls}
     puts = {p.strike: p for p in chain.puts}
     price = f"{spot:,.2f}" if spot is not None else "unknown"

@@ -250,6 +250,17 @@ class OptionChain:
     problems: list[str] = field(default_factory=list)
 
 
+def strikes_near(chain: OptionChain, around: int) -> list[float]:
+    """The chain's strikes (calls' and puts'), sorted: ``around`` each side of the one nearest
+    the underlying's price (all of them when the price is unknown)."""
+    strikes = sorted({c.strike for c in chain.calls} | {p.strike for p in chain.puts})
+    spot = chain.underlying_price
+    if spot is None or not strikes:
+        return strikes
+    nearest = min(range(len(strikes)), key=lambda i: abs(strikes[i] - spot))
+    return strikes[max(0, nearest - around) : nearest + around + 1]
+
+
 def _contract(raw: Any, kind: Literal["call", "put"], problems: dict[str, int]) -> OptionContract | None:
     strike = _price(_field(raw, "strike"))
     if strike is None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ...core.ages import format_age
 from ...core.clock import utcnow
 from ...core.errors import NaetraError
-from ...core.research import CorporateEvents, NewsItem, OptionChain, OptionContract
+from ...core.research import CorporateEvents, NewsItem, OptionChain, OptionContract, strikes_near
 from .attribution import Fact
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ def chain_text(chain: OptionChain, around: int = AROUND_THE_MONEY) -> str:
         f"source {_origin(chain.source, chain.simulated)} · Greeks computed locally (theta per day, vega per point)"
     ]
     for side in (chain.calls, chain.puts):
-        for c in _near(side, spot, around):
+        for c in _near(chain, side, around):
             iv = c.implied_vol if c.implied_vol is not None else c.greeks.get("iv")
             g = c.greeks
             lines.append(
@@ -76,11 +76,9 @@ def chain_text(chain: OptionChain, around: int = AROUND_THE_MONEY) -> str:
     return "\n".join(lines)
 
 
-def _near(side: list[OptionContract], spot: float | None, around: int) -> list[OptionContract]:
-    if spot is None or not side:
-        return side[: 2 * around]
-    ordered = sorted(side, key=lambda c: abs(c.strike - spot))[: 2 * around + 1]
-    return sorted(ordered, key=lambda c: c.strike)
+def _near(chain: OptionChain, side: list[OptionContract], around: int) -> list[OptionContract]:
+    near = set(strikes_near(chain, around))
+    return [c for c in side if c.strike in near]
 
 
 def events_facts(e: CorporateEvents) -> list[Fact]:
@@ -105,7 +103,7 @@ def chain_facts(chain: OptionChain, around: int = AROUND_THE_MONEY) -> list[Fact
             )
 
     for side in (chain.calls, chain.puts):
-        for c in _near(side, chain.underlying_price, around):
+        for c in _near(chain, side, around):
             fact("strike", c.strike)
             for name in ("bid", "ask", "last"):
                 fact(f"{c.kind} {name}", getattr(c, name))

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ...core.errors import NaetraError
+from ...core.research import strikes_near
 from ...services.session import Phase
 from ..formatting import safe
 from ..widgets.key_hints import KeyHints
@@ -131,10 +132,7 @@ class OptionsScreen(ReportsWorkerErrors, Screen[None]):
         for problem in chain.problems:
             title.append_text(safe(f"\n{problem}", "italic"))
         self.query_one("#title", Static).update(title)
-        strikes = sorted({c.strike for c in chain.calls} | {p.strike for p in chain.puts})
-        if spot is not None and strikes:
-            nearest = min(range(len(strikes)), key=lambda i: abs(strikes[i] - spot))
-            strikes = strikes[max(0, nearest - AROUND) : nearest + AROUND + 1]
+        strikes = strikes_near(chain, AROUND)
         calls = {c.strike: c for c in chain.calls}
         puts = {p.strike: p for p in chain.puts}
         biggest = max(
