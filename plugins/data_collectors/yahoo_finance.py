@@ -23,7 +23,7 @@ import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
@@ -39,6 +39,7 @@ from naetra_tui.core.text import clean_line
 from naetra_tui.core.threads import run_in_daemon_thread
 from naetra_tui.core.timeframes import default_range_days
 
+from . import yahoo_research as research
 from .yahoo_stream import DEFAULT_STREAM_URL
 from .yahoo_stream import stream as yahoo_stream
 
@@ -179,6 +180,9 @@ class YahooFinanceCollector(IDataCollector):
     description: ClassVar[str] = "Yahoo Finance via yfinance (no key needed)"
     config_model: ClassVar[type[BaseModel]] = YahooConfig
     supports_batch_quotes: ClassVar[bool] = True
+    supports_news: ClassVar[bool] = True
+    supports_events: ClassVar[bool] = True
+    supports_options: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.settings = YahooConfig()
@@ -308,6 +312,31 @@ class YahooFinanceCollector(IDataCollector):
 
     async def get_market_data(self, symbol: str, timeframe: str) -> PriceHistory:
         return await self.get_history(symbol, timeframe)
+
+    # --- research (yahoo_research.py) -----------------------------------------------------
+
+    async def get_news(self, symbol: str, limit: int = 20) -> list[dict[str, Any]]:
+        clean = normalize_symbol(symbol)
+        params = {"q": clean, "newsCount": str(max(1, min(limit, 50))), "quotesCount": "0"}
+        payload = await self._thread(self._get_json, "/v1/finance/search", params)
+        return research.news(payload)
+
+    async def get_events(self, symbol: str) -> dict[str, Any]:
+        clean = normalize_symbol(symbol)
+        params = {"modules": "calendarEvents,summaryDetail", "formatted": "false"}
+        payload = await self._thread(self._get_json, f"/v10/finance/quoteSummary/{clean}", params)
+        return research.calendar(payload, clean)
+
+    async def get_option_expirations(self, symbol: str) -> list[Any]:
+        clean = normalize_symbol(symbol)
+        payload = await self._thread(self._get_json, f"/v7/finance/options/{clean}", {})
+        return list(research.expirations(payload, clean))
+
+    async def get_option_chain(self, symbol: str, expiry: date) -> dict[str, Any]:
+        clean = normalize_symbol(symbol)
+        epoch = int(datetime(expiry.year, expiry.month, expiry.day, tzinfo=UTC).timestamp())
+        payload = await self._thread(self._get_json, f"/v7/finance/options/{clean}", {"date": str(epoch)})
+        return research.chain(payload, clean, expiry)
 
     async def get_fundamentals(self, symbol: str) -> Fundamentals:
         import yfinance as yf

@@ -89,3 +89,15 @@ async def test_an_expiry_the_source_does_not_list_is_refused_with_those_it_does(
             await session.research.chain("^GSPC")
         index = await session.research.events("^GSPC")
         assert index.next_earnings is None and "an index" in index.note
+
+
+async def test_a_watchlists_feed_merges_news_newest_first_and_says_which_symbols_failed(
+    tmp_path: Path,
+) -> None:
+    async with session_for(load_config(config(tmp_path, SIM)), Phase.MARKET) as session:
+        items, problems = await session.research.feed(["AAPL", "MSFT", "NOPE9"], limit=12)
+    assert {n.symbol for n in items} == {"AAPL", "MSFT"} and len(items) == 12
+    times = [n.published_at for n in items]
+    assert times == sorted(times, reverse=True)  # type: ignore[type-var]
+    assert len({n.title for n in items}) == len(items)
+    assert list(problems) == ["NOPE9"] and "unknown symbol NOPE9" in problems["NOPE9"]

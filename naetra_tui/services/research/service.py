@@ -96,8 +96,7 @@ class ResearchService:
                     return []
 
         found = [item for items in await asyncio.gather(*(one(s) for s in symbols)) for item in items]
-        seen: set[str] = set()
-        unique = [n for n in found if not (n.title in seen or seen.add(n.title))]  # type: ignore[func-returns-value]
+        unique = list({n.title: n for n in reversed(found)}.values())  # one per headline: the first
         unique.sort(key=lambda n: n.published_at.timestamp() if n.published_at else 0.0, reverse=True)
         return unique[:limit], problems
 
