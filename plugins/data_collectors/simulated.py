@@ -388,7 +388,7 @@ class SimulatedCollector(IDataCollector):
 
     async def get_news(self, symbol: str, limit: int = 20) -> list[dict[str, Any]]:
         profile = self._profile(symbol)
-        return research.news(profile.symbol, profile.name, profile.seed, self.now(), limit)
+        return research.news(profile.symbol, profile.name, profile.kind, profile.seed, self.now(), limit)
 
     async def get_events(self, symbol: str) -> dict[str, Any]:
         profile = self._profile(symbol)

@@ -24,6 +24,13 @@ HEADLINES = (
     "{name} management to present at investor conference",
     "Index changes could lift demand for {symbol}",
 )
+#: For what is not a company (an index, a currency pair, a cryptocurrency): no results, no management.
+MARKET_HEADLINES = (
+    "{name} moves as traders weigh rate expectations",
+    "Volatility in {name} picks up",
+    "{name} steadies after recent swings",
+    "Positioning data show shifting bets on {symbol}",
+)
 PUBLISHERS = ("Simulated Wire", "Example Markets Daily", "Offline Financial News")
 #: Instruments with earnings and dividends; the others (indices, currencies, crypto) have none.
 HAS_EVENTS = ("EQUITY", "ETF")
@@ -34,13 +41,15 @@ def _rng(*parts: object) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest, "big"))
 
 
-def news(symbol: str, name: str, seed: int, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """About one item a day for the last fortnight, newest first."""
+def news(symbol: str, name: str, kind: str, seed: int, now: datetime, limit: int) -> list[dict[str, Any]]:
+    """About one item a day for the last fortnight, newest first (company headlines only for
+    shares and funds)."""
     rng = _rng(seed, symbol, "news", now.date())
+    templates = HEADLINES if kind in HAS_EVENTS else MARKET_HEADLINES
     items = []
     for i in range(min(limit, 14)):
         published = now - timedelta(hours=float(6 + i * 24 + rng.uniform(0, 12)))
-        headline = HEADLINES[int(rng.integers(len(HEADLINES)))].format(name=name, symbol=symbol)
+        headline = templates[int(rng.integers(len(templates)))].format(name=name, symbol=symbol)
         items.append(
             {
                 "title": f"[SIMULATED] {headline}",

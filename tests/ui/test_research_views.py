@@ -107,3 +107,31 @@ async def test_without_a_collector_that_has_them_the_views_say_which_plugin_woul
         )
         title = app.screen.query_one("#title")
         await wait_for(pilot, lambda: "no enabled collector provides option expiries" in str(title.render()))
+
+
+async def test_the_watchlist_feed_lists_events_soonest_first_and_news_newest_first(tmp_path: Path) -> None:
+    from naetra_tui.ui.screens.feed import FeedScreen
+
+    app = make_app(app_config(tmp_path, watchlist="[AAPL, MSFT, SPY, ^GSPC]"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await started(pilot, app)
+        await pilot.press("N")
+        await wait_for(pilot, lambda: isinstance(app.screen, FeedScreen) and len(app.screen.items) > 0)
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        days = [row[0] for row in rows]
+        assert days == sorted(days) and {row[2] for row in rows} >= {"AAPL", "MSFT", "SPY"}
+        assert "^GSPC" not in {row[2] for row in rows}  # an index has no events: not a problem either
+        assert {row[3] for row in rows} >= {"earnings", "ex-dividend"} and all(
+            row[5] == "SIM" for row in rows
+        )
+        times = [i.published_at for i in screen.items]
+        assert times == sorted(times, reverse=True)  # type: ignore[type-var]
+        assert {i.symbol for i in screen.items} >= {"AAPL", "MSFT"}
+        assert str(screen.query_one("#problems").render()) == ""
+        news = screen.query_one("#news", OptionList)
+        news.focus()
+        news.highlighted = 0
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewsItemScreen))

@@ -100,6 +100,33 @@ class ResearchService:
         unique.sort(key=lambda n: n.published_at.timestamp() if n.published_at else 0.0, reverse=True)
         return unique[:limit], problems
 
+    async def upcoming(
+        self, symbols: list[str]
+    ) -> tuple[list[tuple[date, str, CorporateEvents]], dict[str, str]]:
+        """Upcoming events across ``symbols`` sorted by date: (day, what, the symbol's events)
+        with what as "earnings" or "ex-dividend"; and per symbol why it gave none."""
+        gate = asyncio.Semaphore(FEED_CONCURRENCY)
+        problems: dict[str, str] = {}
+        today = utcnow().date()
+
+        async def one(symbol: str) -> CorporateEvents | None:
+            async with gate:
+                try:
+                    return await self.events(symbol)
+                except NaetraError as exc:
+                    problems[symbol] = str(exc)
+                    return None
+
+        rows: list[tuple[date, str, CorporateEvents]] = []
+        for found in await asyncio.gather(*(one(s) for s in symbols)):
+            if found is None:
+                continue
+            if found.next_earnings and found.next_earnings >= today:
+                rows.append((found.next_earnings, "earnings", found))
+            rows += [(d.ex_date, "ex-dividend", found) for d in found.dividends if d.ex_date >= today][:1]
+        rows.sort(key=lambda row: (row[0], row[2].symbol))
+        return rows, problems
+
     async def events(self, symbol: str) -> CorporateEvents:
         """Raises: InvalidSymbol, NotSupported, DataUnavailable."""
         symbol = normalize_symbol(symbol)

@@ -46,6 +46,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("A", "list alerts"),
             ("M", "proposals from AI assistants (naetra-tui mcp): y accept, n reject"),
             ("O", "the symbol's options: [ ] expiry, x pick one"),
+            ("N", "the watchlist's upcoming events and news"),
         ],
     ),
     (

@@ -53,6 +53,7 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         Binding("P", "lots", "Lots", show=False),
         Binding("M", "proposals", "Proposals", show=False),
         Binding("O", "options", "Options", show=False),
+        Binding("N", "feed", "News & events", show=False),
         Binding("R", "rename_list", "Rename list", show=False, priority=True),
         Binding("D", "delete_list", "Delete list", show=False, priority=True),
     ]
@@ -310,6 +311,11 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             return
         count = len(self.naetra.watchlist.symbols) if name == self.naetra.watchlist.name else 0
         delete_list(self, name, count)
+
+    def action_feed(self) -> None:
+        from .feed import FeedScreen
+
+        self.app.push_screen(FeedScreen())
 
     def action_options(self) -> None:
         from .options import OptionsScreen
