@@ -255,3 +255,34 @@ def test_a_lot_is_pinned_to_its_quotes_currency_when_added(tmp_path: Path, capsy
     assert lots == {"AAPL": "USD", "VOD.L": "GBp", "SAP.DE": "USD"}
     vod = next(p for p in data["positions"] if p["symbol"] == "VOD.L")
     assert vod["cost"] == 700.0  # still 1000 x 70p, read in pence
+
+
+def test_lots_stored_before_pinning_get_their_quotes_currency_once(tmp_path: Path, capsys) -> None:
+    """Lots an earlier version stored without a currency are pinned at the next read, as first
+    seen, and stay so (the store is written once; the values do not move) (#31)."""
+    import asyncio
+    from datetime import date
+
+    from naetra_tui.config import load_config
+    from naetra_tui.core.portfolio import Lot
+    from naetra_tui.services.portfolio.store import PortfolioStore
+    from naetra_tui.services.session import Phase, session_for
+
+    path = config(tmp_path)
+
+    async def store_old_lots() -> None:
+        async with session_for(load_config(path), Phase.STORAGE) as session:
+            await PortfolioStore(session.state).add(
+                [Lot("VOD.L", 1000, 70, date(2026, 11, 2)), Lot("AAPL", 10, 200, date(2026, 11, 2))]
+            )
+
+    asyncio.run(store_old_lots())
+    first = json.loads(run(path, capsys, "--json")[1])
+    lots = {p["symbol"]: p["lots"][0]["currency"] for p in first["positions"]}
+    assert lots == {"VOD.L": "GBp", "AAPL": "USD"}
+    again = json.loads(run(path, capsys, "--json")[1])
+    assert {p["symbol"]: p["lots"][0]["currency"] for p in again["positions"]} == lots
+    assert {p["symbol"]: p["cost"] for p in again["positions"]} == {"VOD.L": 700.0, "AAPL": 2000.0}
+    assert [p["lots"][0]["id"] for p in again["positions"]] == [
+        p["lots"][0]["id"] for p in first["positions"]
+    ]

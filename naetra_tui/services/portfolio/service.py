@@ -70,6 +70,7 @@ class PortfolioService:
         wanted = sorted(set(self.symbols()) | {c.lot.symbol for c in self.closed} | set(extra))
         if wanted:
             await self.market.refresh(wanted)
+        await self.pin_stored()  # once per old lot: its quote's currency recorded
         await self.refresh_rates(fetched=set())
         return self.value()
 
@@ -168,6 +169,27 @@ class PortfolioService:
             else lot
             for lot in lots
         ]
+
+    async def pin_stored(self) -> int:
+        """Lots stored before currencies were recorded at entry get their quote's currency now,
+        as first seen (a later change of the quote's unit is then flagged, never converted, in
+        every later session too); how many were pinned. A lot another terminal changed
+        meanwhile is left to the next read; a storage that refuses keeps the change pending."""
+        from ...core.errors import NaetraError
+
+        loose = [lot for lot in self.lots if lot.currency is None]
+        if not loose:
+            return 0
+        pinned = 0
+        for old, new in zip(loose, await self._pinned(loose), strict=True):
+            if new.currency is None:
+                continue
+            try:
+                await self.replace(old, new)
+            except NaetraError:  # LotChanged or a refused write: tried again at the next read
+                continue
+            pinned += 1
+        return pinned
 
     async def remove(self, lot: Lot) -> None:
         await self.store.remove(lot)

@@ -46,12 +46,20 @@ class PortfolioController(Controller):
             return
         try:
             await service.load()
+            pinned = await service.pin_stored()
             await service.refresh_rates(fetched or set())
         except NaetraError as exc:
             self.app.notify(
                 f"Could not read your positions: {exc}", severity="warning", markup=False, timeout=10
             )
             return
+        if pinned:
+            self.app.notify(
+                f"Recorded the quote's currency on {pinned} lot{'s' if pinned != 1 else ''} stored without one "
+                "(a later change of its unit is flagged, never converted).",
+                markup=False,
+                timeout=8,
+            )
         self.show()
 
     def ticked(self, symbols: Iterable[str]) -> None:
