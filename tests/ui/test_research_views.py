@@ -135,3 +135,30 @@ async def test_the_watchlist_feed_lists_events_soonest_first_and_news_newest_fir
         news.highlighted = 0
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, NewsItemScreen))
+
+
+async def test_a_slow_news_source_never_holds_up_the_chart_the_events_or_the_keys(tmp_path: Path) -> None:
+    import time
+
+    collectors = (
+        f"    - {{name: slow, class: {FAKE}.SlowNewsCollector}}\n"
+        "    - {name: simulated, plugin: simulated, config: {seed: 7}}\n"
+    )
+    app = make_app(app_config(tmp_path, collectors=collectors))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for(pilot, lambda: app.ready)
+        started_at = time.monotonic()
+        app.push_screen(SymbolScreen("AAPL"))
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, SymbolScreen) and bool(app.screen.query("#events"))
+        )
+        screen = app.screen
+        events = screen.query_one("#events")
+        await wait_for(pilot, lambda: "earnings in " in str(events.render()), timeout=2.5)
+        await pilot.press("k")  # the chart answers keys while the news is still coming
+        await wait_for(pilot, lambda: "line" in str(screen.query_one("#chart-title").render()), timeout=2.5)
+        assert time.monotonic() - started_at < 2.9  # all of it before the slow source answered
+        news = screen.query_one("#news", OptionList)
+        assert "loading" in str(news.get_option_at_index(0).prompt)
+        await wait_for(pilot, lambda: "Slow news about AAPL" in str(news.get_option_at_index(1).prompt)
+                       if news.option_count > 1 else False, timeout=8)  # fmt: skip
