@@ -48,6 +48,19 @@ async def test_a_chain_from_yahoo_is_parsed_checked_and_gets_greeks(tmp_path: Pa
     assert any("/v7/finance/options/AAPL" in r for r in fake.requests)
 
 
+async def test_switching_back_to_an_expiry_reads_no_network(tmp_path: Path) -> None:
+    fake = FakeYahoo()
+    with fake_yahoo(fake) as (url, _):
+        async with session_for(load_config(config(tmp_path, url)), Phase.MARKET) as session:
+            listed = await session.research.expirations("AAPL")
+            await session.research.chain("AAPL", listed[0])
+            await session.research.chain("AAPL", listed[1])
+            asked = len(fake.requests)
+            await session.research.chain("AAPL", listed[0])  # back: the kept chain and expiries
+            await session.research.chain("AAPL", listed[1])
+            assert len(fake.requests) == asked
+
+
 async def test_yahoos_calendar_and_news_parse_into_events_and_headlines(tmp_path: Path) -> None:
     fake = FakeYahoo()
     fake.news["MSFT"] = [

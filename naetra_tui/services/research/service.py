@@ -42,6 +42,7 @@ class ResearchService:
         self.market = market
         self.risk_free_rate = risk_free_rate
         self._chains: dict[tuple[str, date], tuple[float, OptionChain]] = {}
+        self._expiries: dict[str, tuple[float, list[date]]] = {}
 
     async def _first(self, ability: str, what: str, symbol: str, call: Any) -> tuple[Any, str, bool]:
         """(raw answer, collector name, simulated) from the first collector with ``ability``."""
@@ -137,8 +138,12 @@ class ResearchService:
         return corporate_events(raw, symbol, name, simulated)
 
     async def expirations(self, symbol: str) -> list[date]:
-        """The expiry dates listed, soonest first. Raises: as ``events``."""
+        """The expiry dates listed, soonest first (kept ``CHAIN_TTL`` s, as the chains are).
+        Raises: as ``events``."""
         symbol = normalize_symbol(symbol)
+        cached = self._expiries.get(symbol)
+        if cached is not None and time.monotonic() - cached[0] < CHAIN_TTL:
+            return cached[1]
         what = f"option expiries for {symbol}"
         raw, _, _ = await self._first(
             "supports_options", what, symbol, lambda _, c: c.get_option_expirations(symbol)
@@ -146,6 +151,7 @@ class ResearchService:
         days = expirations(raw, utcnow().date())
         if not days:
             raise DataUnavailable(f"no option expiries listed for {symbol}", symbol=symbol)
+        self._expiries[symbol] = (time.monotonic(), days)
         return days
 
     async def chain(self, symbol: str, expiry: date | None = None) -> OptionChain:
