@@ -1,5 +1,6 @@
 """``check_figures``: the figures of an agent's text matched against fresh data for the symbols
-it names (or those given) — quotes, every analyzer's values and the user's positions — each
+it names (or those given) — quotes, every analyzer's values, the user's positions, and for a
+text about them, events and option chains — each
 verified with the symbol, field, source and as-of time it matched, or unverified with why.
 """
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import NaetraError
 from ..core.symbols import is_valid_symbol
 from ..services.chat.attribution import Fact, analysis_facts, attribute, quote_facts
+from ..services.chat.research_grounding import research_context
 
 if TYPE_CHECKING:
     from ..services.session import Session
@@ -78,6 +80,8 @@ async def check_text(session: Session, text: str, given: list[str] | None, limit
             for result in (await session.analysis.analyze(symbol, "1D", "2Y")).values():
                 if result.analysis is not None:
                     facts.extend(analysis_facts(result.analysis))
+            # a text about earnings, dividends or options: their values too (as the chat's check)
+            facts.extend((await research_context(session.research, symbol, text))[2])
     try:
         if session.portfolio.symbols():
             facts.extend(position_facts(await session.valued_portfolio()))

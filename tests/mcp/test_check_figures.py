@@ -97,3 +97,22 @@ def test_the_chat_flags_only_strict_mislabels_not_loose_words() -> None:
         "AAPL's RSI is 332.40. It dipped to a low of 332.40 intraday. MSFT trades at 332.40.", FACTS
     )
     assert [(text, start) for text, start, _ in found] == [("332.40", 14), ("332.40", 76)]
+
+
+async def test_earnings_and_option_figures_are_checked_against_the_calendar_and_the_chain(
+    tmp_path: Path,
+) -> None:
+    """#34: a text about earnings or options is checked against the events and the chain too."""
+    async with served(config(tmp_path)) as (_, client):
+        events = result(await client.call_tool("get_events", {"symbol": "AAPL"}))["events"]
+        chain = result(await client.call_tool("get_option_chain", {"symbol": "AAPL"}))["option_chain"]
+        eps = events["earnings_eps_estimate"]
+        spot = chain["underlying_price"]
+        atm = min(chain["calls"], key=lambda c: abs(c["strike"] - spot))
+        iv = f"{atm['implied_vol'] * 100:.1f}%"
+        text = f"AAPL's earnings EPS estimate is {eps}; its {atm['strike']:g} call has an IV of {iv}. Its RSI is {eps}."
+        data = result(await client.call_tool("check_figures", {"text": text}))
+    matched = {v["figure"]: v["matched"]["field"] for v in data["verified"]}
+    assert matched[f"{eps}"] == "eps estimate" and matched[iv] == "call iv"
+    [refused] = data["unverified"]  # the same number written as RSI: not RSI's value
+    assert refused["figure"] == f"{eps}" and refused["reason"].startswith("written as rsi, but it is AAPL's")
