@@ -74,20 +74,35 @@ async def screen_figures() -> None:
             await pilot.pause(0.2)
             big = [chain(300, expiry=date(2027, 3, 19) + timedelta(days=7 * k)) for k in range(2)]
             screen.expiries = [c.expiry for c in big]
+            from textual.widgets import DataTable
+
+            table = screen.query_one(DataTable)
+            painted: list[float] = []
+            render_lines = table.render_lines
+
+            def stamped(crop):  # type: ignore[no-untyped-def]  # when the table's lines are made
+                lines = render_lines(crop)
+                painted.append(time.perf_counter())
+                return lines
+
+            table.render_lines = stamped  # type: ignore[method-assign]
             paints = []
             for attempt in range(6):
                 shown = big[attempt % 2]
+                painted.clear()
                 started = time.perf_counter()
                 screen.chain, screen.expiry = shown, shown.expiry
                 screen.show(shown)  # the cached path: the service returns the kept chain at once
                 work = (time.perf_counter() - started) * 1000
                 await pilot.pause()
-                paints.append(((time.perf_counter() - started) * 1000, work))
-            first_paint = paints[0][0]
-            switches = [work for _, work in paints[1:]]
-            print(f"Options screen, 300-strike chain (31 rows shown): first paint {first_paint:.0f} ms after "
-                  f"the data (target <= 100 ms); switching to a cached expiry: median "
-                  f"{statistics.median(switches):.1f} ms of work on the loop (target <= 16 ms)")  # fmt: skip
+                done = (time.perf_counter() - started) * 1000
+                paints.append(((painted[0] - started) * 1000 if painted else done, work, done))
+            first_paint, _, with_chart = paints[0]
+            switches = [work for _, work, _ in paints[1:]]
+            print(f"Options screen, 300-strike chain (31 rows and the open-interest chart): table painted "
+                  f"{first_paint:.0f} ms after the data, the whole screen idle again at {with_chart:.0f} ms "
+                  f"(target <= 100 ms); switching to a cached expiry: median {statistics.median(switches):.1f} "
+                  "ms of work on the loop (target <= 16 ms)")  # fmt: skip
             await app.pop_screen()
             pane = app.screen.query(ResearchPane)
             if not pane:

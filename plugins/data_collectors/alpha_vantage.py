@@ -10,6 +10,7 @@ so it is removed from every error message, and httpx's URL logging is kept below
 from __future__ import annotations
 
 import asyncio
+import csv
 import time
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -23,6 +24,8 @@ from naetra_tui.core.models import Fundamentals, Health, PriceHistory, Quote, ut
 from naetra_tui.core.normalize import history_from_arrays, to_float, to_fundamentals
 from naetra_tui.core.secrets import redact, redact_logger, register_secret
 from naetra_tui.core.symbols import normalize_symbol
+
+from . import alpha_vantage_research as research
 
 SOURCE = "alpha_vantage"
 INTRADAY = {"1m": "1min", "5m": "5min", "15m": "15min", "1h": "60min"}
@@ -73,6 +76,8 @@ class AlphaVantageConfig(BaseModel):
 
 class AlphaVantageCollector(IDataCollector):
     description: ClassVar[str] = "Alpha Vantage (needs a free API key)"
+    supports_news: ClassVar[bool] = True
+    supports_events: ClassVar[bool] = True
     config_model: ClassVar[type[BaseModel]] = AlphaVantageConfig
 
     def __init__(self, transport: Any = None) -> None:
@@ -101,13 +106,12 @@ class AlphaVantageCollector(IDataCollector):
         if client is not None:
             await client.aclose()
 
-    async def _query(self, function: str, symbol: str, **params: str) -> dict[str, Any]:
-        """One API call, paced, with every documented error shape mapped.
+    async def _fetch(self, function: str, symbol: str, **params: str) -> Any:
+        """One API call, paced; the ``httpx.Response`` of a 2xx/3xx answer.
 
         Raises:
-            RateLimited: ``Note`` / ``Information`` / HTTP 429.
-            UnknownSymbol: ``Error Message``.
-            DataUnavailable: network errors, HTTP errors, HTML or malformed JSON.
+            RateLimited: HTTP 429.
+            DataUnavailable: network errors and HTTP errors.
         """
         import httpx
 
@@ -116,12 +120,9 @@ class AlphaVantageCollector(IDataCollector):
             if gap > 0 and self._last_request:
                 await asyncio.sleep(gap)
             self._last_request = time.monotonic()
-        query = {
-            "function": function,
-            "symbol": symbol,
-            "apikey": self.settings.api_key.get_secret_value(),
-            **params,
-        }
+        query = {"function": function, "apikey": self.settings.api_key.get_secret_value(), **params}
+        if "tickers" not in params:
+            query["symbol"] = symbol
         try:
             response = await self.client.get(self.settings.base_url, params=query)
         except httpx.TimeoutException:
@@ -142,25 +143,17 @@ class AlphaVantageCollector(IDataCollector):
             raise DataUnavailable(
                 f"Alpha Vantage answered HTTP {response.status_code}", symbol=symbol, source=SOURCE
             )
-        try:
-            payload = response.json()
-        except ValueError:
-            kind = "an HTML page" if response.text.lstrip().startswith("<") else "malformed JSON"
-            raise DataUnavailable(
-                f"Alpha Vantage sent {kind} instead of data", symbol=symbol, source=SOURCE
-            ) from None
-        if not isinstance(payload, dict):
-            raise DataUnavailable("Alpha Vantage sent an unexpected answer", symbol=symbol, source=SOURCE)
-        if "Error Message" in payload:
-            raise UnknownSymbol(
-                f"Alpha Vantage: {redact(str(payload['Error Message']))}", symbol=symbol, source=SOURCE
-            )
-        for throttle in ("Note", "Information"):
-            if throttle in payload:
-                raise RateLimited(
-                    f"Alpha Vantage: {redact(str(payload[throttle]))}", source=SOURCE, retry_after=60
-                )
-        return payload
+        return response
+
+    async def _query(self, function: str, symbol: str, **params: str) -> dict[str, Any]:
+        """One API call answered in JSON, with every documented error shape mapped.
+
+        Raises:
+            RateLimited: ``Note`` / ``Information`` / HTTP 429.
+            UnknownSymbol: ``Error Message``.
+            DataUnavailable: network errors, HTTP errors, HTML or malformed JSON.
+        """
+        return _checked(await self._fetch(function, symbol, **params), symbol)
 
     def _wait_for_slot(self) -> float:
         """Seconds until pacing allows the next request."""
@@ -253,5 +246,52 @@ class AlphaVantageCollector(IDataCollector):
         mapped = {_OVERVIEW[k]: v for k, v in payload.items() if k in _OVERVIEW}
         return to_fundamentals(mapped, symbol=symbol, source=SOURCE)
 
+    # --- research (alpha_vantage_research.py) ----------------------------------------------
+
+    async def get_news(self, symbol: str, limit: int = 20) -> list[dict[str, Any]]:
+        """``NEWS_SENTIMENT`` for one ticker, newest first."""
+        clean = normalize_symbol(symbol)
+        count = str(max(1, min(limit, 50)))
+        payload = await self._query("NEWS_SENTIMENT", clean, tickers=clean, sort="LATEST", limit=count)
+        return research.news(payload, clean)
+
+    async def get_events(self, symbol: str) -> dict[str, Any]:
+        """The next earnings date and EPS estimate from ``EARNINGS_CALENDAR`` (a CSV answer;
+        Alpha Vantage has no dividend calendar, so dividends are not claimed)."""
+        clean = normalize_symbol(symbol)
+        response = await self._fetch("EARNINGS_CALENDAR", clean, horizon="3month")
+        if response.text.lstrip().startswith(("{", "<")):  # errors and quota notes are JSON
+            _checked(response, clean)
+            raise DataUnavailable("Alpha Vantage sent no earnings calendar", symbol=clean, source=SOURCE)
+        try:
+            return research.earnings(response.text, clean, utcnow().date())
+        except (ValueError, csv.Error):
+            raise DataUnavailable(
+                "Alpha Vantage sent something other than its earnings calendar", symbol=clean, source=SOURCE
+            ) from None
+
     async def health_check(self) -> Health:
         return Health(healthy=self.client is not None, detail="paced to the free tier")
+
+
+def _checked(response: Any, symbol: str) -> dict[str, Any]:
+    """The JSON of an answer, or the error its documented shapes mean."""
+    try:
+        payload = response.json()
+    except ValueError:
+        kind = "an HTML page" if response.text.lstrip().startswith("<") else "malformed JSON"
+        raise DataUnavailable(
+            f"Alpha Vantage sent {kind} instead of data", symbol=symbol, source=SOURCE
+        ) from None
+    if not isinstance(payload, dict):
+        raise DataUnavailable("Alpha Vantage sent an unexpected answer", symbol=symbol, source=SOURCE)
+    if "Error Message" in payload:
+        raise UnknownSymbol(
+            f"Alpha Vantage: {redact(str(payload['Error Message']))}", symbol=symbol, source=SOURCE
+        )
+    for throttle in ("Note", "Information"):
+        if throttle in payload:
+            raise RateLimited(
+                f"Alpha Vantage: {redact(str(payload[throttle]))}", source=SOURCE, retry_after=60
+            )
+    return payload

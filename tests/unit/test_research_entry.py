@@ -158,3 +158,26 @@ def test_events_keep_real_dates_and_positive_amounts_and_say_why_there_are_none(
     assert events.currency == "USD"
     index = corporate_events({"note": "^GSPC is an index: no earnings or dividends"}, "^GSPC", "feed", True)
     assert index.next_earnings is None and index.dividends == () and "an index" in index.note
+
+
+def test_the_open_interest_chart_draws_bars_to_scale_and_marks_the_money() -> None:
+    from naetra_tui.ui.widgets.open_interest_chart import open_interest_text
+
+    rows = [
+        {"strike": 90.0, "bid": 1.0, "ask": 1.1, "open_interest": 800},
+        {"strike": 100.0, "bid": 1.0, "ask": 1.1, "open_interest": 400},
+        {"strike": 110.0, "bid": 1.0, "ask": 1.1, "open_interest": 0},
+    ]
+    puts = [r | {"open_interest": oi} for r, oi in zip(rows, (0, 400, 800), strict=True)]
+    chain = option_chain({"calls": rows, "puts": puts}, "T", date(2027, 1, 15), "t", False, 104.0)
+    text = open_interest_text(chain, [90.0, 100.0, 110.0], width=40, height=4).plain.split("\n")
+    bars = [line[8:] for line in text[:4]]
+    columns = ["".join(line[i] for line in bars) for i in (0, 1, 10, 11, 20, 21)]
+    # slot = (40 - 8) // 3 = 10 columns a strike: call 90 full, put 90 empty, call 100 half
+    assert columns[0] == "████" and columns[1].strip() == "" and columns[2] == "  ██"
+    assert columns[3] == "  ██" and columns[4].strip() == "" and columns[5] == "████"
+    assert text[0].lstrip().startswith("800│") and "90" in text[4] and "110" in text[4]
+    assert "▲ 104.00" in text[5] and text[5].index("▲") == 8 + 2 * 10 - 1
+    no_interest = {"calls": [{"strike": 90.0, "bid": 1.0, "ask": 1.1}], "puts": []}
+    empty = option_chain(no_interest, "T", date(2027, 1, 15), "t", False, None)
+    assert "gives no open interest" in open_interest_text(empty, [90.0], width=40).plain
