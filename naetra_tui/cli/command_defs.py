@@ -102,6 +102,14 @@ COMMANDS: dict[str, tuple[str, Configure, Handler]] = {
         *_lazy("portfolio_cmd"),
     ),
     "watchlist": ("list the watchlists, show one, rename or delete one", *_lazy("watchlist_cmd")),
+    "alerts": (
+        "add, list, remove and test alerts on history; alerts log shows what fired",
+        *_lazy("alerts_cmd"),
+    ),
+    "watch": (
+        "check your alerts without the app, on a schedule (for cron, systemd or a server)",
+        *_lazy("watch_cmd"),
+    ),
     "mcp": (
         "serve your data, analysis and positions to AI assistants (MCP, stdio or --http)",
         *_lazy("agent_cmd", "configure_mcp", "run_mcp"),

@@ -196,6 +196,7 @@ FIXES = {
     "analyzers": "check its config in plugins.analyzers",
     "llm": "start the LLM server the plugin talks to (see its config)",
     "storage": "check the storage plugin's config (path, host, credentials)",
+    "notifiers": "check the notifier's config (its URL, program or service)",
 }
 
 

@@ -15,6 +15,7 @@ CATEGORIES = {
     "analyzers": ("IAnalyzer", "AnalyzerContract", templates.ANALYZER),
     "llm": ("ILLMProvider", "LLMProviderContract", templates.LLM),
     "storage": ("IStorage", "StorageContract", templates.STORAGE),
+    "notifiers": ("INotifier", "NotifierContract", templates.NOTIFIER),
 }
 
 

@@ -289,6 +289,49 @@ class [[cls]]([[interface]]):
         return sorted(k for k in self.records if k.startswith(prefix))
 '''
 
+NOTIFIER = '''"""A notifier for naetra-tui: here, each alert appended as a JSON line to a file (replace
+with your service: a chat, a pager, a phone)."""
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from naetra_tui.core.interfaces import AlertNotice, [[interface]]
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = "alerts.jsonl"
+    """The file each alert is appended to."""
+
+
+class [[cls]]([[interface]]):
+    """[[name]]: alerts as JSON lines."""
+
+    description: ClassVar[str] = "[[name]] (a new notifier)"
+    config_model: ClassVar[type[BaseModel]] = Config
+
+    def __init__(self) -> None:
+        self.settings = Config()
+
+    async def initialize(self, config: dict[str, Any]) -> None:
+        self.settings = Config.model_validate(config)
+
+    async def notify(self, notice: AlertNotice) -> None:
+        """Raises: OSError when the file cannot be written (recorded as not delivered)."""
+        line = json.dumps(notice.to_json()) + "\\n"
+
+        def append() -> None:
+            with Path(self.settings.path).open("a", encoding="utf-8") as file:
+                file.write(line)
+
+        await asyncio.to_thread(append)
+'''
+
 CUSTOM = '''"""A plugin of naetra-tui's "[[category]]" category (the guide's custom categories)."""
 
 from typing import Any, ClassVar

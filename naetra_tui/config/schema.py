@@ -117,6 +117,13 @@ class ResearchSettings(_Strict):
     """Annual risk-free rate (0.04 = 4 %) for the Greeks and implied volatilities of options."""
 
 
+class AlertsSettings(_Strict):
+    """The headless watcher."""
+
+    watch_interval: float = Field(60.0, ge=5, le=86400)
+    """Seconds between the checks of ``naetra-tui watch``."""
+
+
 class PluginEntry(BaseModel):
     """One entry of ``plugins.<category>``."""
 
@@ -176,8 +183,9 @@ class PluginsConfig(BaseModel):
     analyzers: list[PluginEntry] = Field(default_factory=list)
     llm: list[PluginEntry] = Field(default_factory=list)
     storage: list[PluginEntry] = Field(default_factory=list)
+    notifiers: list[PluginEntry] = Field(default_factory=list)
 
-    @field_validator("data_collectors", "analyzers", "llm", "storage", mode="before")
+    @field_validator("data_collectors", "analyzers", "llm", "storage", "notifiers", mode="before")
     @classmethod
     def _empty_list(cls, value: Any) -> Any:
         return [] if value is None else value
@@ -232,4 +240,5 @@ class NaetraConfig(_Strict):
     metrics: MetricsSettings = Field(default_factory=lambda: MetricsSettings())
     mcp: McpSettings = Field(default_factory=lambda: McpSettings())
     research: ResearchSettings = Field(default_factory=lambda: ResearchSettings())
+    alerts: AlertsSettings = Field(default_factory=lambda: AlertsSettings())
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)

@@ -1,4 +1,5 @@
-"""The four plugin contracts of the module development guide, plus a shared lifecycle.
+"""The four plugin contracts of the module development guide, the notifiers added to them, and
+the shared lifecycle (``plugin_base.IPlugin``).
 
 The abstract methods keep exactly the guide's names and parameters, so a plugin written as the
 guide shows (returning plain ``dict``s) is a valid plugin. Typed returns (``Quote``,
@@ -13,70 +14,31 @@ errors with the key path and ``file:line``.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .chat import DEFAULT_CONTEXT_WINDOW, ChatChunk, ChatTurn, ToolSpec
 from .errors import NotSupported
+from .notifier import AlertNotice, INotifier
+from .plugin_base import IPlugin
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from pydantic import BaseModel
-
-    from .models import Analysis, Health, Quote
+    from .models import Analysis, Quote
 
 __all__ = [
     "CATEGORIES",
+    "AlertNotice",
     "IAnalyzer",
     "IDataCollector",
     "ILLMProvider",
+    "INotifier",
     "IPlugin",
     "IStorage",
     "interface_of",
 ]
-
-
-class IPlugin(ABC):  # noqa: B024 - the lifecycle hooks all have defaults
-    """Lifecycle shared by every plugin: ``initialize`` → ``health_check``* → ``cleanup``."""
-
-    #: Category this interface belongs to (set on each interface below).
-    category: ClassVar[str] = ""
-    #: Optional pydantic model of the plugin's ``config:`` mapping.
-    config_model: ClassVar[type[BaseModel] | None] = None
-    #: One-line description shown in ``--list-plugins`` and the Plugins screen.
-    description: ClassVar[str] = ""
-    #: Method -> {parameter: ability}: a parameter callers pass only to plugins with that
-    #: ability (a class attribute that is true). Checked at load (see ``plugin_host/signatures.py``).
-    ability_parameters: ClassVar[dict[str, dict[str, str]]] = {}
-
-    async def initialize(self, config: dict[str, Any]) -> None:  # noqa: B027 - optional hook
-        """Prepare the plugin with its (validated) ``config:`` mapping.
-
-        Raises:
-            ConfigurationError: the config is unusable.
-            PluginError: the plugin cannot start (the manager marks it ``failed``).
-        """
-
-    async def health_check(self) -> bool | Health:
-        """Say whether the plugin can do its job right now.
-
-        Returns:
-            ``True``/``False`` (the guide's form) or a ``Health`` with a detail line. ``False``
-            marks the plugin ``degraded``; it stays loaded.
-
-        Raises:
-            Any exception is treated as ``degraded`` with the exception as the reason.
-        """
-        return True
-
-    async def cleanup(self) -> None:  # noqa: B027 - optional hook
-        """Release connections, threads and files. Called on disable and on exit.
-
-        Raises:
-            Nothing should escape; the manager logs and ignores errors here.
-        """
 
 
 class IDataCollector(IPlugin):
@@ -341,6 +303,8 @@ class IStorage(IPlugin):
     supports_ttl: ClassVar[bool] = False
     #: ``store_many`` is one transaction: all of the batch or nothing.
     atomic_batches: ClassVar[bool] = False
+    #: ``lease()`` gives one process at a time a named lease (several alert watchers).
+    supports_leases: ClassVar[bool] = False
     ability_parameters: ClassVar[dict[str, dict[str, str]]] = {
         "store": {"ttl": "supports_ttl"},
         "store_many": {"ttl": "supports_ttl"},
@@ -418,6 +382,20 @@ class IStorage(IPlugin):
         """
         raise NotImplementedError(f"{type(self).__name__} cannot list keys")
 
+    async def lease(self, name: str, ttl: float) -> bool:
+        """Take, or renew, the exclusive lease ``name`` (only with ``supports_leases``): True
+        while this process holds it. It must pass on by itself when the holder dies — with its
+        session (a PostgreSQL advisory lock), after ``ttl`` seconds unrenewed (a Redis key), or
+        with the process (a file lock) — never by a protocol of our own.
+
+        Raises:
+            NotSupported: the backend has no leases. StorageError: it cannot be reached.
+        """
+        raise NotSupported(f"{type(self).__name__} has no leases")
+
+    async def release_lease(self, name: str) -> None:
+        """Give the lease up (a clean stop hands over at once). Raises: nothing."""
+
     async def store_many(
         self, items: Mapping[str, Any] | Iterable[tuple[str, Any]], *, ttl: float | None = None
     ) -> None:
@@ -458,10 +436,11 @@ CATEGORIES: dict[str, type[IPlugin]] = {
     "analyzers": IAnalyzer,
     "llm": ILLMProvider,
     "storage": IStorage,
+    "notifiers": INotifier,
 }
 
 
 def interface_of(category: str) -> type[IPlugin]:
-    """The interface a category's plugins implement: its own for the four the app uses, the
+    """The interface a category's plugins implement: its own for the categories the app uses, the
     guide's generic ``IPlugin`` for any other category a config names (``custom:``)."""
     return CATEGORIES.get(category, IPlugin)

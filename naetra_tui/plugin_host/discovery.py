@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -70,7 +71,7 @@ def _describe(category: str, ep: metadata.EntryPoint) -> InstalledPlugin:
 
 
 def installed_categories() -> list[str]:
-    """The app's four categories, then any other ``naetra.<category>`` group installed packages use."""
+    """The app's categories, then any other ``naetra.<category>`` group installed packages use."""
     groups = {g for g in metadata.entry_points().groups if g.startswith(ENTRY_POINT_PREFIX)}
     extra = sorted(g.removeprefix(ENTRY_POINT_PREFIX) for g in groups)
     return list(CATEGORIES) + [c for c in extra if c not in CATEGORIES and c.isidentifier()]
@@ -199,6 +200,23 @@ def resolve_class_path(
     return cls, origin_of_module(module, class_path, user_dir)
 
 
+@functools.lru_cache(maxsize=1)
+def _packages_distributions() -> dict[str, list[str]]:
+    # one scan of every installed distribution's files (seconds in a large environment: newer
+    # importlib_metadata checks each file exists), not one per plugin loaded
+    return dict(metadata.packages_distributions())
+
+
+def _distributions_of(top: str) -> list[str]:
+    """The distributions providing the top-level package ``top`` (rescanned once if it is not
+    known: a plugin pip-installed while the app runs)."""
+    found = _packages_distributions().get(top)
+    if found is None:
+        _packages_distributions.cache_clear()
+        found = _packages_distributions().get(top, [])
+    return list(found)
+
+
 def origin_of_module(module: ModuleType, class_path: str, user_dir: Path | None) -> str:
     """``built-in``, ``distribution version``, or the file of the user's own module."""
     file = Path(getattr(module, "__file__", "") or "")
@@ -208,7 +226,7 @@ def origin_of_module(module: ModuleType, class_path: str, user_dir: Path | None)
     if resolved is not None and user_dir is not None and user_dir.resolve() in resolved.parents:
         return str(resolved)
     top = module.__name__.partition(".")[0]
-    for dist_name in metadata.packages_distributions().get(top, []):
+    for dist_name in _distributions_of(top):
         try:
             dist = metadata.distribution(dist_name)
         except metadata.PackageNotFoundError:

@@ -40,7 +40,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Records that are the user's work (kept when a write fails); everything else is a cache.
-USER_PREFIXES = ("wl/", "settings/", "alerts/", "plugins/", "chat/", "portfolio/", "proposals/")
+USER_PREFIXES = (
+    "wl/",
+    "settings/",
+    "alerts/",
+    "alerts-log/",
+    "plugins/",
+    "chat/",
+    "portfolio/",
+    "proposals/",
+)
 #: Seconds between retries: doubling, then every 30 s until the storage answers.
 RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 

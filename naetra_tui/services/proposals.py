@@ -120,7 +120,7 @@ def _check_change(kind: str, change: dict[str, Any]) -> dict[str, Any]:
             alert = parse_alert(str(change.get("symbol", "")), str(change.get("expression", "")))
         except (InvalidSymbol, ValueError) as exc:
             raise InvalidProposal(str(exc)) from None
-        return {"symbol": alert.symbol, "expression": str(change["expression"]).strip()}
+        return {"symbol": alert.symbol, "expression": alert.rule}
     if kind == "lot":
         try:
             lot = check_lot(

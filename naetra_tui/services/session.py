@@ -33,9 +33,11 @@ from ..core.errors import NaetraError
 
 if TYPE_CHECKING:
     from ..config import LoadedConfig
-    from ..core.models import Analysis
+    from ..core.models import PriceHistory
     from ..plugin_host.manager import PluginManager
     from .alerts import AlertBook
+    from .alerts.delivery import Deliveries
+    from .alerts.lease import EvaluatorLease
     from .analysis import AnalysisService
     from .chat import ChatService
     from .market import MarketService
@@ -108,6 +110,8 @@ class Session:
         self._analysis: AnalysisService | None = None
         self._chat: ChatService | None = None
         self._alerts: AlertBook | None = None
+        self.alert_deliveries: Deliveries | None = None
+        self.alert_lease: EvaluatorLease | None = None
         self._proposals: ProposalBook | None = None
         self._research: ResearchService | None = None
 
@@ -236,6 +240,8 @@ class Session:
         if not self._enter(Phase.ALL):
             return
         from .alerts import AlertBook
+        from .alerts.delivery import Deliveries
+        from .alerts.lease import EvaluatorLease
         from .analysis import AnalysisService
         from .proposals import ProposalBook
 
@@ -243,7 +249,12 @@ class Session:
         await self.manager.initialize(rest)
         self._analysis = AnalysisService(self.manager, self.market, self.state)
         self._chat = self.new_chat()
-        self._alerts = AlertBook(self.state, self.technical_analysis)
+        self.alert_deliveries = Deliveries(self.manager)
+        interval = max(self.loaded.config.app.refresh_interval, self.loaded.config.alerts.watch_interval)
+        self.alert_lease = EvaluatorLease(self.storage.storage, ttl=3 * interval)
+        self._alerts = AlertBook(
+            self.state, self.alert_history, self.alert_deliveries.deliver, self.alert_lease.held
+        )
         self._proposals = ProposalBook(self.state, self._alerts, self.portfolio, self.known_symbols)
         try:
             await self._alerts.load()
@@ -265,10 +276,10 @@ class Session:
 
     # --- what the services share ----------------------------------------------------------------
 
-    async def technical_analysis(self, symbol: str) -> Analysis | None:
-        """The technical analyzer's result on a year of daily bars (RSI and MACD alerts)."""
-        found = (await self.analysis.analyze(symbol, "1D", "1Y")).get("technical")
-        return found.analysis if found else None
+    async def alert_history(self, symbol: str) -> PriceHistory | None:
+        """Two years of daily bars (cached by the market service) for the rules that read
+        indicators: a 200-bar average needs its 200 bars before the first answer."""
+        return await self.market.history(symbol, "1D", "2Y")
 
     async def known_symbols(self, symbols: list[str]) -> set[str]:
         """Those of ``symbols`` some data collector has a price for now."""
@@ -321,6 +332,8 @@ class Session:
 
         storage = self._storage
         try:
+            if self.alert_lease is not None:  # a clean stop hands the alerts over at once
+                await asyncio.wait_for(self.alert_lease.release(), cleanup_timeout)
             if storage is not None:  # before the manager closes the storage plugin
                 await stop_retrying(storage, last_try)
                 pending = storage.pending

@@ -5,6 +5,7 @@ from .categories import (
     AnalyzerContract,
     DataCollectorContract,
     LLMProviderContract,
+    NotifierContract,
     StorageContract,
     sample_history,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "DataCollectorContract",
     "LLMProviderContract",
     "LoopWatch",
+    "NotifierContract",
     "PluginContract",
     "StorageContract",
     "sample_history",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -10,6 +11,7 @@ from ..core.chat import ChatChunk, ChatTurn
 from ..core.errors import DataUnavailable, UnknownSymbol
 from ..core.models import Analysis, PriceHistory, utcnow
 from ..core.normalize import history_from_arrays, to_fundamentals, to_history
+from ..core.notifier import AlertNotice
 from .contract import LoopWatch, PluginContract
 
 
@@ -185,5 +187,35 @@ class StorageContract(PluginContract):
             assert await watch.watch(plugin.retrieve("contract/b")) is None
             for key in ("contract/a", "contract/c"):
                 await plugin.delete(key)
+
+        self.run(scenario)
+
+
+class NotifierContract(PluginContract):
+    """Point ``config`` at a throwaway receiver (a temporary file, a local HTTP server)."""
+
+    def notice(self) -> AlertNotice:
+        return AlertNotice(
+            alert_id="contract",
+            symbol="AAPL",
+            rule="price > 250",
+            message="AAPL: price > 250 (price 251.2)",
+            values={"price": 251.2},
+            event_id="contract-1",
+        )
+
+    async def exercise(self, plugin: Any) -> None:
+        await plugin.notify(self.notice())
+
+    def test_a_notice_is_delivered_without_blocking_the_loop(self) -> None:
+        async def scenario(plugin: Any, watch: LoopWatch) -> None:
+            await watch.watch(plugin.notify(self.notice()))
+
+        self.run(scenario)
+
+    def test_hostile_text_is_delivered_as_text(self) -> None:
+        async def scenario(plugin: Any, watch: LoopWatch) -> None:
+            hostile = replace(self.notice(), message="AAPL \x1b[31m[bold]$(rm -rf ~)[/bold]; `id` | cat")
+            await watch.watch(plugin.notify(hostile))
 
         self.run(scenario)

@@ -16,6 +16,7 @@ class MemoryStorage(IStorage):
     description: ClassVar[str] = "In memory only: nothing is saved when naetra-tui exits"
     supports_ttl: ClassVar[bool] = True
     atomic_batches: ClassVar[bool] = True
+    supports_leases: ClassVar[bool] = True  # nothing is shared: this process always holds them
     location = "memory (not saved)"
 
     def __init__(self) -> None:
@@ -55,3 +56,6 @@ class MemoryStorage(IStorage):
 
     async def keys(self, prefix: str = "") -> list[str]:
         return sorted(k for k in list(self._data) if k.startswith(prefix) and self._live(k) is not None)
+
+    async def lease(self, name: str, ttl: float) -> bool:
+        return True

@@ -24,6 +24,7 @@ from naetra_tui.core.models import Health
 from naetra_tui.core.secrets import redact
 
 from .common import SCHEMA_VERSION, decode, expiry, pairs, shorten
+from .leases import AdvisoryLeases
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 
@@ -83,10 +84,12 @@ class PostgresStorage(IStorage):
     config_model: ClassVar[type[BaseModel]] = PostgresConfig
     supports_ttl: ClassVar[bool] = True
     atomic_batches: ClassVar[bool] = True
+    supports_leases: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.pool: Any = None
         self.settings = PostgresConfig()
+        self._leases: AdvisoryLeases | None = None
 
     @property
     def location(self) -> str:
@@ -239,7 +242,27 @@ class PostgresStorage(IStorage):
             return Health(healthy=False, detail=str(exc))
         return Health(healthy=True, detail=self.location)
 
+    async def lease(self, name: str, ttl: float) -> bool:
+        """A session advisory lock (``ttl`` is not needed: the server frees it with the session)."""
+        if self.pool is None:
+            raise StorageUnavailable("PostgreSQL is not connected")
+        if self._leases is None:
+            self._leases = AdvisoryLeases(self.pool)
+        try:
+            return await self._leases.take(f"{self.settings.table}:{name}")
+        except _connection_errors() as exc:
+            raise StorageUnavailable(
+                f"PostgreSQL: cannot take the lease {name}: {self._reason(exc)}"
+            ) from None
+
+    async def release_lease(self, name: str) -> None:
+        if self._leases is not None:
+            await self._leases.release(f"{self.settings.table}:{name}")
+
     async def cleanup(self) -> None:
+        if self._leases is not None:
+            await self._leases.release_all()
+            self._leases = None
         pool, self.pool = self.pool, None
         if pool is not None:
             try:

@@ -13,6 +13,7 @@ from naetra_tui.core.models import Health
 from naetra_tui.core.secrets import redact
 
 from .common import SCHEMA_VERSION, decode, expiry, pairs, shorten
+from .leases import RedisLeases
 
 
 class RedisConfig(BaseModel):
@@ -34,10 +35,12 @@ class RedisStorage(IStorage):
     config_model: ClassVar[type[BaseModel]] = RedisConfig
     supports_ttl: ClassVar[bool] = True
     atomic_batches: ClassVar[bool] = True
+    supports_leases: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.client: Any = None
         self.settings = RedisConfig()
+        self._leases: RedisLeases | None = None
 
     @property
     def location(self) -> str:
@@ -111,6 +114,21 @@ class RedisStorage(IStorage):
     async def store(self, key: str, data: Any, ttl: float | None = None) -> None:
         await self.store_many([(key, data)], ttl=ttl)
 
+    async def lease(self, name: str, ttl: float) -> bool:
+        """A lock key with an expiry of ``ttl`` seconds, renewed by each call while held."""
+        if self.client is not None and self._leases is None:
+            self._leases = RedisLeases(self.client, self.settings.prefix)
+        leases = self._leases
+        result: bool = await self._run(f"take the lease {name}", None, lambda: leases.take(name, ttl))  # type: ignore[union-attr]
+        return result
+
+    async def release_lease(self, name: str) -> None:
+        if self._leases is not None:
+            try:
+                await self._leases.release(name)
+            except Exception:
+                pass  # it expires by itself
+
     async def store_many(
         self, items: Mapping[str, Any] | Iterable[tuple[str, Any]], ttl: float | None = None
     ) -> None:
@@ -172,6 +190,10 @@ class RedisStorage(IStorage):
         return Health(healthy=True, detail=self.location)
 
     async def cleanup(self) -> None:
+        if self._leases is not None:
+            for name in list(self._leases.held):
+                await self.release_lease(name)
+            self._leases = None
         client, self.client = self.client, None
         if client is not None:
             await client.aclose()

@@ -17,6 +17,7 @@ from naetra_tui.core.interfaces import IStorage
 from naetra_tui.core.models import Health
 
 from .common import SCHEMA_VERSION, decode, encode, expiry, pairs, prefix_upper_bound, shorten
+from .leases import FileLeases
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -52,11 +53,13 @@ class SQLiteStorage(IStorage):
     config_model: ClassVar[type[BaseModel]] = SQLiteConfig
     supports_ttl: ClassVar[bool] = True
     atomic_batches: ClassVar[bool] = True
+    supports_leases: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self.path: Path | None = None
         self._db: Any = None
         self._write_lock = asyncio.Lock()
+        self._leases: FileLeases | None = None
 
     @property
     def location(self) -> str:
@@ -252,7 +255,24 @@ class SQLiteStorage(IStorage):
             return Health(healthy=False, detail=f"SQLite {self.path}: {exc}")
         return Health(healthy=True, detail=str(self.path))
 
+    async def lease(self, name: str, ttl: float) -> bool:
+        """An OS file lock beside the database: the processes sharing the file share the lease."""
+        if self.path is None:
+            raise StorageUnavailable("the SQLite storage is not open")
+        if self._leases is None:
+            self._leases = FileLeases(self.path)
+        try:
+            return self._leases.take(name)
+        except OSError as exc:
+            raise StorageError(f"SQLite {self.path}: cannot take the lease {name}: {exc.strerror}") from None
+
+    async def release_lease(self, name: str) -> None:
+        if self._leases is not None:
+            self._leases.release(name)
+
     async def cleanup(self) -> None:
+        if self._leases is not None:
+            self._leases.release_all()
         db, self._db = self._db, None
         if db is not None:
             await db.close()  # an open aiosqlite connection keeps the process alive at exit

@@ -3,6 +3,7 @@ run: one class each, `plugin_class` and `config` set, the contract inherited."""
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,12 +16,15 @@ from naetra_tui.builtin.analyzers.technical import TechnicalAnalyzer
 from naetra_tui.builtin.data_collectors.simulated import SimulatedCollector
 from naetra_tui.builtin.llm.ollama import OllamaProvider
 from naetra_tui.builtin.llm.openai import OpenAICompatibleProvider
+from naetra_tui.builtin.notifiers.command import CommandNotifier
+from naetra_tui.builtin.notifiers.terminal import TerminalNotifier
 from naetra_tui.builtin.storage.memory import MemoryStorage
 from naetra_tui.builtin.storage.sqlite import SQLiteStorage
 from naetra_tui.testing import (
     AnalyzerContract,
     DataCollectorContract,
     LLMProviderContract,
+    NotifierContract,
     StorageContract,
 )
 from tests.fakes.ollama_server import fake_ollama
@@ -95,3 +99,15 @@ class TestOpenAICompatibleProvider(LLMProviderContract):
     def _point_at_server(self, openai_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
         config = {"base_url": openai_url, "api_key": "sk-contract-secret-42"}
         monkeypatch.setattr(type(self), "config", config)
+
+
+class TestTerminalNotifier(NotifierContract):
+    plugin_class = TerminalNotifier
+    config: ClassVar[dict[str, Any]] = {"bell": False}
+    bad_config: ClassVar[dict[str, Any]] = {"bell": "loudly"}
+
+
+class TestCommandNotifier(NotifierContract):
+    plugin_class = CommandNotifier
+    config: ClassVar[dict[str, Any]] = {"program": [sys.executable, "-c", "import sys; sys.stdin.read()"]}
+    bad_config: ClassVar[dict[str, Any]] = {"program": []}

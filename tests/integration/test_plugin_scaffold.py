@@ -22,7 +22,8 @@ EXE = Path(sys.executable).with_name("naetra-tui")
         ("analyzers", "my_signal"),
         ("llm", "my_model"),
         ("storage", "my_store"),
-        ("alerts", "my_hook"),
+        ("notifiers", "my_pager"),
+        ("alerts", "my_hook"),  # a category of the user's own (the guide's custom categories)
     ],
 )
 def test_a_new_plugin_installs_shows_and_passes_its_tests(tmp_path: Path, category: str, name: str) -> None:

@@ -67,7 +67,7 @@ async def test_bad_proposals_are_refused_when_made_and_nothing_is_stored(tmp_pat
     cases = [
         (
             {"kind": "alert", "change": {"symbol": "AAPL", "expression": "price >> 1"}, "reason": ""},
-            "is not an alert",
+            "is compared with nothing",
         ),
         ({"kind": "lot", "change": {"symbol": "AAPL", "quantity": 0, "price": 1}, "reason": ""}, "quantity"),
         (

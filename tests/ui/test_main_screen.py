@@ -183,12 +183,15 @@ async def test_alert_fires_and_is_listed(tmp_path: Path) -> None:
         await pilot.pause()
         painted = "\n".join(painted_lines(app))
         # the prompt wraps: its last example was cut off at the dialog's edge
-        assert "rsi < 30, macd" in painted and "cross up" in painted
+        assert "rsi < 30 and price > sma200" in painted and "cross up" in painted
         await pilot.press(*"price >", "enter")
-        assert "is not an alert" in str(app.screen.query_one("#error").render())
+        said = str(app.screen.query_one("#error").render())
+        assert "'price' is compared with nothing" in said and "(at column 8)" in said
         app.screen.query_one("Input").value = "price > 1"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("ALERT AAPL price" in n.message for n in app._notifications))
+        await wait_for(
+            pilot, lambda: any("ALERT AAPL: price > 1 (price " in n.message for n in app._notifications)
+        )
         assert not app.alert_rules.alerts[0].active
         await pilot.press("A")
         assert "fired" in str(app.screen.query_one("DataTable").get_row_at(0)[1])
@@ -207,7 +210,7 @@ async def test_an_alert_stored_earlier_is_checked_at_start_up(tmp_path: Path) ->
         await first.session.state.save_alert(alert.id, alert.to_record())  # stored, as a past session left it
     again = make_app(app_config(tmp_path))
     async with again.run_test(size=(140, 30), notifications=True) as pilot:
-        await wait_for(pilot, lambda: any("ALERT AAPL price" in n.message for n in again._notifications))
+        await wait_for(pilot, lambda: any("ALERT AAPL: price > 1" in n.message for n in again._notifications))
         assert [a.id for a in again.alert_rules.alerts if not a.active] == [alert.id]
 
 

@@ -11,7 +11,7 @@ from ..screens.dialogs import alert_dialog
 from .base import Controller
 
 if TYPE_CHECKING:
-    from ...services.alerts import Alert, AlertBook
+    from ...services.alerts import Alert, AlertBook, AlertEvent
 
 
 class AlertsController(Controller):
@@ -63,11 +63,40 @@ class AlertsController(Controller):
         fired = await self.attempt(
             book.check(lambda s: rows[s].quote if s in rows else None), "alerts not checked"
         )
-        for text in fired or []:
+        for event in fired or []:
             self.app.notify(
-                f"ALERT {text}", title="naetra-tui alert", severity="warning", markup=False, timeout=15
+                f"ALERT {event.message}",
+                title="naetra-tui alert",
+                severity="warning",
+                markup=False,
+                timeout=15,
             )
         self._changed()
+
+    def about(self) -> str:
+        """What the alerts screen says above the log: who checks, what could not be read."""
+        book, session = self._book(), self.app.session
+        if book is None:
+            return "The alerts are still starting."
+        parts = []
+        if book.checked_elsewhere:
+            parts.append(
+                "Another process (a `naetra-tui watch`) is checking these alerts; this shows what it fired."
+            )
+        lease = session.alert_lease if session is not None else None
+        if lease is not None and lease.note:
+            parts.append(lease.note)
+        if book.unreadable:
+            parts.append(
+                f"{len(book.unreadable)} stored alert(s) could not be read and are left as they are."
+            )
+        return " ".join(parts) or "Fired (newest first):"
+
+    async def log(self) -> list[AlertEvent]:
+        book = self._book()
+        if book is None:
+            return []
+        return await self.attempt(book.log(100), "the alerts log was not read") or []
 
     def show(self) -> None:
         from ..screens.alerts import AlertsScreen

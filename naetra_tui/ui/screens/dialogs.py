@@ -141,18 +141,9 @@ def new_list_dialog(existing: list[str]) -> PromptDialog:
 
 
 def alert_dialog(symbol: str) -> PromptDialog:
-    from ...services.alerts import InvalidAlert, parse_alert
+    from .alert_dialog import AlertDialog
 
-    def validate(text: str) -> str | None:
-        try:
-            parse_alert(symbol, text)
-        except InvalidAlert as exc:
-            return str(exc)
-        return None
-
-    return PromptDialog(
-        f"Alert for {symbol}: price > 250, change% < -3, rsi < 30, macd cross up", "condition", validate
-    )
+    return AlertDialog(symbol)
 
 
 def switch_list_dialog(names: list[str], current: str) -> PickDialog:

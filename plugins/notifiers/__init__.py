@@ -1,0 +1,1 @@
+"""Built-in notifiers: terminal, desktop, apprise, command."""
