@@ -59,3 +59,15 @@ async def wait_for_no_sqlite_threads(seconds: float = 3.0) -> list[threading.Thr
     while sqlite_threads() and time.monotonic() < deadline:  # noqa: ASYNC110  (threads: no event to await)
         await asyncio.sleep(0.01)
     return sqlite_threads()
+
+
+def offline_config(tmp_path: Path, extra: str = "") -> Path:
+    """A config on the simulated feed and a SQLite file in ``tmp_path``, no LLM; ``extra`` adds
+    plugin categories (e.g. ``"  notifiers:\\n    - ..."``)."""
+    return write(
+        tmp_path / "c.yaml",
+        "app:\n  storage: sqlite\n  llm: none\nplugins:\n"
+        "  data_collectors:\n    - {name: simulated, plugin: simulated}\n"
+        f"  storage:\n    - {{name: sqlite, plugin: sqlite, config: {{path: '{tmp_path / 'db.sqlite'}'}}}}\n"
+        + extra,
+    )

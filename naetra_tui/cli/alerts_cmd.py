@@ -11,7 +11,6 @@ server running only the watcher can be set up without the app.
 from __future__ import annotations
 
 import argparse
-import re
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,16 +23,15 @@ if TYPE_CHECKING:
     from ..services.alerts import Alert, AlertBook
     from ..services.session import Session
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
 
 def duration(text: str) -> float:
-    """``90s``, ``15m``, ``1h``, ``2d``, ``1w`` in seconds. Raises: argparse.ArgumentTypeError."""
-    match = _DURATION.match(text)
-    if not match or float(match.group(1)) <= 0:
-        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a duration: try 30m, 1h, 2d or 1w")
-    return float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+    """Raises: argparse.ArgumentTypeError."""
+    from ..services.alerts.model import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def expiry(text: str) -> float:

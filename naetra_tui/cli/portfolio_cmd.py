@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 WATCHLIST = "Portfolio"
 
 
+def _portfolio_option(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--portfolio", metavar="NAME", default=default, help="the portfolio (default: Main; 'all': every one)"
+    )
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
+    _portfolio_option(parser)
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print one JSON object")
     fmt.add_argument("--csv", action="store_true", help="print CSV: one row per position, then the total")
@@ -37,6 +44,43 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "with any bad row imports nothing and names each bad row",
     )
     imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument(
+        "--map",
+        metavar="COLUMN=FIELD,...",
+        help="use a broker's export: its columns mapped to symbol, quantity, price, date, fees, currency "
+        "(e.g. ticker=symbol,shares=quantity,cost=price); other columns are ignored, totals rows skipped",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="show what would be imported; write nothing")
+    sell = actions.add_parser(
+        "sell",
+        help="sell part or all of a position (FIFO or average cost)",
+        description="sell QUANTITY of SYMBOL at PRICE: the lots are taken by portfolio.cost_method "
+        "(fifo: the oldest first; average: a share of each) and the realised P&L is printed",
+    )
+    sell.add_argument("symbol", metavar="SYMBOL")
+    sell.add_argument("quantity", metavar="QUANTITY")
+    sell.add_argument("price", metavar="PRICE")
+    sell.add_argument("--date", help="YYYY-MM-DD (default: today)")
+    sell.add_argument("--fees", default="0")
+    sell.add_argument("--method", choices=["fifo", "average"], help="default: portfolio.cost_method")
+    sell.add_argument(
+        "--allow-short", action="store_true", help="sell more than held: the rest opens a short"
+    )
+    actions.add_parser("list", help="the portfolios, each with its positions and value")
+    perf = actions.add_parser(
+        "performance",
+        help="value over time against the benchmark; TWR, XIRR, volatility, drawdown, Sharpe, beta",
+    )
+    perf.add_argument("--period", default="1Y", help="1M 3M YTD 1Y ALL (default 1Y)")
+    shown = perf.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON (with the daily series)"
+    )
+    shown.add_argument(
+        "--csv", action="store_true", default=argparse.SUPPRESS, help="print the daily series as CSV"
+    )
+    for sub in (add, imp, sell, perf):  # after the action too: portfolio add ... --portfolio Growth
+        _portfolio_option(sub, argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
@@ -48,10 +92,22 @@ def run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
 async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from pathlib import Path
 
-    from ..core.portfolio import InvalidLot, check_lot
-    from ..services.portfolio.csv_import import ImportRefused, parse_lots, read_text
+    from ..core.portfolio import InvalidLot, check_lot, check_portfolio_name
+    from ..services.portfolio.csv_import import ImportRefused, parse_mapping, plan_import, read_text
 
     action = args.portfolio_action
+    if args.portfolio is not None and args.portfolio.strip().lower() != "all":
+        try:
+            args.portfolio = check_portfolio_name(args.portfolio)
+        except InvalidLot as exc:
+            err(str(exc))
+            return EXIT_CONFIG
+    if action == "sell":
+        return await _sell(args, loaded)
+    if action == "list":
+        return await _list(loaded)
+    if action == "performance":
+        return await _performance(args, loaded)
     lots = []
     if action == "add":
         try:
@@ -62,18 +118,56 @@ async def _run(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     elif action == "import":
         try:
             path = Path(args.file)
-            lots = parse_lots(read_text(path), str(path))
+            mapping = parse_mapping(args.map) if args.map else None
+            plan = plan_import(read_text(path), str(path), mapping=mapping)
         except ImportRefused as exc:
             err(str(exc))
             return EXIT_CONFIG
-    return await (_save(lots, loaded) if lots else _show(args, loaded))
+        lots = plan.lots
+        for why in plan.skipped:
+            err(f"skipped {why}")
+        if plan.ignored_columns:
+            err(
+                f"ignored column{'s' if len(plan.ignored_columns) > 1 else ''}: {', '.join(plan.ignored_columns)[:300]}"
+            )
+        if args.dry_run:
+            for lot in lots:
+                out(f"would add {lot.quantity:g} {lot.symbol} at {lot.price:g} on {lot.opened}"
+                    f"{f' (fees {lot.fees:g})' if lot.fees else ''}{f' {lot.currency}' if lot.currency else ''}")  # fmt: skip
+            out(
+                f"dry run: {len(lots)} lot(s) would be imported, {len(plan.skipped)} row(s) skipped; nothing written"
+            )
+            return EXIT_OK
+    return await (_save(lots, loaded, args.portfolio) if lots else _show(args, loaded))
 
 
-async def _save(lots: list[Any], loaded: LoadedConfig) -> int:
+def _choose(session: Any, name: str | None) -> None:
+    """The portfolio a command works on: the one named, else Main (never the app's last one:
+    a script gets the same answer whatever the app showed)."""
+    session.portfolio.switch(name or "Main")
+
+
+async def _list(loaded: LoadedConfig) -> int:
+    from ..services.portfolio.report import summary_line
+    from ..services.session import Phase, session_for
+
+    async with session_for(loaded, Phase.MARKET, require_storage=True, notify=err) as session:
+        service = session.portfolio
+        await service.load()
+        names = service.portfolios()
+        for name in [*names, "all"]:
+            service.switch(name)
+            value = await service.refresh()
+            out(f"{name if name != 'all' else 'All together':16s} {summary_line(value)}")
+    return EXIT_OK
+
+
+async def _save(lots: list[Any], loaded: LoadedConfig, portfolio: str | None) -> int:
     from ..core.errors import NaetraError
     from ..services.session import Phase, session_for
 
     async with session_for(loaded, Phase.MARKET, require_storage=True, notify=err) as session:
+        _choose(session, portfolio if portfolio != "all" else None)
         try:
             await session.portfolio.add(lots)  # pinned to their quotes' currency
         except NaetraError as exc:
@@ -99,14 +193,83 @@ async def _save(lots: list[Any], loaded: LoadedConfig) -> int:
     return EXIT_OK
 
 
+async def _performance(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    from ..services.portfolio.performance import PerformanceService, summary_lines
+    from ..services.session import Phase, session_for
+
+    async with session_for(loaded, Phase.MARKET, require_storage=True, notify=err) as session:
+        _choose(session, args.portfolio)
+        await session.portfolio.load()
+        settings = loaded.config.portfolio
+        service = PerformanceService(session.portfolio, session.market, settings.benchmark,
+                                     loaded.config.research.risk_free_rate)  # fmt: skip
+        try:
+            report = await service.report(args.period)
+        except ValueError as exc:
+            err(str(exc))
+            return EXIT_CONFIG
+    if args.json:
+        out_json(report.to_json())
+    elif args.csv:
+        write_csv([("date", "value", "invested", f"benchmark {report.benchmark_symbol} (rebased)"),
+                   *zip(report.days, report.value, report.invested, report.benchmark, strict=True)])  # fmt: skip
+    else:
+        for line in summary_lines(report):
+            out(line)
+    return EXIT_OK if not report.incomplete else EXIT_FAILED
+
+
+async def _sell(args: argparse.Namespace, loaded: LoadedConfig) -> int:
+    from ..core.clock import today
+    from ..core.errors import InvalidSymbol, NaetraError
+    from ..core.portfolio import InvalidLot, number, parse_day
+    from ..core.sales import InvalidSale
+    from ..services.portfolio.fmt import money
+    from ..services.session import Phase, session_for
+
+    try:
+        quantity = number("quantity", args.quantity, low=0.0, high=1e12)
+        price = number("price", args.price, low=0.0, high=1e9)
+        fees = number("fees", args.fees, low=0.0, high=1e9)
+        on = parse_day(args.date, today()) if args.date else None
+    except InvalidLot as exc:
+        err(f"{exc}; nothing was sold")
+        return EXIT_CONFIG
+    async with session_for(loaded, Phase.MARKET, require_storage=True, notify=err) as session:
+        _choose(session, args.portfolio)
+        try:
+            plan = await session.portfolio.sell(
+                args.symbol, quantity, price, on, fees, args.method, args.allow_short
+            )
+        except (InvalidSale, InvalidSymbol) as exc:
+            err(f"{exc}; nothing was sold")
+            return EXIT_CONFIG
+        except NaetraError as exc:
+            err(f"not sold: {exc}")
+            return EXIT_FAILED
+        pending = session.storage.pending
+        if pending is not None and pending.unsaved:
+            err(f"not saved to {session.storage.location}: {pending.describe()}; kept in {pending.journal}")
+            return EXIT_FAILED
+    currency = plan.closed[0].lot.currency if plan.closed else None
+    parts = ", ".join(f"{c.lot.quantity:g} bought {c.lot.opened} at {c.lot.price:g}" for c in plan.closed)
+    out(f"sold {plan.quantity:g} {plan.symbol} at {plan.price:g} ({plan.method}): {parts}")
+    out(f"realised P&L {money(plan.realised, currency, True)} (fees of both sides included)")
+    if plan.short is not None:
+        out(f"opened a short of {-plan.short.quantity:g} {plan.symbol} at {plan.price:g}")
+    return EXIT_OK
+
+
 async def _show(args: argparse.Namespace, loaded: LoadedConfig) -> int:
     from ..services.portfolio.report import CSV_COLUMNS, csv_rows, portfolio_dict
     from ..services.session import Phase, session_for
 
     async with session_for(loaded, Phase.MARKET, require_storage=True, notify=err) as session:
+        _choose(session, args.portfolio)
         value = await session.valued_portfolio()
+        shown = session.portfolio.current or "all"
     if args.json:
-        out_json(portfolio_dict(value))
+        out_json({"portfolio": shown, **portfolio_dict(value)})
     elif args.csv:
         write_csv([CSV_COLUMNS, *csv_rows(value)])
     else:

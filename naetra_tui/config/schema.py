@@ -117,6 +117,15 @@ class ResearchSettings(_Strict):
     """Annual risk-free rate (0.04 = 4 %) for the Greeks and implied volatilities of options."""
 
 
+class PortfolioSettings(_Strict):
+    """Positions."""
+
+    cost_method: Literal["fifo", "average"] = "fifo"
+    """Which lots a sale takes: the oldest first (fifo), or a share of each (average cost)."""
+    benchmark: str = "^GSPC"
+    """The index performance is compared with (rebased to the portfolio's start)."""
+
+
 class AlertsSettings(_Strict):
     """The headless watcher."""
 
@@ -241,4 +250,5 @@ class NaetraConfig(_Strict):
     mcp: McpSettings = Field(default_factory=lambda: McpSettings())
     research: ResearchSettings = Field(default_factory=lambda: ResearchSettings())
     alerts: AlertsSettings = Field(default_factory=lambda: AlertsSettings())
+    portfolio: PortfolioSettings = Field(default_factory=lambda: PortfolioSettings())
     plugins: PluginsConfig = Field(default_factory=PluginsConfig)

@@ -22,6 +22,10 @@ T = TypeVar("T")
 MAX_QUANTITY = 1e12
 MAX_PRICE = 1e9
 EARLIEST = date(1900, 1, 1)
+#: The portfolio lots belong to unless the user names another (and every lot stored before
+#: there were several: they read as Main, with no rewrite).
+DEFAULT_PORTFOLIO = "Main"
+_PORTFOLIO_NAME = re.compile(r"^[\w .()&+-]{1,40}$")
 
 
 class InvalidLot(NaetraError, ValueError):
@@ -44,6 +48,17 @@ class InvalidLot(NaetraError, ValueError):
         return combined
 
 
+def check_portfolio_name(name: object) -> str:
+    """Raises: InvalidLot (empty, over 40 characters, or with '/' or control characters)."""
+    text = str(name if name is not None else "").strip()
+    if not _PORTFOLIO_NAME.match(text) or text.lower() == "all":
+        raise InvalidLot(
+            "portfolio",
+            f"'{text[:40]}' cannot name a portfolio: letters, digits, spaces and . - ( ) & + (max 40; not 'all')",
+        )
+    return text
+
+
 @dataclass(frozen=True)
 class Lot:
     """One purchase (or, with a negative quantity, one short sale) of a symbol."""
@@ -57,6 +72,7 @@ class Lot:
     currency: str | None = None
     id: str = field(default_factory=lambda: secrets.token_hex(6))
     created_at: datetime = field(default_factory=utcnow)
+    portfolio: str = DEFAULT_PORTFOLIO
 
     @property
     def cost(self) -> float:
@@ -90,11 +106,13 @@ class Lot:
             created = datetime.fromisoformat(str(data.get("created_at") or utcnow().isoformat()))
             if created.tzinfo is None:  # an older or hand-written record: its times were UTC
                 created = created.replace(tzinfo=UTC)
+            portfolio = check_portfolio_name(data.get("portfolio") or DEFAULT_PORTFOLIO)
         except InvalidLot:
             raise
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidLot("record", str(exc)) from None
-        return cls(**{**asdict(lot), "id": str(data.get("id") or lot.id), "created_at": created})
+        return cls(**{**asdict(lot), "id": str(data.get("id") or lot.id), "created_at": created,
+                      "portfolio": portfolio})  # fmt: skip
 
 
 @dataclass(frozen=True)

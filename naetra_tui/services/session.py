@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .chat import ChatService
     from .market import MarketService
     from .plugin_config import PluginConfigurator
+    from .portfolio.performance import PerformanceReport
     from .portfolio.service import PortfolioService
     from .portfolio.valuation import PortfolioValue
     from .proposals import ProposalBook
@@ -226,11 +227,19 @@ class Session:
 
         app = self.loaded.config.app
         self._market = MarketService(self.manager, self.state, stale_after=app.stale_after)
-        self._portfolio = PortfolioService(PortfolioStore(self.state), self._market, app.base_currency)
+        self._portfolio = PortfolioService(
+            PortfolioStore(self.state),
+            self._market,
+            app.base_currency,
+            self.loaded.config.portfolio.cost_method,
+        )
         self._research = ResearchService(self._market, self.loaded.config.research.risk_free_rate)
         try:
             await self._portfolio.load()
-        except NaetraError as exc:
+            shown = await self.state.setting("active_portfolio", None)
+            if isinstance(shown, str):
+                self._portfolio.switch(shown)  # the one the user last had open
+        except (NaetraError, ValueError) as exc:
             self.notices.append(f"Could not read your positions: {exc}")
         self.phase = Phase.MARKET
 
@@ -298,6 +307,16 @@ class Session:
         await self.portfolio.load()
         return await self.portfolio.refresh()
 
+    async def portfolio_performance(self, period: str) -> PerformanceReport:
+        """The current portfolio's performance over ``period`` (the chat's get_performance)."""
+        from .portfolio.performance import PerformanceService
+
+        config = self.loaded.config
+        await self.portfolio.load()
+        service = PerformanceService(self.portfolio, self.market, config.portfolio.benchmark,
+                                     config.research.risk_free_rate)  # fmt: skip
+        return await service.report(period)
+
     def new_chat(self) -> ChatService:
         """A ChatService on the configured LLM plugin, with analysis, the watchlist and the
         positions as its context and tools (a conversation of its own)."""
@@ -316,6 +335,7 @@ class Session:
             watchlist=self.active_watchlist,
             portfolio=self.valued_portfolio,
             research=self._research,
+            performance=self.portfolio_performance,
         )
 
     # --- shutdown -------------------------------------------------------------------------------

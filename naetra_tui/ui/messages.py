@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from .controllers.portfolio import PortfolioController
     from .controllers.proposals import ProposalsController
     from .controllers.watchlist import WatchlistController
-    from .screens.lot_dialogs import Closing
+    from .screens.alert_dialog import AlertChoice
+    from .screens.lot_dialogs import Closing, Selling
 
 
 class WatchlistRequest(Message):
@@ -172,9 +173,10 @@ class StorageCaughtUp(WatchlistRequest):
 
 
 class AddAlert(AlertRequest):
-    """Set the alert ``condition`` on ``symbol`` (None: ask for the condition first)."""
+    """Set the alert ``condition`` on ``symbol`` (a rule, or the dialog's ``AlertChoice``; None:
+    ask for it first)."""
 
-    def __init__(self, symbol: str, condition: str | None = None) -> None:
+    def __init__(self, symbol: str, condition: str | AlertChoice | None = None) -> None:
         super().__init__()
         self.symbol = symbol
         self.condition = condition
@@ -331,3 +333,25 @@ class CloseLot(LotRequest):
 
     def apply(self, to: PortfolioController) -> None:
         to.close(self.closing)
+
+
+class SellShares(LotRequest):
+    """Sell part or all of a position (a ``Selling``): lots taken by the cost method."""
+
+    def __init__(self, selling: Selling) -> None:
+        super().__init__()
+        self.selling = selling
+
+    def apply(self, to: PortfolioController) -> None:
+        to.sell(self.selling)
+
+
+class SwitchPortfolio(LotRequest):
+    """Show another portfolio (``all``: every one together), created by its first lot."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def apply(self, to: PortfolioController) -> None:
+        to.switch(self.name)

@@ -56,7 +56,7 @@ async def test_a_rule_is_tested_on_history_as_typed_then_fires_in_the_app_and_to
             await pilot.press("exclamation_mark")
             await wait_for(pilot, lambda: isinstance(app.screen, AlertDialog))
             dialog = app.screen
-            dialog.query_one(Input).value = "price > sma50"
+            dialog.query_one("#value", Input).value = "price > sma50"
             await wait_for(pilot, lambda: dialog.tested is not None, timeout=15)
             assert dialog.tested is not None and dialog.tested.rule == "price > sma50"
             await wait_for(
@@ -64,12 +64,20 @@ async def test_a_rule_is_tested_on_history_as_typed_then_fires_in_the_app_and_to
             )
             assert dialog.query_one(PlotextPlot).display  # the price with the firing days marked
             assert len(dialog.tested.fires) >= 1
-            dialog.query_one(Input).value = "price > 1"
+            dialog.query_one("#value", Input).value = "price > 1"
+            dialog.query_one("#repeat", Input).value = "soon"
+            dialog.query_one("#value", Input).focus()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "repeat: 'soon' is not a duration" in screen_text(app))
+            dialog.query_one("#repeat", Input).value = "1h"
+            dialog.query_one("#notify", Input).value = "terminal, hook"
             await pilot.press("enter")
             await wait_for(
                 pilot, lambda: any("ALERT AAPL: price > 1" in n.message for n in app._notifications)
             )
             await wait_for(pilot, lambda: len(posted) == 1)
+            [alert] = app.alert_rules.alerts
+            assert alert.cooldown == 3600 and alert.notify == ("terminal", "hook") and alert.active
             assert posted[0]["title"] == "naetra-tui alert: AAPL (SIMULATED data)"
             await pilot.press("A")
             await wait_for(pilot, lambda: isinstance(app.screen, AlertsScreen))

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from naetra_tui.core import clock
 from naetra_tui.ui import messages
-from naetra_tui.ui.screens.lot_dialogs import CloseLotDialog, Closing, LotDialog
+from naetra_tui.ui.screens.lot_dialogs import CloseLotDialog, Closing, LotDialog, SellDialog
 from naetra_tui.ui.screens.lots import LotsScreen
 from tests.ui.conftest import app_config, make_app, started, wait_for, watch_rows
 
@@ -94,11 +94,11 @@ async def test_the_lots_screen_edits_closes_and_removes_lots(tmp_path: Path) -> 
         await wait_for(pilot, lambda: len(app.session.portfolio.lots) == 1)
         await add_lot(pilot, app, "AAPL", quantity="5", price="100", date="2026-02-05")
         await wait_for(pilot, lambda: len(app.session.portfolio.lots) == 2)
-        await pilot.press("minus")  # two lots: the lots screen, to pick one
+        await pilot.press("P")  # the symbol's lots
         await wait_for(pilot, lambda: isinstance(app.screen, LotsScreen))
         screen = app.screen
         lots = screen.query_one(DataTable)
-        assert lots.row_count == 2 and "pick one" in notes(app)[-1]
+        assert lots.row_count == 2
         position = str(screen.query_one("#position", Static).render())
         assert position.startswith("15 AAPL · average cost 166.67 USD")  # (2000 + 500) / 15
 
@@ -134,6 +134,32 @@ async def test_the_lots_screen_edits_closes_and_removes_lots(tmp_path: Path) -> 
         await wait_for(pilot, lambda: "realised +499.00 USD" in summary(app))
         assert summary(app).startswith("Portfolio 0 positions · value 0.00 USD")
         assert "qty" not in [c.value for c in app.main_screen.table.columns]  # nothing held now
+
+
+async def test_minus_sells_part_of_a_position_fifo_and_says_the_realised_p_and_l(tmp_path: Path) -> None:
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await started(pilot, app)
+        await add_lot(pilot, app, "AAPL", quantity="10", price="100", date="2026-01-05", fees="5")
+        await wait_for(pilot, lambda: len(app.session.portfolio.lots) == 1)
+        await add_lot(pilot, app, "AAPL", quantity="10", price="120", date="2026-02-05", fees="5")
+        await wait_for(pilot, lambda: len(app.session.portfolio.lots) == 2)
+        await pilot.press("minus")
+        await wait_for(pilot, lambda: isinstance(app.screen, SellDialog))
+        assert app.screen.query_one("#field-quantity", Input).value == "20"  # all held, to start with
+        app.screen.query_one("#field-quantity", Input).value = "25"
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot,
+            lambda: "at most the 20 held" in str(app.screen.query_one("#problem-quantity", Static).render()),
+        )
+        app.screen.query_one("#field-quantity", Input).value = "15"
+        app.screen.query_one("#field-price", Input).value = "150"
+        app.screen.query_one("#field-fees", Input).value = "3"
+        await pilot.press("ctrl+s")
+        # FIFO: 10 x 50 - 5 - 2, then 5 x 30 - 2.5 - 1 (the hand computation of test_sales.py)
+        await wait_for(pilot, lambda: any("realised +639.50 USD" in m for m in notes(app)))
+        assert [(x.quantity, x.price) for x in app.session.portfolio.lots] == [(5, 120.0)]
 
 
 async def test_minus_closes_the_only_lot_and_esc_changes_nothing(tmp_path: Path) -> None:
@@ -274,3 +300,31 @@ async def test_live_ticks_redraw_the_positions_once_for_a_burst(tmp_path: Path, 
         assert redraws == [1]
         cell = next(r for r in watch_rows(app.main_screen.table) if r["symbol"] == "AAPL")["value"]
         assert cell == f"{10 * (quote.price + 19):,.2f}"  # the last tick's price
+
+
+async def test_b_creates_and_switches_portfolios_each_with_its_own_lots(tmp_path: Path) -> None:
+    from textual.widgets import OptionList
+
+    app = make_app(app_config(tmp_path))
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await started(pilot, app)
+        await add_lot(pilot, app, "AAPL", quantity="10", price="100")
+        await wait_for(pilot, lambda: len(app.session.portfolio.lots) == 1)
+        await pilot.press("B")
+        await wait_for(pilot, lambda: bool(app.screen.query(OptionList)))
+        options = app.screen.query_one(OptionList)
+        options.highlighted = options.option_count - 1  # + new portfolio…
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(app.screen.query("#value")))
+        app.screen.query_one("#value", Input).value = "Growth"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.portfolio.current == "Growth")
+        assert app.session.portfolio.lots == []  # the new one is empty; Main's lot is kept apart
+        await add_lot(pilot, app, "MSFT", quantity="2", price="300")
+        await wait_for(pilot, lambda: [x.symbol for x in app.session.portfolio.lots] == ["MSFT"])
+        await wait_for(pilot, lambda: summary(app).startswith("Portfolio Growth · 1 position"))
+        assert {x.portfolio for x in app.session.portfolio.all_lots} == {"Main", "Growth"}
+    again = make_app(app_config(tmp_path))  # the portfolio shown is remembered
+    async with again.run_test(size=(160, 40)) as pilot:
+        await started(pilot, again)
+        await wait_for(pilot, lambda: again.session.portfolio.current == "Growth")

@@ -109,6 +109,18 @@ class Alert:
         )
 
 
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> float:
+    """``90s``, ``15m``, ``1h``, ``2d``, ``1w`` in seconds. Raises: ValueError (with examples)."""
+    match = _DURATION.match(text)
+    if not match or float(match.group(1)) <= 0:
+        raise ValueError(f"'{clean_line(text)[:20]}' is not a duration: try 30m, 1h, 2d or 1w")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+
+
 def duration_text(seconds: float) -> str:
     """``3600`` -> ``1h``; ``90`` -> ``90s``."""
     for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):

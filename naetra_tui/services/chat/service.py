@@ -132,6 +132,7 @@ class ChatService:
         watchlist: Any = None,
         portfolio: Any = None,
         research: Any = None,
+        performance: Any = None,
     ) -> None:
         self.manager = manager
         self.market = market
@@ -142,7 +143,7 @@ class ChatService:
         self.watchlist = watchlist  # async callable returning the active watchlist's symbols
         self.portfolio = portfolio  # async callable: the positions valued now (or None)
         self.research = research  # news, events and option chains (services/research)
-        self.tools = ChatTools(market, analysis, watchlist, portfolio, research)
+        self.tools = ChatTools(market, analysis, watchlist, portfolio, research, performance)
         self.conversations: dict[str, Conversation] = {}
         self._no_tools: set[str] = set()
 

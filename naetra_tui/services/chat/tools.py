@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import functools
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -18,12 +18,14 @@ from ...core.errors import DataUnavailable, NaetraError
 from ...core.secrets import redact
 from ...core.symbols import normalize_symbol
 from ...core.timeframes import RANGES, TIMEFRAMES
+from ..portfolio.performance import performance_facts, summary_lines
 from .attribution import Fact, analysis_facts, history_facts, quote_facts
 from .grounding import PortfolioSource, portfolio_part, quote_line, summarize_history
 
 if TYPE_CHECKING:
     from ..analysis import AnalysisService
     from ..market import MarketService
+    from ..portfolio.performance import PerformanceReport
     from ..research import ResearchService
 
 
@@ -112,6 +114,12 @@ class GetPortfolioArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class GetPerformanceArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    period: Literal["1M", "3M", "YTD", "1Y", "ALL"] = "YTD"
+
+
 TOOL_ARGS: dict[str, type[BaseModel]] = {
     "get_quote": GetQuoteArgs,
     "get_history": GetHistoryArgs,
@@ -119,6 +127,7 @@ TOOL_ARGS: dict[str, type[BaseModel]] = {
     "compare": CompareArgs,
     "list_watchlist": ListWatchlistArgs,
     "get_portfolio": GetPortfolioArgs,
+    "get_performance": GetPerformanceArgs,
     "get_news": SymbolArgs,
     "get_events": SymbolArgs,
     "get_option_chain": GetOptionChainArgs,
@@ -131,6 +140,9 @@ TOOL_DESCRIPTIONS = {
     "list_watchlist": "The symbols on the user's active watchlist.",
     "get_portfolio": "The user's positions (read-only): quantity, average cost, price, value, day and total P&L "
     "in the position's and the base currency, weights, FX rates, each with its source and age.",
+    "get_performance": "How the user's portfolio did over a period (1M, 3M, YTD, 1Y, ALL): time-weighted and "
+    "money-weighted (XIRR) returns, the benchmark's return (S&P 500 by default), volatility, max drawdown, "
+    "Sharpe, beta, realised P&L by year.",
     "get_news": "Recent news headlines about a symbol (time, publisher, title), newest first.",
     "get_events": "A symbol's next earnings date (and EPS estimate), dividends (ex-date, amount, pay date) and splits.",
     "get_option_chain": "Calls and puts near the money for a symbol's expiry (YYYY-MM-DD; default the nearest): "
@@ -166,8 +178,10 @@ class ChatTools:
         watchlist: Callable[[], Awaitable[list[str]]] | None,
         portfolio: PortfolioSource | None = None,
         research: ResearchService | None = None,
+        performance: Callable[[str], Awaitable[PerformanceReport]] | None = None,
     ) -> None:
         self.research = research
+        self.performance = performance
         self.market = market
         self.analysis = analysis
         self.watchlist = watchlist  # async callable returning the active watchlist's symbols
@@ -255,6 +269,11 @@ class ChatTools:
         if name == "get_portfolio":
             held = await portfolio_part(self.portfolio)
             return (held[0] if held else "(the user holds no positions)"), []
+        if name == "get_performance":
+            if self.performance is None:
+                return "error: portfolio performance is not available here", []
+            report = await self.performance(args.period)
+            return "\n".join(summary_lines(report)), performance_facts(report)
         if name == "list_watchlist":
             symbols = await self.watchlist() if self.watchlist else []
             return ", ".join(symbols) or "(the watchlist is empty)", []

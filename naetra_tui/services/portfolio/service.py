@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from ...core.clock import today as clock_today
 from ...core.currency import ISO_CODES, InvalidCurrency, check_currency, fx_symbol, main_unit
-from ...core.portfolio import ClosedLot, Lot
+from ...core.portfolio import DEFAULT_PORTFOLIO, ClosedLot, Lot, check_portfolio_name
+from ...core.sales import CostMethod, InvalidSale, SalePlan, plan_sale
+from ...core.symbols import normalize_symbol
 from ...core.text import clean_line
 from .store import PortfolioStore
 from .valuation import FxRate, PortfolioValue, Priced, value_portfolio
@@ -26,18 +28,50 @@ def fx_candidates(currency: str, base: str) -> tuple[str, str]:
 
 
 class PortfolioService:
-    def __init__(self, store: PortfolioStore, market: MarketService, base: str = "USD") -> None:
+    def __init__(
+        self,
+        store: PortfolioStore,
+        market: MarketService,
+        base: str = "USD",
+        cost_method: CostMethod = "fifo",
+    ) -> None:
         self.store = store
+        self.cost_method: CostMethod = cost_method
         self.market = market
         self.base = main_unit(base)[0]
-        self.lots: list[Lot] = []
-        self.closed: list[ClosedLot] = []
+        self.all_lots: list[Lot] = []
+        self.all_closed: list[ClosedLot] = []
+        #: The portfolio shown, added to and sold from; None: all of them together.
+        self.current: str | None = DEFAULT_PORTFOLIO
         self._units: dict[str, str] = {}  # each held symbol's quote currency, as first seen
 
     async def load(self) -> None:
         """Read the lots again (other terminals may have added or closed some)."""
-        self.lots = await self.store.lots()
-        self.closed = await self.store.closed()
+        self.all_lots = await self.store.lots()
+        self.all_closed = await self.store.closed()
+
+    def _in_view(self, lot: Lot) -> bool:
+        return self.current is None or lot.portfolio == self.current
+
+    @property
+    def lots(self) -> list[Lot]:
+        """The open lots of the current portfolio (of all, when it is None)."""
+        return [lot for lot in self.all_lots if self._in_view(lot)]
+
+    @property
+    def closed(self) -> list[ClosedLot]:
+        return [c for c in self.all_closed if self._in_view(c.lot)]
+
+    def portfolios(self) -> list[str]:
+        """Every portfolio with lots, open or closed, and the current one (Main first)."""
+        names = {lot.portfolio for lot in self.all_lots} | {c.lot.portfolio for c in self.all_closed}
+        names |= {DEFAULT_PORTFOLIO} | ({self.current} if self.current else set())
+        return sorted(names, key=lambda n: (n != DEFAULT_PORTFOLIO, n.lower()))
+
+    def switch(self, name: str | None) -> str | None:
+        """Show ``name`` (None or 'all': every portfolio together). Raises: InvalidLot (a bad name)."""
+        self.current = None if name is None or name.strip().lower() == "all" else check_portfolio_name(name)
+        return self.current
 
     def symbols(self) -> list[str]:
         return sorted({lot.symbol for lot in self.lots})
@@ -144,9 +178,10 @@ class PortfolioService:
         """Store lots; one without a currency is pinned to its quote's currency now, so its cost
         keeps its meaning if the source later quotes the symbol in another currency or unit
         (USD today, GBp tomorrow: converted, or flagged, never read in the wrong unit)."""
-        lots = await self._pinned(lots)
+        target = self.current or DEFAULT_PORTFOLIO  # with all shown, a new lot goes to Main
+        lots = [dataclasses.replace(lot, portfolio=target) for lot in await self._pinned(lots)]
         await self.store.add(lots)
-        self.lots.extend(lots)
+        self.all_lots.extend(lots)
 
     async def _pinned(self, lots: list[Lot]) -> list[Lot]:
         loose = sorted({lot.symbol for lot in lots if lot.currency is None})
@@ -177,7 +212,7 @@ class PortfolioService:
         meanwhile is left to the next read; a storage that refuses keeps the change pending."""
         from ...core.errors import NaetraError
 
-        loose = [lot for lot in self.lots if lot.currency is None]
+        loose = [lot for lot in self.all_lots if lot.currency is None]
         if not loose:
             return 0
         pinned = 0
@@ -193,15 +228,43 @@ class PortfolioService:
 
     async def remove(self, lot: Lot) -> None:
         await self.store.remove(lot)
-        self.lots = [lt for lt in self.lots if lt.id != lot.id]
+        self.all_lots = [lt for lt in self.all_lots if lt.id != lot.id]
 
     async def close(self, lot: Lot, price: float, closed_on: date, fees: float = 0.0) -> ClosedLot:
         done = await self.store.close(lot, price, closed_on, fees)
-        self.lots = [lt for lt in self.lots if lt.id != lot.id]
-        self.closed.append(done)
+        self.all_lots = [lt for lt in self.all_lots if lt.id != lot.id]
+        self.all_closed.append(done)
         return done
 
+    async def sell(
+        self,
+        symbol: str,
+        quantity: float,
+        price: float,
+        on: date | None = None,
+        fees: float = 0.0,
+        method: CostMethod | None = None,
+        allow_short: bool = False,
+    ) -> SalePlan:
+        """Sell part (or all) of a position from the lots as stored now (another terminal's
+        too), by ``method`` (default: the config's ``portfolio.cost_method``).
+
+        Raises: InvalidSale, InvalidSymbol, LotChanged (another terminal sold first: nothing
+        written), StorageError."""
+        symbol = normalize_symbol(symbol)
+        if self.current is None:
+            raise InvalidSale("choose the portfolio to sell from (all of them are shown now)")
+        await self.load()
+        plan = plan_sale(self.lots, symbol, quantity, price, on or clock_today(), fees,
+                         method or self.cost_method, allow_short)  # fmt: skip
+        try:
+            await self.store.sell(plan)
+        finally:
+            await self.load()
+        return plan
+
     async def replace(self, old: Lot, new: Lot) -> Lot:
-        fresh = await self.store.replace(old, new)
-        self.lots = [fresh if lt.id == old.id else lt for lt in self.lots]
+        """An edited lot stays in its portfolio."""
+        fresh = await self.store.replace(old, dataclasses.replace(new, portfolio=old.portfolio))
+        self.all_lots = [fresh if lt.id == old.id else lt for lt in self.all_lots]
         return fresh

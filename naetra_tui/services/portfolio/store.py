@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...core.errors import NaetraError
 from ...core.portfolio import ClosedLot, InvalidLot, Lot
+from ...core.sales import SalePlan
 
 if TYPE_CHECKING:
     from ..state import AppState
@@ -153,6 +154,32 @@ class PortfolioStore:
         await self.storage.store(_key(CLOSED, lot), {"v": RECORD_VERSION, "closed": done.to_record()})
         await self.storage.delete(_key(OPEN, lot))
         return done
+
+    async def sell(self, plan: SalePlan) -> SalePlan:
+        """Store a sale: its closed parts, the remainders and any short first, then take the
+        consumed lots away one by one. A delete that finds its lot gone means another terminal
+        sold or changed it meanwhile: what this sale wrote is taken back, the lots it had
+        already taken are put back, and ``LotChanged`` says so — one of two terminals wins.
+
+        Raises: LotChanged, StorageError."""
+        written = {_key(CLOSED, c.lot): {"v": RECORD_VERSION, "closed": c.to_record()} for c in plan.closed}
+        opened = [*plan.remainders, *([plan.short] if plan.short else [])]
+        written |= {_key(OPEN, lot): {"v": RECORD_VERSION, "lot": lot.to_record()} for lot in opened}
+        await self.storage.store_many(written)
+        taken: list[Lot] = []
+        for lot in plan.consumed:
+            if await self.storage.delete(_key(OPEN, lot)):
+                taken.append(lot)
+                continue
+            for key in written:
+                await self.storage.delete(key)
+            if taken:
+                await self.add(taken)
+            raise LotChanged(
+                f"the {lot.symbol} lot of {lot.quantity:g} bought {lot.opened} was sold, edited or removed in "
+                "another terminal meanwhile; this sale was not made (the lots are read again)"
+            )
+        return plan
 
     async def symbols(self) -> list[str]:
         """Symbols with open lots (from the keys alone: cheap)."""

@@ -12,6 +12,7 @@ from .base import Controller
 
 if TYPE_CHECKING:
     from ...services.alerts import Alert, AlertBook, AlertEvent
+    from ..screens.alert_dialog import AlertChoice
 
 
 class AlertsController(Controller):
@@ -31,24 +32,28 @@ class AlertsController(Controller):
         book = self._book()
         return book.counts if book is not None else (0, 0)
 
-    def add(self, symbol: str, condition: str | None) -> None:
+    def add(self, symbol: str, condition: str | AlertChoice | None) -> None:
         if condition is None:
-            self.app.push_screen(alert_dialog(symbol), lambda text: self._answered(symbol, text))
+            self.app.push_screen(alert_dialog(symbol), lambda choice: self._answered(symbol, choice))
         else:
             self.run("edit", self._save, symbol, condition)
 
-    def _answered(self, symbol: str, text: str | None) -> None:
-        if text:
-            self.run("edit", self._save, symbol, text)
+    def _answered(self, symbol: str, choice: str | AlertChoice | None) -> None:
+        if choice:
+            self.run("edit", self._save, symbol, choice)
 
-    async def _save(self, symbol: str, text: str) -> None:
+    async def _save(self, symbol: str, choice: str | AlertChoice) -> None:
+        from ..screens.alert_dialog import AlertChoice
+
         if await self.app.startup.storage_open() is None:
             return
         book = self._book()
         if book is None:
             self.app.notify("The alerts are still starting; try again in a moment.", markup=False)
             return
-        alert = await self.attempt(book.add(symbol, text), "the alert was not saved")
+        wanted = choice if isinstance(choice, AlertChoice) else AlertChoice(choice)
+        adding = book.add(symbol, wanted.rule, wanted.notify, wanted.cooldown)
+        alert = await self.attempt(adding, "the alert was not saved")
         if alert is not None:
             self.app.notify(f"Alert set: {alert.text}", markup=False, timeout=4)
             await self.check()

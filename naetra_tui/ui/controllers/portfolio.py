@@ -13,8 +13,9 @@ from .base import Controller
 
 if TYPE_CHECKING:
     from ...core.portfolio import ClosedLot, Lot
+    from ...core.sales import CostMethod, SalePlan
     from ...services.portfolio.service import PortfolioService
-    from ..screens.lot_dialogs import Closing
+    from ..screens.lot_dialogs import Closing, Selling
 
 #: Live ticks redraw the positions at most this often (s): each redraw values every lot.
 TICK_REDRAW = 0.5
@@ -129,6 +130,52 @@ class PortfolioController(Controller):
         if await self._edit("The lot was not changed", lambda service: service.replace(old, new)):
             self.app.notify(
                 f"Changed the lot of {new.symbol}: {new.quantity:g} at {new.price:g}", markup=False, timeout=4
+            )
+
+    def switch(self, name: str) -> None:
+        self.run("portfolio", self._switch, name)
+
+    async def _switch(self, name: str) -> None:
+        service = self.service()
+        if service is None:
+            return
+        shown = service.switch(name)
+        await self.succeeded(self.app.opened_session(Phase.MARKET).state.set_setting("active_portfolio", shown or "all"),
+                             "the portfolio shown was not remembered")  # fmt: skip
+        self.app.notify(f"Portfolio: {shown or 'all together'}", markup=False, timeout=3)
+        rows = self.app.opened_session(Phase.MARKET).market.rows
+        if set(service.symbols()) - set(rows):
+            self.app.action_refresh()
+        else:
+            self.show()
+
+    def sell(self, selling: Selling) -> None:
+        self.run("portfolio", self._sell, selling)
+
+    async def _sell(self, selling: Selling) -> None:
+        from ...core.currency import main_unit
+        from ...services.portfolio.fmt import money
+
+        done: list[SalePlan] = []
+
+        async def sell(service: PortfolioService) -> None:
+            method: CostMethod = "average" if selling.method == "average" else "fifo"
+            sold = await service.sell(
+                selling.symbol, selling.quantity, selling.price, selling.day, selling.fees, method
+            )
+            done.append(sold)
+
+        if await self._edit("Not sold", sell):
+            plan = done[0]
+            row = self.app.opened_session(Phase.MARKET).market.rows.get(plan.symbol)
+            lot_unit = plan.closed[0].lot.currency if plan.closed else None
+            unit = lot_unit or (row.quote.currency if row is not None and row.quote is not None else None)
+            currency, factor = main_unit(unit or "")  # pence are said as pounds
+            self.app.notify(
+                f"Sold {plan.quantity:g} {plan.symbol} at {plan.price:g} ({plan.method}, {len(plan.closed)} "
+                f"lot{'s' if len(plan.closed) != 1 else ''}): realised {money(plan.realised * factor, currency, True)}",
+                markup=False,
+                timeout=8,
             )
 
     def remove(self, lot: Lot) -> None:

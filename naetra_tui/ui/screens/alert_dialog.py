@@ -5,12 +5,15 @@ marked — before it is saved. The same parser and evaluator as the app, the wat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual_plotext import PlotextPlot
 
@@ -18,7 +21,7 @@ from ...core.alert_rules import RuleError
 from ...core.errors import NaetraError
 from ...services.session import Phase
 from ..formatting import safe
-from .dialogs import PromptDialog
+from .dialogs import keep_typed_keys
 
 if TYPE_CHECKING:
     from ...core.models import PriceHistory
@@ -26,6 +29,15 @@ if TYPE_CHECKING:
     from ..app import NaetraApp
 
 EXAMPLES = "price > 250, rsi < 30 and price > sma200, volume > 3x avg20, macd cross up"
+
+
+@dataclass(frozen=True)
+class AlertChoice:
+    """What the alert dialog answers."""
+
+    rule: str
+    notify: tuple[str, ...] = ()
+    cooldown: float | None = None
 
 
 def validate(symbol: str, text: str) -> str | None:
@@ -38,35 +50,73 @@ def validate(symbol: str, text: str) -> str | None:
     return None
 
 
-class AlertDialog(PromptDialog):
+class AlertDialog(ModalScreen[AlertChoice | None]):
     DEFAULT_CSS = """
-    AlertDialog > Vertical { width: 90; }
+    AlertDialog { align: center middle; }
+    AlertDialog > Vertical { width: 90; height: auto; border: round $primary; background: $surface; padding: 1 2; }
+    AlertDialog #error { color: $error; height: auto; }
     AlertDialog #backtest { height: auto; color: $text-muted; }
     AlertDialog PlotextPlot { height: 12; display: none; }
+    AlertDialog #options { height: auto; }
+    AlertDialog #options Input { width: 1fr; }
     """
 
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
     def __init__(self, symbol: str) -> None:
-        super().__init__(f"Alert for {symbol}: {EXAMPLES}", "rule", lambda text: validate(symbol, text))
+        super().__init__()
         self.symbol = symbol
         self.tested: Backtest | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(safe(self.title_text, "bold"))
-            yield Input(value=self.initial, placeholder=self.placeholder, id="value")
+            yield Static(safe(f"Alert for {self.symbol}: {EXAMPLES}", "bold"))
+            yield Input(placeholder="rule", id="value")
             yield Static("", id="error")
+            with Horizontal(id="options"):
+                yield Input(placeholder="notifiers: all enabled (or: desktop, apprise)", id="notify")
+                yield Input(placeholder="once (or again after: 30m, 1h, 1d)", id="repeat")
             hint = Text("Type a rule to see where it would have fired over the last year.", style="dim")
             yield Static(hint, id="backtest")
             yield PlotextPlot(id="fires")
+
+    def on_key(self, event: events.Key) -> None:
+        keep_typed_keys(self.query_one("#value", Input), event)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
     @property
     def naetra(self) -> NaetraApp:
         return self.app  # type: ignore[return-value]
 
-    @on(Input.Changed)
+    @on(Input.Changed, "#value")
     def _typed(self, event: Input.Changed) -> None:
         self.query_one("#error", Static).update("")
         self.test(event.value.strip())
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        """Enter in any field saves the whole alert (or says what is wrong, and where)."""
+        from ...services.alerts.model import parse_duration
+
+        event.stop()
+        rule = self.query_one("#value", Input).value.strip()
+        error = self.query_one("#error", Static)
+        problem = validate(self.symbol, rule)
+        if problem:
+            error.update(safe(problem))
+            return
+        names = tuple(
+            n.strip() for n in self.query_one("#notify", Input).value.replace(",", " ").split() if n.strip()
+        )
+        repeat = self.query_one("#repeat", Input).value.strip()
+        try:
+            cooldown = parse_duration(repeat) if repeat and repeat.lower() != "once" else None
+        except ValueError as exc:
+            error.update(safe(f"repeat: {exc}"))
+            return
+        self.dismiss(AlertChoice(rule, names, cooldown))
 
     @work(exclusive=True, group="backtest", exit_on_error=False)
     async def test(self, rule: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -14,6 +15,20 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..formatting import safe
+
+if TYPE_CHECKING:
+    from .alert_dialog import AlertDialog
+
+
+def keep_typed_keys(field: Input, event: events.Key) -> None:
+    """Keys typed right after the one that opened a dialog can arrive before its field has
+    focus (a loaded machine, a fast typist, tmux send-keys): they go into the field instead of
+    being lost."""
+    if not field.has_focus and event.is_printable and event.character and not field.screen.focused:
+        field.focus()
+        field.insert_text_at_cursor(event.character)
+        event.stop()
+        event.prevent_default()
 
 
 class PromptDialog(ModalScreen[str | None]):
@@ -46,15 +61,7 @@ class PromptDialog(ModalScreen[str | None]):
             yield Static("", id="error")
 
     def on_key(self, event: events.Key) -> None:
-        """Keys typed right after the one that opened the dialog can arrive before its field
-        has focus (a loaded machine, a fast typist, tmux send-keys): they go into the field
-        instead of being lost."""
-        field = self.query_one("#value", Input)
-        if not field.has_focus and event.is_printable and event.character:
-            field.focus()
-            field.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
+        keep_typed_keys(self.query_one("#value", Input), event)
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -140,7 +147,7 @@ def new_list_dialog(existing: list[str]) -> PromptDialog:
     )
 
 
-def alert_dialog(symbol: str) -> PromptDialog:
+def alert_dialog(symbol: str) -> AlertDialog:
     from .alert_dialog import AlertDialog
 
     return AlertDialog(symbol)

@@ -158,3 +158,61 @@ class CloseLotDialog(LotForm):
             self.show_problem(exc.field, exc.reason)
             return
         self.dismiss(Closing(self.lot, price, day, fees))
+
+
+@dataclass(frozen=True)
+class Selling:
+    """What the sell dialog answers."""
+
+    symbol: str
+    quantity: float
+    price: float
+    day: date
+    fees: float
+    method: str
+
+
+class SellDialog(LotForm):
+    """Sell part or all of a position (``-`` on a row): the lots are taken by the cost method."""
+
+    FIELDS = (
+        ("quantity", "Quantity to sell"),
+        ("price", "Price"),
+        ("date", "Date (YYYY-MM-DD)"),
+        ("fees", "Fees"),
+        ("method", "Lots taken: fifo (oldest first) or average (a share of each)"),
+    )
+
+    def __init__(self, symbol: str, held: float, last_price: float | None, method: str) -> None:
+        super().__init__(
+            f"Sell {symbol} ({held:g} held)",
+            "The realised P&L is said when it is saved (both sides' fees in). Enter or ctrl+s sells; "
+            "Esc cancels. One lot only? P picks it.",
+            {
+                "quantity": _num(held),
+                "price": _num(last_price, 4),
+                "date": today().isoformat(),
+                "fees": "0",
+                "method": method,
+            },
+        )
+        self.symbol = symbol
+        self.held = held
+
+    def action_submit(self) -> None:
+        try:
+            quantity = number("quantity", self.field("quantity"), low=0.0, high=1e12)
+            if quantity <= 0 or quantity > self.held * (1 + 1e-9):
+                raise InvalidLot("quantity", f"sell more than 0 and at most the {self.held:g} held")
+            price = number("price", self.field("price"), low=0.0, high=1e9)
+            if price <= 0:
+                raise InvalidLot("price", "a sale's price is above 0")
+            day = parse_day(self.field("date"), today())
+            fees = number("fees", self.field("fees") or "0", low=0.0, high=1e9)
+            method = self.field("method").strip().lower() or "fifo"
+            if method not in ("fifo", "average"):
+                raise InvalidLot("method", "fifo or average")
+        except InvalidLot as exc:
+            self.show_problem(exc.field, exc.reason)
+            return
+        self.dismiss(Selling(self.symbol, quantity, price, day, fees, method))

@@ -49,8 +49,10 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         Binding("exclamation_mark", "add_alert", "Alert", show=False, priority=True),
         Binding("A", "alerts", "Alerts", show=False),
         Binding("plus", "add_lot", "Add lot", priority=True),
-        Binding("minus", "close_lot", "Close lot", show=False, priority=True),
+        Binding("minus", "close_lot", "Sell", show=False, priority=True),
         Binding("P", "lots", "Lots", show=False),
+        Binding("B", "portfolios", "Portfolios", show=False),
+        Binding("F", "performance", "Performance", show=False),
         Binding("M", "proposals", "Proposals", show=False),
         Binding("O", "options", "Options", show=False),
         Binding("N", "feed", "News & events", show=False),
@@ -183,9 +185,9 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             )
 
     def action_close_lot(self) -> None:
-        """``-``: close (or remove) a lot of the symbol under the cursor; with several, the lots
-        screen lets the user pick one."""
-        from .lot_dialogs import CloseLotDialog
+        """``-``: sell part or all of the position under the cursor (the cost method picks the
+        lots); a short is bought back lot by lot (one: at once; several: the lots screen)."""
+        from .lot_dialogs import CloseLotDialog, SellDialog
 
         self._typing()
         symbol = self.table.current_symbol()
@@ -193,8 +195,12 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
         lots = [lot for lot in service.lots if lot.symbol == symbol] if service and symbol else []
         if not symbol:
             return
+        held = sum(lot.quantity for lot in lots if lot.quantity > 0)
         if not lots:
             self.notify(f"No open lots of {symbol}: + adds one.", markup=False, timeout=3)
+        elif held > 0 and service is not None:
+            dialog = SellDialog(symbol, held, self._quote_of(symbol)[0], service.cost_method)
+            self.app.push_screen(dialog, self._answered(messages.SellShares))
         elif len(lots) == 1:
             self.app.push_screen(
                 CloseLotDialog(lots[0], self._quote_of(symbol)[0]), self._answered(messages.CloseLot)
@@ -204,6 +210,44 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
             self.notify(
                 f"{len(lots)} lots of {symbol}: pick one, c closes it, d removes it", markup=False, timeout=5
             )
+
+    def action_performance(self) -> None:
+        from .performance import PerformanceScreen
+
+        self.app.push_screen(PerformanceScreen())
+
+    def action_portfolios(self) -> None:
+        """``B``: show another portfolio, all of them together, or a new one."""
+        from .dialogs import PickDialog
+
+        service = self.naetra.positions.service()
+        if service is None:
+            return
+        options = [(n, n) for n in service.portfolios()] + [
+            ("all", "All together"),
+            ("+new", "+ new portfolio…"),
+        ]
+        self.app.push_screen(
+            PickDialog("Portfolio", options, service.current or "all"), self._portfolio_picked
+        )
+
+    def _portfolio_picked(self, choice: str | None) -> None:
+        from ...core.portfolio import InvalidLot, check_portfolio_name
+        from .dialogs import PromptDialog
+
+        if choice == "+new":
+
+            def problem(text: str) -> str | None:
+                try:
+                    check_portfolio_name(text)
+                except InvalidLot as exc:
+                    return exc.reason
+                return None
+
+            dialog = PromptDialog("Name of the new portfolio", "e.g. Retirement", problem)
+            self.app.push_screen(dialog, lambda name: self._portfolio_picked(name) if name else None)
+        elif choice:
+            self.post_message(messages.SwitchPortfolio(choice))
 
     def action_lots(self) -> None:
         from .lots import LotsScreen
@@ -218,9 +262,12 @@ class MainScreen(ReportsWorkerErrors, Screen[None]):
 
         self.table.show_positions({p.symbol: p for p in value.positions}, value.base)
         summary = self.query_one("#portfolio", Static)
-        if value.positions:  # open lots, or closed ones whose realised P&L it shows
+        service = self.naetra.positions.service()
+        several = service is not None and (len(service.portfolios()) > 1 or service.current != "Main")
+        name = (service.current or "all together") if several and service is not None else None
+        if value.positions or name:  # open lots, or closed ones whose realised P&L it shows
             up, down = updown_colours(self.app)
-            summary.update(summary_text(value, up, down))
+            summary.update(summary_text(value, up, down, name=name))
             summary.add_class("visible")
         else:
             summary.remove_class("visible")

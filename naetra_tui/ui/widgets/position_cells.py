@@ -72,11 +72,14 @@ def extended_cell(quote: Any, up: str, down: str) -> Text:
     return text
 
 
-def summary_text(v: PortfolioValue, up: str, down: str, warn: str = "yellow") -> Text:
+def summary_text(
+    v: PortfolioValue, up: str, down: str, warn: str = "yellow", name: str | None = None
+) -> Text:
     """One line under the watchlist: the whole portfolio in the base currency, the FX rates
-    with their source and age (STALE when old), and INCOMPLETE with the first reason."""
+    with their source and age (STALE when old), and INCOMPLETE with the first reason. ``name``:
+    the portfolio shown, said when there are several."""
     open_count = sum(1 for p in v.positions if p.lots)
-    text = Text("Portfolio ", style="bold")
+    text = Text(f"Portfolio {name} · " if name else "Portfolio ", style="bold")
     text.append(
         f"{open_count} position{'s' if open_count != 1 else ''} · value {money(v.value, v.base)} · day "
     )
