@@ -118,7 +118,8 @@ class FileLeases:
         except ImportError:  # Windows: one watcher per database is the user's to keep
             return True
         path = self.beside.with_name(f"{self.beside.name}.{name}.lease")
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        # never through a planted symlink (it is only locked, never written, but not followed either)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -189,3 +189,16 @@ async def test_the_app_does_not_check_while_a_watcher_holds_the_lease(kind: str,
                 assert event.alert_id == alert.id and not session.alerts.checked_elsewhere
     finally:
         await drop(kind, settings)
+
+
+async def test_a_symlink_planted_where_the_lease_file_goes_is_refused(tmp_path: Path) -> None:
+    from naetra_tui.core.errors import StorageError
+
+    config = backend_config("sqlite", tmp_path)
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    (tmp_path / "naetra.db.alerts-evaluator.lease").symlink_to(target)
+    async with opened("sqlite", config) as storage:
+        with pytest.raises(StorageError, match="cannot take the lease alerts-evaluator"):
+            await storage.lease("alerts-evaluator", 15)
+    assert target.read_text() == "keep me"

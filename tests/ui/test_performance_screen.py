@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from textual.widgets import DataTable
-from textual_plotext import PlotextPlot
 
 from naetra_tui.core.portfolio import Lot
 from naetra_tui.ui.screens.performance import PerformanceScreen
+from naetra_tui.ui.widgets.line_chart import Line, line_chart_text
 from tests.ui.conftest import app_config, make_app, painted_lines, started, wait_for
 
 
@@ -40,7 +40,25 @@ async def test_f_shows_value_over_time_and_the_figures_per_period(tmp_path: Path
         await wait_for(pilot, lambda: "SIMULATED data" in "\n".join(painted_lines(app)))
         text = "\n".join(painted_lines(app))
         assert "realised P&L by year" in text and "dividends: unavailable" in text
-        assert screen.query_one(PlotextPlot).plt is not None
+        assert "━ value" in text and "(rebased)" in text  # the chart and its legend
         table.move_cursor(row=4)
         await pilot.pause()
         await pilot.press("escape")
+
+
+def test_the_line_chart_draws_to_scale_and_leaves_gaps() -> None:
+    rising = line_chart_text(
+        [Line("up", [0.0, 1.0, 2.0, 3.0])], width=15, height=6, x_labels=[(0, "a"), (3, "b")]
+    )
+    rows = rising.plain.split("\n")
+    plot = [row[11:] for row in rows[:4]]  # 4 rows of 4 cells after the scale
+    assert rows[0].startswith("      3.00┤") and rows[3].startswith("      0.00┤")
+    assert (
+        plot[3][0] != " " and plot[0][3] != " " and plot[0][0] == " " and plot[3][3] == " "
+    )  # bottom left to top right
+    assert rows[4].strip().startswith("a") and rows[4].rstrip().endswith("b") and "━ up" in rows[5]
+    gap = line_chart_text([Line("gap", [1.0, None, None, 1.0, 2.0])], width=20, height=6).plain
+    assert "no values" not in gap
+    assert (
+        "no values to draw" in line_chart_text([Line("none", [None, float("nan")])], width=20, height=6).plain
+    )

@@ -106,11 +106,13 @@ class _Inputs:
     closed: list[ClosedLot]
     histories: dict[str, PriceHistory | None]
     units: dict[str, tuple[str, float]]
-    rates: dict[str, np.ndarray]
+    fx: dict[str, tuple[PriceHistory, bool] | None]
     bench: PriceHistory | None
-    calendar: np.ndarray
     today: date
     first: date
+    #: Filled in the thread: the days of the series, and each currency's rate on them.
+    calendar: np.ndarray = field(default_factory=lambda: np.array([], dtype="datetime64[D]"))
+    rates: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _day(stamp: np.datetime64) -> date:
@@ -153,21 +155,21 @@ class PerformanceService:
         return history
 
     async def _fx(
-        self, currency: str, base: str, calendar: np.ndarray, report: PerformanceReport
-    ) -> np.ndarray:
-        """Base units per unit of ``currency`` on each day (NaN where unknown)."""
+        self, currency: str, base: str, report: PerformanceReport
+    ) -> tuple[PriceHistory, bool] | None:
+        """The history of ``currency`` in ``base`` units (and whether it must be inverted:
+        USDEUR=X when the source has no EURUSD=X); None for the base itself or when there is none."""
         if currency == base:
-            return np.ones(len(calendar))
+            return None
         for symbol, invert in ((fx_symbol(currency, base), False), (fx_symbol(base, currency), True)):
             try:
                 history = await self.market.history(symbol, "1D")
             except NaetraError:
                 continue
             report.sources[symbol] = "SIMULATED" if history.simulated else history.source
-            rates, _ = _aligned(history, calendar)
-            return 1.0 / rates if invert else rates
+            return history, invert
         report.incomplete.append(f"no {currency}/{base} rate history: positions in {currency} are left out")
-        return np.full(len(calendar), np.nan)
+        return None
 
     async def report(self, period: str = "1Y") -> PerformanceReport:
         """Raises: ValueError (an unknown period)."""
@@ -190,16 +192,10 @@ class PerformanceService:
         first = min(lot.opened for lot in everything)
         histories = {s: await self._history(s, base) for s in sorted({lot.symbol for lot in everything})}
         bench = await self._history(self.benchmark, base)
-        stamps: set[date] = {first, today}
-        for history in [*histories.values(), bench]:
-            if history is not None and len(history):
-                days = history.timestamps.astype("datetime64[D]")
-                in_range = (days >= np.datetime64(first, "D")) & (days <= np.datetime64(today, "D"))
-                stamps.update(days[in_range].tolist())
-        calendar = np.array(sorted(stamps), dtype="datetime64[D]")
         units = {s: self._unit(s, everything) for s in histories}
-        rates = {c: await self._fx(c, service.base, calendar, base) for c in {u[0] for u in units.values()}}
-        data = _Inputs(lots, closed, histories, units, rates, bench, calendar, today, first)
+        fx = {c: await self._fx(c, service.base, base) for c in {u[0] for u in units.values()}}
+        data = _Inputs(lots, closed, histories, units, fx, bench, today, first)
+        # the calendar, the alignment and the arithmetic: tens of ms for a large portfolio, off the loop
         return await asyncio.to_thread(self._compute, base, data, wanted)
 
     def _unit(self, symbol: str, lots: list[Lot]) -> tuple[str, float]:
@@ -212,7 +208,21 @@ class PerformanceService:
     def _compute(
         self, base: PerformanceReport, data: _Inputs, periods: list[str]
     ) -> dict[str, PerformanceReport]:
+        # numpy throughout (no Python dates): its sort lets go of the GIL, so the app's loop runs
+        first, last = np.datetime64(data.first, "D"), np.datetime64(data.today, "D")
+        parts = [np.array([first, last], dtype="datetime64[D]")]
+        for history in [*data.histories.values(), data.bench]:
+            if history is not None and len(history):
+                days = history.timestamps.astype("datetime64[D]")
+                parts.append(days[(days >= first) & (days <= last)])
+        data.calendar = np.unique(np.concatenate(parts))
         n = len(data.calendar)
+        for currency, found in data.fx.items():
+            if found is None:
+                data.rates[currency] = np.ones(n) if currency == base.base else np.full(n, np.nan)
+            else:
+                aligned, _ = _aligned(found[0], data.calendar)
+                data.rates[currency] = 1.0 / aligned if found[1] else aligned
         value, flows = np.zeros(n), np.zeros(n)
         missing = np.zeros(n, dtype=bool)
         for symbol, history in data.histories.items():

@@ -180,7 +180,7 @@ class SellDialog(LotForm):
         ("price", "Price"),
         ("date", "Date (YYYY-MM-DD)"),
         ("fees", "Fees"),
-        ("method", "Lots taken: fifo (oldest first) or average (a share of each)"),
+        ("method", "Lots taken (fifo/average)"),
     )
 
     def __init__(self, symbol: str, held: float, last_price: float | None, method: str) -> None:

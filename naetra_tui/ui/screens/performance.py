@@ -14,13 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
-from textual_plotext import PlotextPlot
 
 from ...core.errors import NaetraError
 from ...services.portfolio.performance import PERIODS, PerformanceReport, PerformanceService
 from ...services.session import Phase
 from ..formatting import safe
 from ..widgets.key_hints import KeyHints
+from ..widgets.line_chart import Line, LineChart
 from ..worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class PerformanceScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [Binding("escape", "back", "Back"), Binding("r", "reload", "Recompute")]
     DEFAULT_CSS = """
     PerformanceScreen #title { height: auto; padding: 0 1; }
-    PerformanceScreen PlotextPlot { height: 1fr; }
+    PerformanceScreen LineChart { height: 1fr; }
     PerformanceScreen DataTable { height: 8; }
     PerformanceScreen #notes { height: auto; padding: 0 1; color: $text-muted; }
     """
@@ -63,7 +63,7 @@ class PerformanceScreen(ReportsWorkerErrors, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("Computing the portfolio's performance…", style="dim"), id="title")
-        yield PlotextPlot(id="chart")
+        yield LineChart(id="chart")
         yield DataTable(id="figures", cursor_type="row")
         yield Static("", id="notes")
         yield KeyHints()
@@ -138,20 +138,14 @@ class PerformanceScreen(ReportsWorkerErrors, Screen[None]):
         report = self.reports.get(period)
         if report is None or not report.days:
             return
-        chart = self.query_one(PlotextPlot)
-        p = chart.plt
-        p.clear_data()
-        xs = [float(i) for i in range(len(report.days))]
-        p.plot(xs, report.value, marker="braille", label="value")
-        p.plot(xs, report.invested, marker="braille", label="invested (net)", color="gray")
-        bench = [(x, b) for x, b in zip(xs, report.benchmark, strict=True) if b is not None]
-        if bench:
-            p.plot([x for x, _ in bench], [b for _, b in bench], marker="braille",
-                   label=f"{report.benchmark_symbol} (rebased)", color="yellow")  # fmt: skip
-        step = max(1, len(xs) // 5)
-        p.xticks(xs[::step], [str(d) for d in report.days[::step]])
-        p.title(f"{report.portfolio} · {period} · {report.base}")
-        chart.refresh()
+        lines = [
+            Line("value", report.value, "bold cyan"),
+            Line("invested (net)", report.invested, "grey50"),
+            Line(f"{report.benchmark_symbol} (rebased)", report.benchmark, "yellow"),
+        ]
+        n = len(report.days)
+        labels = [(i, str(report.days[i])) for i in sorted({0, n // 4, n // 2, 3 * n // 4, n - 1})]
+        self.query_one(LineChart).show(lines, labels, f"{report.portfolio} · {period} · {report.base}")
 
     def action_back(self) -> None:
         self.app.pop_screen()
