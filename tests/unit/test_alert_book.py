@@ -76,3 +76,18 @@ async def test_no_quote_now_means_not_checked() -> None:
     book = await book_with(Clock())
     alert = await book.add("AAPL", "price > 1")
     assert await book.check(lambda s: None) == [] and alert.active
+
+
+async def test_the_log_keeps_the_newest_firings_only(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from naetra_tui.services.alerts import book as book_module
+
+    monkeypatch.setattr(book_module, "MAX_LOG", 3)
+    clock = Clock()
+    book = await book_with(clock)
+    await book.add("AAPL", "price > 250", cooldown=60)
+    fired = []
+    for _ in range(5):
+        fired += await book.check(lambda s: QUOTE)
+        clock.now += 61
+    log = await book.log()
+    assert len(fired) == 5 and [e.id for e in log] == [e.id for e in fired[-3:]][::-1]

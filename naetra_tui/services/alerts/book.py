@@ -22,6 +22,9 @@ from .model import Alert, AlertEvent, parse_alert
 log = logging.getLogger(__name__)
 
 HistoryOf = Callable[[str], Awaitable[PriceHistory | None]]
+#: Firings kept in the log (the oldest go first): an alert repeating every minute for a year
+#: would otherwise grow it by half a million records.
+MAX_LOG = 5_000
 Deliver = Callable[[Alert, AlertEvent], Awaitable[None]]
 
 
@@ -176,9 +179,21 @@ class AlertBook:
             await asyncio.gather(*(deliver(alert, event) for alert, event in events))
         for _, event in events:
             failure = await self._record(None, event) or failure
+        if events and failure is None:
+            failure = await self._prune()
         if failure is not None:
             raise failure
         return [event for _, event in events]
+
+    async def _prune(self) -> NaetraError | None:
+        """Keep the newest ``MAX_LOG`` firings (keys sort by time)."""
+        try:
+            keys = sorted(await self.state.storage.keys("alerts-log/"))
+            for key in keys[: max(0, len(keys) - MAX_LOG)]:
+                await self.state.storage.delete(key)
+        except NaetraError as exc:
+            return exc
+        return None
 
     async def _record(self, alert: Alert | None, event: AlertEvent) -> NaetraError | None:
         try:
